@@ -1,0 +1,99 @@
+using Asp.Versioning;
+using Microsoft.AspNetCore.Authentication;
+using Npq.Api.Authentication;
+using Npq.Api.Errors;
+using Npq.Api.Http;
+using Npq.Application.Common.Behaviours;
+using Npq.Application.Registration.RegisterApplication;
+using Npq.Infrastructure;
+using Npq.Infrastructure.Seed;
+using Wolverine;
+
+namespace Npq.Api;
+
+/// <summary>Composition of the web host: the same for the server, the commands and the tests.</summary>
+public static class ApiSetup
+{
+    public static WebApplicationBuilder AddNpq(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.Logging.AddFilter("Marten", LogLevel.Warning);
+        builder.Logging.AddFilter("Wolverine", LogLevel.Warning);
+        builder.Logging.AddFilter("JasperFx", LogLevel.Warning);
+        builder.Logging.AddFilter("Weasel", LogLevel.Warning);
+
+        // Wolverine before Marten: Marten's Wolverine integration expects the runtime registered.
+        builder.Host.UseWolverine(DependencyInjection.ConfigureWolverine);
+        services.AddNpqInfrastructure(builder.Configuration, builder.Environment);
+
+        services.AddMediator((Mediator.MediatorOptions options) =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.Assemblies = [typeof(RegisterApplication)];
+            options.PipelineBehaviors = [typeof(AuthorisationBehaviour<,>), typeof(ValidationBehaviour<,>)];
+        });
+
+        services.AddControllers();
+        services.AddApiVersioning(options =>
+            {
+                options.ApiVersionReader = new UrlSegmentApiVersionReader();
+                options.AssumeDefaultVersionWhenUnspecified = false;
+                options.ReportApiVersions = false;
+                options.UnsupportedApiVersionStatusCode = StatusCodes.Status404NotFound;
+            })
+            .AddMvc()
+            .AddApiExplorer(options =>
+            {
+                options.GroupNameFormat = "'v'V";
+                options.SubstituteApiVersionInUrl = true;
+            });
+
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.LeadProvider, policy => policy
+                .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
+                .RequireClaim(TokenAuthenticationHandler.KindClaim, "lead_provider"));
+
+        if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Sandbox"))
+            services.AddHostedService<SeedOnStart>();
+        return builder;
+    }
+
+    public static WebApplication UseNpq(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorMappingMiddleware>();
+        app.UseMiddleware<EdgeMiddleware>();
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+                && http.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
+            {
+                await NotFoundFallback.Write(http);
+            }
+        });
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<ServerDateMiddleware>();
+        app.MapControllers();
+        app.MapFallback("/api/{**path}", NotFoundFallback.Write);
+        return app;
+    }
+}
+
+/// <summary>In Sandbox and Development the seed runs on start (B6), after Marten and Wolverine are up.</summary>
+public sealed class SeedOnStart(IServiceProvider services, IConfiguration configuration) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.GetValue("Npq:Seed:OnStart", true))
+            return;
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Seeder>()
+            .SeedAsync(configuration.GetValue("Npq:Seed:Scenarios", true), cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

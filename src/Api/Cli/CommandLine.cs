@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Npq.Infrastructure.Seed;
+using Npq.Infrastructure.Tokens;
+
+namespace Npq.Api.Cli;
+
+/// <summary>
+/// The executable's own commands (CONTRACT B3, B6). Each prints a JSON object on its last line.
+/// <code>
+///   tokens issue --lead-provider "&lt;name, slug or id&gt;"
+///   tokens issue --kind auditor|admin --name "&lt;label&gt;"
+///   tokens revoke --id &lt;token id&gt;
+///   tokens list
+///   seed [--reference-only]
+/// </code>
+/// Anything else goes to the JasperFx commands (db-apply, db-assert, projections, …).
+/// </summary>
+public static class CommandLine
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static string[]? Recognise(string[] args) =>
+        args.Length > 0 && args[0] is "tokens" or "seed" ? args : null;
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        await app.StartAsync();
+        try
+        {
+            var output = await ExecuteAsync(app.Services, args);
+            Console.WriteLine(JsonSerializer.Serialize(output, Json));
+            return 0;
+        }
+        catch (ArgumentException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            Console.WriteLine(JsonSerializer.Serialize(new { error = exception.Message }, Json));
+            return 1;
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    private static async Task<object> ExecuteAsync(IServiceProvider services, string[] args)
+    {
+        var tokens = services.GetRequiredService<TokenService>();
+        switch (args)
+        {
+            case ["tokens", "issue", .. var rest]:
+            {
+                var options = Options(rest);
+                if (options.TryGetValue("lead-provider", out var provider))
+                {
+                    var issued = await tokens.IssueForLeadProviderAsync(provider, CancellationToken.None);
+                    return new { lead_provider_id = issued.LeadProvider!.Id, lead_provider_name = issued.LeadProvider.Name, token = issued.Secret };
+                }
+
+                var kind = TokenKinds.FromWire(options.GetValueOrDefault("kind"));
+                if (kind is not (TokenKind.Auditor or TokenKind.Admin))
+                    throw new ArgumentException("Use --lead-provider \"<name>\" or --kind auditor|admin --name \"<label>\".");
+                var token = await tokens.IssueAsync(kind.Value, options.GetValueOrDefault("name") ?? "", CancellationToken.None);
+                return new { token_id = token.Token.Id, kind = TokenKinds.ToWire(token.Token.Kind), token = token.Secret };
+            }
+
+            case ["tokens", "revoke", .. var rest]:
+            {
+                if (!Guid.TryParse(Options(rest).GetValueOrDefault("id"), out var id))
+                    throw new ArgumentException("Use --id <token id> (see 'tokens list').");
+                var revoked = await tokens.RevokeAsync(id, CancellationToken.None)
+                              ?? throw new ArgumentException($"No token has the id {id}.");
+                return new { token_id = revoked.Id, revoked_at = revoked.RevokedAt };
+            }
+
+            case ["tokens", "list"]:
+            {
+                var all = await tokens.ListAsync(CancellationToken.None);
+                return new
+                {
+                    tokens = all.Select(t => new
+                    {
+                        token_id = t.Id,
+                        kind = TokenKinds.ToWire(t.Kind),
+                        name = t.Name,
+                        lead_provider_id = t.LeadProviderId,
+                        created_at = t.CreatedAt,
+                        last_used_at = t.LastUsedAt,
+                        revoked_at = t.RevokedAt,
+                    }),
+                };
+            }
+
+            case ["seed", .. var rest]:
+            {
+                await using var scope = services.CreateAsyncScope();
+                var result = await scope.ServiceProvider.GetRequiredService<Seeder>()
+                    .SeedAsync(scenarios: !rest.Contains("--reference-only"), CancellationToken.None);
+                return new
+                {
+                    reference_documents = result.ReferenceDocuments,
+                    applications_registered = result.ApplicationsRegistered,
+                    applications_already_there = result.ApplicationsAlreadyThere,
+                };
+            }
+
+            default:
+                throw new ArgumentException("Commands: tokens issue|revoke|list, seed.");
+        }
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                continue;
+            var name = args[i][2..];
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+                options[name[..eq]] = name[(eq + 1)..];
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                options[name] = args[++i];
+            else
+                options[name] = "";
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,41 @@
+using Npq.Api.Http;
+using Npq.Application.Common.Errors;
+
+namespace Npq.Api.Errors;
+
+/// <summary>
+/// The one place where failures become HTTP responses (§1.5): each <see cref="ApiException"/> has its
+/// status and body; anything else is logged and answered with a 500 that leaks nothing.
+/// </summary>
+public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMappingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var (status, body) = Map(exception);
+            if (status == StatusCodes.Status500InternalServerError)
+                logger.LogError(exception, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
+
+            context.Response.Clear();
+            if (status == StatusCodes.Status401Unauthorized)
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            context.Response.Headers.CacheControl = "no-store";
+            await ApiJsonResult.Write(context.Response, status, body);
+        }
+    }
+
+    public static (int Status, object Body) Map(Exception exception) => exception switch
+    {
+        NotAuthenticatedException => (StatusCodes.Status401Unauthorized, ErrorBodies.AccessDenied),
+        ResourceNotFoundException => (StatusCodes.Status404NotFound, ErrorBodies.NotFound),
+        BadRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Detail)),
+        RuleViolationException e => (StatusCodes.Status422UnprocessableEntity, ErrorBodies.Unprocessable(e.Errors)),
+        BadHttpRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Message)),
+        _ => (StatusCodes.Status500InternalServerError, ErrorBodies.InternalError),
+    };
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using Npq.Application.Common.Errors;
+
+namespace Npq.Api.Http;
+
+/// <summary>
+/// The write envelope <c>{"data":{"type":…,"attributes":{…}}}</c> (§1.3). A body is read only when
+/// the request says <c>Content-Type: application/json</c>; malformed JSON is a 400 in the contract's
+/// shape (B2); <c>type</c> and unknown attributes are ignored.
+/// </summary>
+public sealed class JsonBody
+{
+    private const int MaxBodyBytes = 1024 * 1024;
+
+    private readonly JsonElement? _attributes;
+
+    private JsonBody(JsonElement? attributes, bool hasData)
+    {
+        _attributes = attributes;
+        HasData = hasData;
+    }
+
+    /// <summary>The body had a <c>data</c> key.</summary>
+    public bool HasData { get; }
+
+    public bool HasAttributes => _attributes is not null;
+
+    public static async Task<JsonBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!IsJson(request.ContentType))
+            return new JsonBody(null, false);
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length > MaxBodyBytes)
+            throw new BadRequestException($"The request body is larger than {MaxBodyBytes} bytes");
+        if (buffer.ToArray().All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            return new JsonBody(null, false);
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.ToArray());
+        }
+        catch (JsonException exception)
+        {
+            throw new BadRequestException($"The request body is not valid JSON: {exception.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data))
+                return new JsonBody(null, false);
+            if (data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty("attributes", out var attributes)
+                || attributes.ValueKind != JsonValueKind.Object)
+            {
+                return new JsonBody(null, true);
+            }
+
+            return new JsonBody(attributes.Clone(), true);
+        }
+    }
+
+    /// <summary>Endpoints that need a body: a missing <c>data</c> or <c>attributes</c> is a 400.</summary>
+    public JsonBody RequireAttributes()
+    {
+        if (_attributes is null)
+            throw new BadRequestException("The request body must be {\"data\":{\"attributes\":{…}}}: '#/data' and '#/data/attributes' are required");
+        return this;
+    }
+
+    /// <summary>
+    /// An attribute as text: strings as they are, numbers and booleans as their JSON text, null or
+    /// missing as null. Objects and arrays come back as their JSON text, which no rule accepts.
+    /// </summary>
+    public string? Text(string name)
+    {
+        if (_attributes is not { } attributes || !attributes.TryGetProperty(name, out var value))
+            return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            JsonValueKind.Number => value.GetRawText(),
+            _ => value.GetRawText(),
+        };
+    }
+
+    /// <summary>An attribute that must be a JSON boolean: null when it is missing, null, or of another type.</summary>
+    public bool? StrictBoolean(string name) =>
+        _attributes is { } attributes && attributes.TryGetProperty(name, out var value)
+            ? value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null }
+            : null;
+
+    public bool Has(string name) => _attributes is { } attributes && attributes.TryGetProperty(name, out _);
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && contentType.Split(';')[0].Trim().ToLower(CultureInfo.InvariantCulture) is "application/json" or "application/vnd.api+json";
+}

@@ -1,0 +1,55 @@
+using Asp.Versioning;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npq.Api.Authentication;
+using Npq.Api.Http;
+using Npq.Api.Json;
+using Npq.Application.NpqApplications.GetApplication;
+using Npq.Application.NpqApplications.ListApplications;
+
+namespace Npq.Api.V1.NpqApplications;
+
+/// <summary>
+/// v1 and v2 applications (CONTRACT §2.1–§2.2): the two versions share paths, rules and views, so
+/// one thin controller serves both.
+/// </summary>
+[ApiController]
+[ApiVersion(1)]
+[ApiVersion(2)]
+[Route("api/v{version:apiVersion}/npq-applications")]
+[Authorize(Policy = Policies.LeadProvider)]
+public sealed class NpqApplicationsController(IMediator mediator) : ControllerBase
+{
+    public const string Type = "npq_application";
+
+    [HttpGet]
+    public async Task<IActionResult> List(CancellationToken cancellationToken)
+    {
+        var query = new ListQuery(Request.Query);
+        var applications = await mediator.Send(Filters(query) with { Page = query.ReadPage() }, cancellationToken);
+        return new ApiJsonResult(new ListEnvelope<ApplicationAttributesV1>(
+            applications.Select(a => new Resource<ApplicationAttributesV1>(a.Id, Type, a.To<ApplicationAttributesV1>())).ToList()));
+    }
+
+    [HttpGet("~/api/v{version:apiVersion}/npq-applications.csv")]
+    public async Task<IActionResult> Csv(CancellationToken cancellationToken)
+    {
+        var applications = await mediator.Send(Filters(new ListQuery(Request.Query)), cancellationToken);
+        return new CsvResult(ApplicationsCsv.Write(applications));
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken)
+    {
+        var application = await mediator.Send(new GetApplication(HttpContext.Caller(), id), cancellationToken);
+        return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV1>(
+            new Resource<ApplicationAttributesV1>(application.Id, Type, application.To<ApplicationAttributesV1>())));
+    }
+
+    private ListApplications Filters(ListQuery query)
+    {
+        query.RejectNonObjectFilter();
+        return new ListApplications(HttpContext.Caller(), query.ReadCohorts(), query.ReadTimestamp("updated_since"), null, [], null);
+    }
+}

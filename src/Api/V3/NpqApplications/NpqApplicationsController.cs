@@ -1,0 +1,49 @@
+using Asp.Versioning;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npq.Api.Authentication;
+using Npq.Api.Http;
+using Npq.Api.Json;
+using Npq.Application.NpqApplications;
+using Npq.Application.NpqApplications.GetApplication;
+using Npq.Application.NpqApplications.ListApplications;
+
+namespace Npq.Api.V3.NpqApplications;
+
+/// <summary>v3 applications (CONTRACT §2.3): adds the <c>participant_id</c> filter and <c>sort</c>; no CSV.</summary>
+[ApiController]
+[ApiVersion(3)]
+[Route("api/v{version:apiVersion}/npq-applications")]
+[Authorize(Policy = Policies.LeadProvider)]
+public sealed class NpqApplicationsController(IMediator mediator) : ControllerBase
+{
+    public const string Type = "npq_application";
+
+    [HttpGet]
+    public async Task<IActionResult> List(CancellationToken cancellationToken)
+    {
+        var query = new ListQuery(Request.Query);
+        query.RejectNonObjectFilter();
+        var applications = await mediator.Send(
+            new ListApplications(
+                HttpContext.Caller(),
+                query.ReadCohorts(),
+                query.ReadTimestamp("updated_since"),
+                query.ReadParticipantIds(),
+                query.ReadSort(),
+                query.ReadPage()),
+            cancellationToken);
+        return new ApiJsonResult(new ListEnvelope<ApplicationAttributesV3>(applications.Select(Resource).ToList()));
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken)
+    {
+        var application = await mediator.Send(new GetApplication(HttpContext.Caller(), id), cancellationToken);
+        return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
+    }
+
+    public static Resource<ApplicationAttributesV3> Resource(ApplicationView application) =>
+        new(application.Id, Type, application.To<ApplicationAttributesV3>());
+}

@@ -1,0 +1,35 @@
+namespace Npq.Application.Common;
+
+public enum CallerKind
+{
+    Anonymous,
+    LeadProvider,
+    Auditor,
+    Admin,
+    System,
+}
+
+/// <summary>
+/// Who is asking. Every request names its caller; the authorisation behaviour checks the kind and
+/// handlers scope their reads and writes by <see cref="LeadProviderId"/>.
+/// </summary>
+public sealed record Caller(CallerKind Kind, Guid? TokenId, Guid? LeadProviderId, string? Name)
+{
+    public static Caller Anonymous { get; } = new(CallerKind.Anonymous, null, null, null);
+
+    public static Caller System { get; } = new(CallerKind.System, null, null, "system");
+
+    public static Caller ForLeadProvider(Guid tokenId, Guid leadProviderId, string name) =>
+        new(CallerKind.LeadProvider, tokenId, leadProviderId, name);
+
+    /// <summary>The caller's provider; only valid once the authorisation behaviour has run.</summary>
+    public Guid ProviderId => LeadProviderId ?? throw new InvalidOperationException("The caller is not a lead provider.");
+
+    /// <summary>How the caller is written into event metadata and logs.</summary>
+    public string ActorLabel => Kind switch
+    {
+        CallerKind.System => "system",
+        CallerKind.Anonymous => "anonymous",
+        _ => $"{Kind.ToString().ToLowerInvariant()}:{TokenId}",
+    };
+}

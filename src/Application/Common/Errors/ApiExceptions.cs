@@ -1,0 +1,34 @@
+using Npq.Domain.Common;
+
+namespace Npq.Application.Common.Errors;
+
+/// <summary>Base of the failures that the API maps to a contract error (one mapper, in the Api layer).</summary>
+public abstract class ApiException(string message) : Exception(message);
+
+/// <summary>401: no valid token, or a token of the wrong kind.</summary>
+public sealed class NotAuthenticatedException() : ApiException("HTTP Token: Access denied");
+
+/// <summary>404: unknown id, or an id outside the caller's scope (never say which).</summary>
+public sealed class ResourceNotFoundException() : ApiException("Resource not found");
+
+/// <summary>400 <c>Bad request</c>: malformed input (filters, paging, envelope, JSON).</summary>
+public sealed class BadRequestException(string detail) : ApiException(detail)
+{
+    public string Detail { get; } = detail;
+}
+
+/// <summary>422: broken business rules, one entry per (attribute, message).</summary>
+public sealed class RuleViolationException : ApiException
+{
+    public RuleViolationException(IReadOnlyList<DomainError> errors)
+        : base(string.Join("; ", errors.Select(e => $"{e.Title}: {e.Detail}")))
+    {
+        Errors = errors;
+    }
+
+    public RuleViolationException(string title, string detail) : this([new DomainError(title, detail)])
+    {
+    }
+
+    public IReadOnlyList<DomainError> Errors { get; }
+}

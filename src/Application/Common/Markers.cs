@@ -1,0 +1,16 @@
+namespace Npq.Application.Common;
+
+/// <summary>A request that names its caller.</summary>
+public interface ICallerRequest : Mediator.IMessage
+{
+    Caller Caller { get; }
+}
+
+/// <summary>Only a lead-provider token may run this request, and only on that provider's data.</summary>
+public interface ILeadProviderRequest : ICallerRequest;
+
+/// <summary>Anyone may run this request (registration); it still names its caller for the audit trail.</summary>
+public interface IAnonymousRequest : ICallerRequest;
+
+/// <summary>The request is checked by its FluentValidation validators before the handler runs.</summary>
+public interface IValidatedRequest : Mediator.IMessage;

@@ -1,0 +1,25 @@
+using Marten;
+using Mediator;
+
+namespace Npq.Application.NpqApplications.ListApplications;
+
+public sealed class ListApplicationsHandler(IQuerySession session) : IQueryHandler<ListApplications, IReadOnlyList<ApplicationView>>
+{
+    public async ValueTask<IReadOnlyList<ApplicationView>> Handle(ListApplications query, CancellationToken cancellationToken)
+    {
+        var providerId = query.Caller.ProviderId;
+        var applications = session.Query<ApplicationView>().Where(a => a.LeadProviderId == providerId);
+
+        if (query.Cohorts is { Count: > 0 } cohorts)
+            applications = applications.Where(a => cohorts.Contains(a.Cohort));
+        if (query.UpdatedSince is { } since)
+            applications = applications.Where(a => a.UpdatedAt >= since);
+        if (query.ParticipantIds is { Count: > 0 } participantIds)
+            applications = applications.Where(a => participantIds.Contains(a.ParticipantId));
+
+        var ordered = ApplicationOrdering.Apply(applications, query.Sort);
+        if (query.Page is { } page)
+            return await ordered.Skip(page.Skip).Take(page.Size).ToListAsync(cancellationToken);
+        return await ordered.ToListAsync(cancellationToken);
+    }
+}

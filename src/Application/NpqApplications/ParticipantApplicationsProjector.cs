@@ -1,0 +1,194 @@
+using Npq.Application.Participants;
+using Npq.Domain.NpqApplications;
+using Npq.Domain.Participants;
+
+namespace Npq.Application.NpqApplications;
+
+/// <summary>
+/// The deterministic heart of <see cref="ParticipantApplicationsProjection"/>: applies events, in
+/// order, to a working set of participant and application views held in memory. It uses only event
+/// data (never a clock or I/O), so replaying the log from nothing rebuilds exactly the same views.
+/// </summary>
+public sealed class ParticipantApplicationsProjector
+{
+    private readonly Dictionary<Guid, ParticipantView> _participants;
+    private readonly Dictionary<Guid, ApplicationView> _applications;
+    private readonly Dictionary<Guid, List<ApplicationView>> _byParticipant = [];
+    private readonly HashSet<ParticipantView> _changedParticipants = [];
+    private readonly HashSet<ApplicationView> _changedApplications = [];
+
+    public ParticipantApplicationsProjector(IEnumerable<ParticipantView> participants, IEnumerable<ApplicationView> applications)
+    {
+        _participants = participants.ToDictionary(p => p.Id);
+        _applications = [];
+        foreach (var application in applications)
+            Add(application);
+    }
+
+    /// <summary>The event types this projector reacts to.</summary>
+    public static bool Handles(object data) => data is ParticipantRegistered or ApplicationRegistered;
+
+    /// <summary>The participant whose views an event touches, when the event itself names it.</summary>
+    public static Guid? ParticipantOf(object data) => data switch
+    {
+        ParticipantRegistered e => e.ParticipantId,
+        ApplicationRegistered e => e.ParticipantId,
+        _ => null,
+    };
+
+    public IReadOnlyCollection<ParticipantView> ChangedParticipants => _changedParticipants;
+
+    public IReadOnlyCollection<ApplicationView> ChangedApplications => _changedApplications;
+
+    public IReadOnlyCollection<ParticipantView> Participants => _participants.Values;
+
+    public IReadOnlyCollection<ApplicationView> Applications => _applications.Values;
+
+    public void Apply(Guid streamId, object data)
+    {
+        switch (data)
+        {
+            case ParticipantRegistered e:
+                Apply(e);
+                break;
+            case ApplicationRegistered e:
+                Apply(e);
+                break;
+        }
+    }
+
+    private void Apply(ParticipantRegistered e)
+    {
+        var participant = new ParticipantView
+        {
+            Id = e.ParticipantId,
+            FullName = e.FullName,
+            Email = e.Email,
+            TeacherReferenceNumber = e.TeacherReferenceNumber,
+            TeacherReferenceNumberVerified = e.TeacherReferenceNumberVerified,
+            CreatedAt = e.RegisteredAt,
+            SignificantlyUpdatedAt = e.RegisteredAt,
+            UpdatedAt = e.RegisteredAt,
+        };
+        _participants[participant.Id] = participant;
+        _changedParticipants.Add(participant);
+    }
+
+    private void Apply(ApplicationRegistered e)
+    {
+        var participant = Participant(e.ParticipantId);
+        var answers = e.Answers;
+        var application = new ApplicationView
+        {
+            Id = e.ApplicationId,
+            ParticipantId = e.ParticipantId,
+            LeadProviderId = e.LeadProviderId,
+            CourseIdentifier = e.CourseIdentifier,
+            Cohort = e.Cohort,
+            CohortSuffix = e.CohortSuffix,
+            FullName = participant.FullName,
+            Email = participant.Email,
+            TeacherReferenceNumber = participant.TeacherReferenceNumber,
+            TeacherReferenceNumberValidated = participant.TeacherReferenceNumberVerified,
+            TeacherCatchment = answers.TeacherCatchment,
+            TeacherCatchmentCountry = answers.TeacherCatchmentCountry,
+            TeacherCatchmentIsoCountryCode = answers.TeacherCatchmentIsoCountryCode,
+            WorkSetting = answers.WorkSetting,
+            WorksInSchool = answers.WorksInSchool,
+            SchoolUrn = answers.SchoolUrn,
+            SchoolUkprn = answers.SchoolUkprn,
+            PrivateChildcareProviderUrn = answers.PrivateChildcareProviderUrn,
+            EmploymentType = answers.EmploymentType,
+            EmploymentRole = answers.EmploymentRole,
+            EmployerName = answers.EmployerName,
+            LeadMentor = answers.LeadMentor,
+            IttProvider = answers.IttProvider,
+            HeadteacherStatus = answers.HeadteacherStatus,
+            WorksAsSenco = answers.WorksAsSenco,
+            SencoStartDate = answers.SencoStartDate,
+            FundingChoice = answers.FundingChoice,
+            EligibleForFundingRaw = e.EligibleForFunding,
+            FundingEligibilityStatusCode = e.FundingEligibilityStatusCode,
+            TargetedDeliveryFundingEligibility = e.TargetedDeliveryFundingEligibility,
+            Status = ApplicationStatus.Pending,
+            CreatedAt = e.RegisteredAt,
+            ApplicationUpdatedAt = e.RegisteredAt,
+            ParticipantUpdatedAt = participant.SignificantlyUpdatedAt,
+        };
+        application.Touch(e.RegisteredAt);
+        Add(application);
+        _changedApplications.Add(application);
+
+        if (!participant.ApplicationIds.Contains(application.Id))
+            participant.ApplicationIds.Add(application.Id);
+        TouchParticipantViews(participant, e.RegisteredAt, significant: false);
+        RecomputeFunding(participant.Id);
+    }
+
+    private ParticipantView Participant(Guid id) =>
+        _participants.TryGetValue(id, out var participant)
+            ? participant
+            : throw new InvalidOperationException($"Participant {id} is not in the projection's working set.");
+
+    private void Add(ApplicationView application)
+    {
+        _applications[application.Id] = application;
+        if (!_byParticipant.TryGetValue(application.ParticipantId, out var list))
+            _byParticipant[application.ParticipantId] = list = [];
+        list.RemoveAll(a => a.Id == application.Id);
+        list.Add(application);
+    }
+
+    private List<ApplicationView> ApplicationsOf(Guid participantId) =>
+        _byParticipant.TryGetValue(participantId, out var list) ? list : [];
+
+    /// <summary>
+    /// Moves the participant's <c>updated_at</c>; a significant change (identity facts, approval
+    /// status) also moves <c>updated_at</c> of every application of the person, at every provider.
+    /// </summary>
+    private void TouchParticipantViews(ParticipantView participant, DateTimeOffset at, bool significant)
+    {
+        if (significant && at > participant.SignificantlyUpdatedAt)
+        {
+            participant.SignificantlyUpdatedAt = at;
+            foreach (var application in ApplicationsOf(participant.Id))
+            {
+                application.TouchParticipant(at);
+                _changedApplications.Add(application);
+            }
+        }
+
+        if (at > participant.UpdatedAt)
+            participant.UpdatedAt = at;
+        _changedParticipants.Add(participant);
+    }
+
+    /// <summary>Recomputes the cross-application funding facts of §4.5 for every application of the person.</summary>
+    private void RecomputeFunding(Guid participantId)
+    {
+        var applications = ApplicationsOf(participantId);
+        var snapshots = applications
+            .Select(a => new FundingSnapshot(a.Id, a.CourseIdentifier, a.Status, a.EligibleForFundingRaw, a.FundedPlace))
+            .ToList();
+
+        foreach (var application in applications)
+        {
+            var previouslyFunded = FundingRules.IsPreviouslyFunded(application.Id, application.CourseIdentifier, snapshots);
+            var eligible = FundingRules.AdjustedEligibleForFunding(
+                application.EligibleForFundingRaw, previouslyFunded, application.FundingEligibilityStatusCode);
+            var reason = FundingRules.IneligibleForFundingReason(application.EligibleForFundingRaw, previouslyFunded);
+            if (application.PreviouslyFunded == previouslyFunded
+                && application.EligibleForFunding == eligible
+                && application.IneligibleForFundingReason == reason
+                && !_changedApplications.Contains(application))
+            {
+                continue;
+            }
+
+            application.PreviouslyFunded = previouslyFunded;
+            application.EligibleForFunding = eligible;
+            application.IneligibleForFundingReason = reason;
+            _changedApplications.Add(application);
+        }
+    }
+}

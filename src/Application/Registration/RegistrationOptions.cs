@@ -1,0 +1,14 @@
+namespace Npq.Application.Registration;
+
+/// <summary>Configuration <c>Npq:Registration</c>.</summary>
+public sealed class RegistrationOptions
+{
+    /// <summary>
+    /// With no teaching-record service to ask, a 7-digit TRN counts as verified (the sandbox rule of
+    /// CONTRACT B5). False in Production, where TRNs stay unverified until DfE verifies them.
+    /// </summary>
+    public bool SevenDigitTrnIsVerified { get; set; }
+
+    /// <summary><c>POST /api/registrations</c> and the web form are served (Sandbox and Development; off in Production).</summary>
+    public bool Enabled { get; set; }
+}

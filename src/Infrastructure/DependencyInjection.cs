@@ -1,0 +1,70 @@
+using FluentValidation;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npq.Application.Common;
+using Npq.Application.ReferenceData;
+using Npq.Application.Registration;
+using Npq.Application.Registration.RegisterApplication;
+using Npq.Infrastructure.Messaging;
+using Npq.Infrastructure.Persistence;
+using Npq.Infrastructure.ReferenceData;
+using Npq.Infrastructure.Seed;
+using Npq.Infrastructure.Time;
+using Npq.Infrastructure.Tokens;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace Npq.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string ConnectionStringName = "Npq";
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                "No database: set ConnectionStrings__Npq (./build.sh run starts a local PostgreSQL and sets it for you).");
+
+    public static IServiceCollection AddNpqInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<TokenOptions>().Bind(configuration.GetSection("Npq:Tokens"))
+            .Validate(o => o.Secret.Length >= 32, "Npq:Tokens:Secret must be set to at least 32 characters.")
+            .ValidateOnStart();
+        services.AddOptions<RegistrationOptions>().Bind(configuration.GetSection("Npq:Registration"));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<RequestClock>();
+        services.AddScoped<IClock>(sp => sp.GetRequiredService<RequestClock>());
+        services.AddSingleton<IReferenceData, ReferenceDataCache>();
+        services.AddSingleton<TokenUsageTracker>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<TokenUsageFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenUsageFlusher>());
+        services.AddScoped<IOutbox, WolverineOutbox>();
+        services.AddScoped<Seeder>();
+
+        ValidatorOptions.Global.LanguageManager.Enabled = false;
+        services.AddValidatorsFromAssemblyContaining<RegisterApplicationValidator>(ServiceLifetime.Singleton);
+
+        var connectionString = ConnectionString(configuration);
+        services.AddMarten(opts => MartenSetup.Configure(opts, connectionString))
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = MartenSetup.Schema + "_messages");
+
+        return services;
+    }
+
+    /// <summary>Wolverine: durable local queues for side effects, only our own <c>*Consumer</c> handlers.</summary>
+    public static void ConfigureWolverine(WolverineOptions opts)
+    {
+        opts.Discovery.DisableConventionalDiscovery().IncludeType(typeof(ParticipantEmailConsumer));
+        opts.Policies.UseDurableLocalQueues();
+        opts.Policies.AutoApplyTransactions();
+        opts.UseRuntimeCompilation();
+    }
+}

@@ -1,0 +1,71 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using JasperFx.Events.Projections;
+using Npq.Application.NpqApplications;
+using Npq.Application.Participants;
+using Npq.Application.ReferenceData;
+using Npq.Application.Registration;
+using Npq.Domain.NpqApplications;
+using Npq.Domain.Participants;
+using Npq.Infrastructure.Tokens;
+using Weasel.Core;
+
+namespace Npq.Infrastructure.Persistence;
+
+/// <summary>How Marten stores this service's events and documents (one place; see docs/adr).</summary>
+public static class MartenSetup
+{
+    public const string Schema = "npq";
+
+    /// <summary>Every event type, registered up front so a fresh process can read the whole log.</summary>
+    public static IReadOnlyList<Type> EventTypes { get; } =
+    [
+        typeof(ParticipantRegistered),
+        typeof(ApplicationRegistered),
+    ];
+
+    public static void Configure(StoreOptions opts, string connectionString)
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = Schema;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+        opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        foreach (var type in EventTypes)
+            opts.Events.AddEventType(type);
+
+        opts.Projections.Add(new ParticipantApplicationsProjection(), ProjectionLifecycle.Inline);
+
+        // Read models: real columns for what lists filter and sort on, with the indexes a page needs.
+        opts.Schema.For<ApplicationView>()
+            .Duplicate(a => a.LeadProviderId)
+            .Duplicate(a => a.ParticipantId)
+            .Duplicate(a => a.Cohort)
+            .Duplicate(a => a.CreatedAt, notNull: true)
+            .Duplicate(a => a.UpdatedAt, notNull: true);
+        opts.Schema.For<ParticipantView>();
+
+        opts.Schema.For<ApiToken>().UniqueIndex(t => t.Digest);
+        opts.Schema.For<LeadProvider>();
+        opts.Schema.For<Cohort>().Identity(c => c.Id);
+        opts.Schema.For<Schedule>().Identity(s => s.Id);
+        opts.Schema.For<School>().Identity(s => s.Id);
+        opts.Schema.For<ChildcareProvider>().Identity(c => c.Id);
+        opts.Schema.For<IttProvider>().Identity(p => p.Id);
+        opts.Schema.For<SentEmail>();
+        opts.Schema.For<SeedMarker>().Identity(m => m.Id);
+    }
+}
+
+/// <summary>Records that a seed step ran, so running the seed again changes nothing.</summary>
+public sealed class SeedMarker
+{
+    public string Id { get; set; } = "";
+
+    public DateTimeOffset RanAt { get; set; }
+}

@@ -1,0 +1,87 @@
+using Marten;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npq.Application.Common;
+using Npq.Application.NpqApplications;
+using Npq.Application.ReferenceData;
+using Npq.Application.Registration.RegisterApplication;
+
+namespace Npq.Infrastructure.Seed;
+
+/// <summary>
+/// Loads the reference data and the sandbox scenarios (CONTRACT B6), idempotently and
+/// deterministically: fixed ids, and every scenario goes through the same commands as live traffic.
+/// </summary>
+public sealed class Seeder(IDocumentStore store, IServiceScopeFactory scopes, IReferenceData referenceData, IClock clock, ILogger<Seeder> logger)
+{
+    public sealed record Result(int ReferenceDocuments, int ApplicationsRegistered, int ApplicationsAlreadyThere);
+
+    public async Task<Result> SeedAsync(bool scenarios, CancellationToken cancellationToken)
+    {
+        var referenceCount = await SeedReferenceDataAsync(cancellationToken);
+        referenceData.Invalidate();
+        var (created, existing) = scenarios ? await SeedScenariosAsync(cancellationToken) : (0, 0);
+        logger.LogInformation("Seed: {Reference} reference documents, {Created} applications registered, {Existing} already there",
+            referenceCount, created, existing);
+        return new Result(referenceCount, created, existing);
+    }
+
+    private async Task<int> SeedReferenceDataAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow;
+        var cohorts = ReferenceDataSeed.Cohorts(now.Year);
+        var schedules = cohorts.SelectMany(ReferenceDataSeed.Schedules).ToList();
+
+        await using var session = store.LightweightSession();
+        var existingProviders = (await session.Query<LeadProvider>().ToListAsync(cancellationToken)).ToDictionary(p => p.Id);
+        var providers = ReferenceDataSeed.LeadProviders(now)
+            .Select(p =>
+            {
+                // Keep the first creation time, so a second run changes nothing.
+                if (existingProviders.TryGetValue(p.Id, out var existing))
+                    p.CreatedAt = existing.CreatedAt;
+                return p;
+            })
+            .ToList();
+
+        session.Store(providers.ToArray());
+        session.Store(cohorts.ToArray());
+        session.Store(schedules.ToArray());
+        session.Store(ReferenceDataSeed.Schools.ToArray());
+        session.Store(ReferenceDataSeed.ChildcareProviders.ToArray());
+        session.Store(ReferenceDataSeed.IttProviders.ToArray());
+        await session.SaveChangesAsync(cancellationToken);
+
+        return providers.Count + cohorts.Count + schedules.Count + ReferenceDataSeed.Schools.Count
+               + ReferenceDataSeed.ChildcareProviders.Count + ReferenceDataSeed.IttProviders.Count;
+    }
+
+    private async Task<(int Created, int Existing)> SeedScenariosAsync(CancellationToken cancellationToken)
+    {
+        var reference = await referenceData.GetAsync(cancellationToken);
+        var offering = reference.LeadProviders.Where(p => p.OfferedCourses.Count > 0).ToList();
+        var created = 0;
+        var existing = 0;
+
+        foreach (var registration in SandboxScenarios.Registrations(offering))
+        {
+            await using (var query = store.QuerySession())
+            {
+                if (await query.LoadAsync<ApplicationView>(registration.ApplicationId!.Value, cancellationToken) is not null)
+                {
+                    existing++;
+                    continue;
+                }
+            }
+
+            // One scope per command, as for a request: its own session and outbox.
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IMediator>()
+                .Send(registration with { Caller = Caller.System }, cancellationToken);
+            created++;
+        }
+
+        return (created, existing);
+    }
+}

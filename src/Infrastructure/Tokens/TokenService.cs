@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marten;
+using Microsoft.Extensions.Options;
+using Npq.Application.Common;
+using Npq.Application.ReferenceData;
+
+namespace Npq.Infrastructure.Tokens;
+
+/// <summary>Issues, revokes, lists and checks API tokens (CONTRACT B3).</summary>
+public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> options, TokenUsageTracker usage, TimeProvider time)
+{
+    public const string Prefix = "npq_";
+
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Secret);
+
+    public sealed record IssuedToken(ApiToken Token, string Secret, LeadProvider? LeadProvider);
+
+    public async Task<IssuedToken> IssueForLeadProviderAsync(string nameOrId, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var providers = await session.Query<LeadProvider>().ToListAsync(cancellationToken);
+        var value = nameOrId.Trim();
+        var provider = providers.FirstOrDefault(p => Guid.TryParse(value, out var id) && p.Id == id)
+                       ?? providers.FirstOrDefault(p => string.Equals(p.Name, value, StringComparison.OrdinalIgnoreCase))
+                       ?? providers.FirstOrDefault(p => string.Equals(p.Slug, value, StringComparison.OrdinalIgnoreCase))
+                       ?? throw new ArgumentException(
+                           $"No lead provider is called '{nameOrId}'. Known: {string.Join(", ", providers.Select(p => p.Name))}.");
+
+        return await IssueAsync(TokenKind.LeadProvider, provider.Name, provider, cancellationToken);
+    }
+
+    public Task<IssuedToken> IssueAsync(TokenKind kind, string name, CancellationToken cancellationToken)
+    {
+        if (kind == TokenKind.LeadProvider)
+            throw new ArgumentException("Use --lead-provider to issue a lead-provider token.");
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ArgumentException("A token needs a --name.");
+        return IssueAsync(kind, name.Trim(), null, cancellationToken);
+    }
+
+    private async Task<IssuedToken> IssueAsync(TokenKind kind, string name, LeadProvider? provider, CancellationToken cancellationToken)
+    {
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = new ApiToken
+        {
+            Id = Guid.CreateVersion7(),
+            Kind = kind,
+            LeadProviderId = provider?.Id,
+            Name = name,
+            Digest = Digest(secret),
+            CreatedAt = time.GetUtcNow(),
+        };
+        await using var session = store.LightweightSession();
+        session.Insert(token);
+        await session.SaveChangesAsync(cancellationToken);
+        return new IssuedToken(token, secret, provider);
+    }
+
+    public async Task<ApiToken?> RevokeAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var token = await session.LoadAsync<ApiToken>(id, cancellationToken);
+        if (token is null)
+            return null;
+        token.RevokedAt ??= time.GetUtcNow();
+        session.Update(token);
+        await session.SaveChangesAsync(cancellationToken);
+        return token;
+    }
+
+    public async Task<IReadOnlyList<ApiToken>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<ApiToken>().OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The caller a presented secret stands for, or null when it is unknown or revoked.</summary>
+    public async Task<(Caller Caller, ApiToken Token)?> AuthenticateAsync(string secret, CancellationToken cancellationToken)
+    {
+        if (!secret.StartsWith(Prefix, StringComparison.Ordinal) || secret.Length > 200)
+            return null;
+
+        var digest = Digest(secret);
+        await using var session = store.QuerySession();
+        var token = await session.Query<ApiToken>().Where(t => t.Digest == digest).FirstOrDefaultAsync(cancellationToken);
+        if (token is null || token.RevokedAt is not null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Digest), Encoding.ASCII.GetBytes(digest)))
+        {
+            return null;
+        }
+
+        usage.Record(token.Id, time.GetUtcNow());
+        var kind = token.Kind switch
+        {
+            TokenKind.LeadProvider => CallerKind.LeadProvider,
+            TokenKind.Auditor => CallerKind.Auditor,
+            _ => CallerKind.Admin,
+        };
+        return (new Caller(kind, token.Id, token.LeadProviderId, token.Name), token);
+    }
+
+    public string Digest(string secret) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(secret)));
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
