@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Npq.IntegrationTests.Support;
+
+/// <summary>The real server (every middleware, the real pipeline) on the test database, in the Sandbox environment.</summary>
+public sealed class ApiFactory(string connectionString, string environment = "Sandbox", IDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
+{
+    public const string TokenSecret = "integration-tests-token-key-0123456789abcdef";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.ConfigureAppConfiguration(configuration =>
+        {
+            var values = new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Npq"] = connectionString,
+                ["Npq:Tokens:Secret"] = TokenSecret,
+                ["Npq:Seed:OnStart"] = "false",
+                ["Npq:Registration:Enabled"] = "true",
+                ["Npq:Registration:SevenDigitTrnIsVerified"] = "true",
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+                values[key] = value;
+            configuration.AddInMemoryCollection(values);
+        });
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npq.Application.Common;
+using Npq.Application.ReferenceData;
+using Npq.Infrastructure.Seed;
+using Npq.Infrastructure.Tokens;
+
+namespace Npq.IntegrationTests.Support;
+
+[CollectionDefinition(Name)]
+public sealed class ApiTests : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
+
+/// <summary>
+/// One server and one fresh database for the whole run. Tests never share rows: each makes its own
+/// lead provider (with its own token) and its own applications through the public API.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private int _providers;
+
+    public TestDatabase Database { get; private set; } = null!;
+
+    public ApiFactory Factory { get; private set; } = null!;
+
+    public IServiceProvider Services => Factory.Services;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        Factory = new ApiFactory(Database.ConnectionString);
+        _ = Factory.Server; // start the host: schema, Wolverine
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Seeder>().SeedAsync(scenarios: false, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public HttpClient Anonymous() => Factory.CreateClient();
+
+    public HttpClient WithToken(string token)
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A lead provider of this test's own, offering every course, with a token.</summary>
+    public async Task<TestProvider> NewLeadProviderAsync(IEnumerable<string>? courses = null)
+    {
+        var number = Interlocked.Increment(ref _providers);
+        var provider = new LeadProvider
+        {
+            Id = DeterministicGuid.From($"test-provider:{Database.DatabaseName}:{number}"),
+            Name = $"Test Provider {number}",
+            Slug = $"test-provider-{number}",
+            OfferedCourses = (courses ?? Domain.Courses.Courses.All.Select(c => c.Identifier)).ToList(),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        var store = Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.Store(provider);
+            await session.SaveChangesAsync();
+        }
+
+        Services.GetRequiredService<IReferenceData>().Invalidate();
+        var issued = await Services.GetRequiredService<TokenService>().IssueForLeadProviderAsync(provider.Id.ToString(), CancellationToken.None);
+        return new TestProvider(this, provider.Id, provider.Name, issued.Secret, issued.Token.Id);
+    }
+
+    public async Task<(string Secret, Guid Id)> IssueTokenAsync(TokenKind kind)
+    {
+        var issued = await Services.GetRequiredService<TokenService>().IssueAsync(kind, $"test {kind}", CancellationToken.None);
+        return (issued.Secret, issued.Token.Id);
+    }
+
+    /// <summary>A registration that is valid as it stands; tests change what they are about.</summary>
+    public static JsonObject ValidRegistration(Guid leadProviderId, string course = "npq-senior-leadership") => new()
+    {
+        ["full_name"] = "Jo Bloggs",
+        ["email"] = $"jo.{Guid.NewGuid():N}@example.com",
+        ["date_of_birth"] = "1980-01-31",
+        ["teacher_reference_number"] = Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["course_identifier"] = course,
+        ["lead_provider_id"] = leadProviderId.ToString(),
+        ["teacher_catchment"] = "england",
+        ["work_setting"] = "a_school",
+        ["school_urn"] = "100001",
+    };
+
+    public async Task<HttpResponseMessage> PostRegistrationAsync(JsonObject attributes, DateTimeOffset? at = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/registrations")
+        {
+            Content = JsonContent.Create(new JsonObject { ["data"] = new JsonObject { ["type"] = "registration", ["attributes"] = attributes } }),
+        };
+        if (at is { } serverDate)
+            request.Headers.Add("X-With-Server-Date", serverDate.ToString("O"));
+        using var client = Anonymous();
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Registers through the public endpoint and returns the v3 application resource.</summary>
+    public async Task<RegisteredApplication> RegisterAsync(Guid leadProviderId, Action<JsonObject>? customise = null, DateTimeOffset? at = null)
+    {
+        var attributes = ValidRegistration(leadProviderId);
+        customise?.Invoke(attributes);
+        using var response = await PostRegistrationAsync(attributes, at);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, body);
+        var data = JsonDocument.Parse(body).RootElement.GetProperty("data");
+        return new RegisteredApplication(
+            data.GetProperty("id").GetGuid(),
+            data.GetProperty("attributes").GetProperty("participant_id").GetGuid(),
+            data.Clone());
+    }
+}
+
+public sealed record RegisteredApplication(Guid Id, Guid ParticipantId, JsonElement Resource);
+
+public sealed record TestProvider(ApiFixture Fixture, Guid Id, string Name, string Token, Guid TokenId)
+{
+    public HttpClient Client() => Fixture.WithToken(Token);
+
+    public Task<RegisteredApplication> RegisterAsync(Action<JsonObject>? customise = null, DateTimeOffset? at = null) =>
+        Fixture.RegisterAsync(Id, customise, at);
+
+    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> GetAsync(string path)
+    {
+        using var client = Client();
+        var response = await client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        return (response.StatusCode, body, response);
+    }
+}
