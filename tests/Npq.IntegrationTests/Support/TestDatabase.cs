@@ -34,7 +34,17 @@ public sealed class TestDatabase : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(server))
         {
             container = new PostgreSqlBuilder("postgres:15-alpine").Build();
-            await container.StartAsync();
+            try
+            {
+                await container.StartAsync();
+            }
+            catch (Exception exception)
+            {
+                throw new InvalidOperationException(
+                    $"No PostgreSQL for the tests: set {Variable} to a connection string, or run ./build.sh test " +
+                    "(it starts a local cluster), or make a Docker engine available for Testcontainers.", exception);
+            }
+
             server = container.GetConnectionString();
         }
 

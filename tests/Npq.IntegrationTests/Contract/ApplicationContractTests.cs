@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Npq.IntegrationTests.Support;
+
+namespace Npq.IntegrationTests.Contract;
+
+/// <summary>
+/// Every applications response of each version fits the reference service's published schema,
+/// except for the deviations CONTRACT.md names. Later resources add their paths here.
+/// </summary>
+[Collection(ApiTests.Name)]
+public sealed class ApplicationContractTests(ApiFixture fixture)
+{
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task Applications_list_and_show_fit_the_reference_schemas(string version)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var plain = await provider.RegisterAsync();
+        var variety = new[]
+        {
+            await provider.RegisterAsync(a =>
+            {
+                a["course_identifier"] = "npq-early-headship-coaching-offer";
+                a["ehco_headteacher"] = "yes";
+                a["ehco_new_headteacher"] = "no";
+                a["funding_choice"] = "self";
+            }),
+            await provider.RegisterAsync(a =>
+            {
+                a["teacher_catchment"] = "another";
+                a["teacher_catchment_country"] = "IRL";
+                a["funding_choice"] = "self";
+                a.Remove("teacher_reference_number");
+            }),
+            await provider.RegisterAsync(a =>
+            {
+                a["course_identifier"] = "npq-senco";
+                a["works_as_senco"] = "no_but_i_plan_to_become_one";
+            }),
+            await provider.RegisterAsync(a =>
+            {
+                a["work_setting"] = "early_years_or_childcare";
+                a["kind_of_nursery"] = "private_nursery";
+                a["private_childcare_provider_urn"] = "EY100001";
+                a["course_identifier"] = "npq-early-years-leadership";
+                a.Remove("school_urn");
+            }),
+        };
+        var schemas = ReferenceSchemas.For(version);
+
+        var list = await provider.GetAsync($"/api/{version}/npq-applications");
+        list.Body.GetProperty("data").GetArrayLength().ShouldBe(1 + variety.Length);
+        AssertFits(schemas.Validate($"/api/{version}/npq-applications", "get", 200, list.Body));
+
+        foreach (var application in variety.Prepend(plain))
+        {
+            var show = await provider.GetAsync($"/api/{version}/npq-applications/{application.Id}");
+            AssertFits(schemas.Validate($"/api/{version}/npq-applications/{{id}}", "get", 200, show.Body));
+        }
+
+        var unauthorised = await fixture.Anonymous().GetAsync($"/api/{version}/npq-applications");
+        AssertFits(schemas.Validate($"/api/{version}/npq-applications", "get", 401,
+            JsonDocument.Parse(await unauthorised.Content.ReadAsStringAsync()).RootElement));
+    }
+
+    [Fact]
+    public void The_validator_catches_what_does_not_fit()
+    {
+        var schemas = ReferenceSchemas.For("v3");
+        var wrong = JsonDocument.Parse("""
+            {"data":[{"id":"not-a-uuid","type":"npq_application","attributes":{"status":"maybe","eligible_for_funding":"yes","surprise":1}}]}
+            """).RootElement;
+
+        var errors = schemas.Validate("/api/v3/npq-applications", "get", 200, wrong);
+
+        errors.ShouldContain(e => e.Contains("$.data[0].id"));
+        errors.ShouldContain(e => e.Contains("status"));
+        errors.ShouldContain(e => e.Contains("eligible_for_funding"));
+        errors.ShouldContain(e => e.Contains("surprise"));
+    }
+
+    private static void AssertFits(IReadOnlyList<string> errors) =>
+        errors.ShouldBeEmpty(string.Join(Environment.NewLine, errors));
+}

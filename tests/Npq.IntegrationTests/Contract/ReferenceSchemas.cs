@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Npq.IntegrationTests.Contract;
+
+/// <summary>
+/// The reference service's published OpenAPI documents (../shared/reference-openapi), used to check
+/// that what we send fits the schemas providers integrated against. Only the deviations that
+/// CONTRACT.md names are allowed; each is listed in <see cref="AllowedDeviations"/> with its reason.
+/// </summary>
+public sealed partial class ReferenceSchemas
+{
+    private static readonly Dictionary<string, ReferenceSchemas> Cache = [];
+    private readonly JsonNode _document;
+
+    private ReferenceSchemas(JsonNode document) => _document = document;
+
+    /// <summary>
+    /// (property, what differs) pairs that CONTRACT.md documents: §9.5 <c>headteacher_status</c> and
+    /// <c>school_urn</c> can be null; §9.2 <c>works_as_senco</c> is the stored string answer.
+    /// Later resources add theirs here (hyphenated states, boolean <c>has_passed</c>, integer cohorts).
+    /// </summary>
+    public static IReadOnlySet<(string Property, string Deviation)> AllowedDeviations { get; } = new HashSet<(string, string)>
+    {
+        ("headteacher_status", "null"),
+        ("school_urn", "null"),
+        ("works_as_senco", "type"),
+    };
+
+    public static ReferenceSchemas For(string version)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(version, out var schemas))
+                Cache[version] = schemas = new ReferenceSchemas(Load(Path.Combine(Directory(), $"{version}.yaml")));
+            return schemas;
+        }
+    }
+
+    public static string Directory()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Npq.sln")))
+            dir = dir.Parent;
+        var root = dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (Npq.sln).");
+        var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "reference-openapi"));
+        return System.IO.Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"The reference OpenAPI documents are missing: {path}");
+    }
+
+    /// <summary>Checks a response body against the schema the reference documents for that path, method and status.</summary>
+    public IReadOnlyList<string> Validate(string pathTemplate, string method, int status, JsonElement body)
+    {
+        var schema = _document["paths"]?[pathTemplate]?[method]?["responses"]?[status.ToString(CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"]
+                     ?? throw new InvalidOperationException($"The reference documents no {status} JSON response for {method.ToUpperInvariant()} {pathTemplate}.");
+        var errors = new List<string>();
+        Check(schema, body, "$", null, errors);
+        return errors;
+    }
+
+    private void Check(JsonNode schema, JsonElement value, string at, string? property, List<string> errors)
+    {
+        schema = Resolve(schema);
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            if (schema["nullable"]?.GetValue<bool>() != true && !Allowed(property, "null"))
+                errors.Add($"{at} is null, but the schema does not allow null");
+            return;
+        }
+
+        var type = schema["type"]?.GetValue<string>();
+        var kindMatches = type switch
+        {
+            null => true,
+            "object" => value.ValueKind == JsonValueKind.Object,
+            "array" => value.ValueKind == JsonValueKind.Array,
+            "string" => value.ValueKind == JsonValueKind.String,
+            "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+            "number" => value.ValueKind == JsonValueKind.Number,
+            _ => true,
+        };
+        if (!kindMatches)
+        {
+            if (!Allowed(property, "type"))
+                errors.Add($"{at} is a {value.ValueKind}, the schema says {type}");
+            return;
+        }
+
+        if (schema["enum"] is JsonArray values && value.ValueKind == JsonValueKind.String
+            && values.All(v => v?.GetValue<string>() != value.GetString()) && !Allowed(property, "enum"))
+        {
+            errors.Add($"{at} is '{value.GetString()}', not one of the schema's values");
+        }
+
+        if (value.ValueKind == JsonValueKind.String && schema["format"]?.GetValue<string>() is { } format && !FormatMatches(format, value.GetString()!))
+            errors.Add($"{at} '{value.GetString()}' is not a {format}");
+
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            var properties = schema["properties"] as JsonObject;
+            foreach (var required in schema["required"] as JsonArray ?? [])
+            {
+                if (!value.TryGetProperty(required!.GetValue<string>(), out _))
+                    errors.Add($"{at} lacks the required '{required}'");
+            }
+
+            foreach (var member in value.EnumerateObject())
+            {
+                if (properties?[member.Name] is { } memberSchema)
+                    Check(memberSchema, member.Value, $"{at}.{member.Name}", member.Name, errors);
+                else if (properties is not null && !Allowed(member.Name, "extra"))
+                    errors.Add($"{at}.{member.Name} is not in the reference schema");
+            }
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && schema["items"] is { } items)
+        {
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+                Check(items, item, $"{at}[{i++}]", property, errors);
+        }
+    }
+
+    private static bool Allowed(string? property, string deviation) =>
+        property is not null && AllowedDeviations.Contains((property, deviation));
+
+    private JsonNode Resolve(JsonNode schema)
+    {
+        while (schema["$ref"]?.GetValue<string>() is { } reference)
+        {
+            var node = _document;
+            foreach (var part in reference.TrimStart('#', '/').Split('/'))
+                node = node[part] ?? throw new InvalidOperationException($"Unresolvable $ref {reference}");
+            schema = node;
+        }
+
+        return schema;
+    }
+
+    private static bool FormatMatches(string format, string value) => format switch
+    {
+        "uuid" => Guid.TryParseExact(value, "D", out _),
+        "date-time" => DateTimeRfc3339().IsMatch(value),
+        "date" => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+        _ => true,
+    };
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex DateTimeRfc3339();
+
+    private static JsonNode Load(string path)
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(path))
+            yaml.Load(reader);
+        return Convert(yaml.Documents[0].RootNode)!;
+    }
+
+    private static JsonNode? Convert(YamlNode node) => node switch
+    {
+        YamlMappingNode map => new JsonObject(map.Children.Select(kv =>
+            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, Convert(kv.Value)))),
+        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(Convert).ToArray()),
+        YamlScalarNode scalar => Scalar(scalar),
+        _ => null,
+    };
+
+    private static JsonValue? Scalar(YamlScalarNode scalar)
+    {
+        var text = scalar.Value;
+        if (scalar.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted)
+            return JsonValue.Create(text);
+        return text switch
+        {
+            null or "~" or "null" => null,
+            "true" => JsonValue.Create(true),
+            "false" => JsonValue.Create(false),
+            _ when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
+            _ => JsonValue.Create(text),
+        };
+    }
+}
