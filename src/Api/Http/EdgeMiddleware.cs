@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Npq.Api.Errors;
 using Npq.Application.Common.Errors;
+using Npq.Infrastructure.Persistence;
 using Npq.Infrastructure.Time;
 
 namespace Npq.Api.Http;
@@ -9,7 +10,7 @@ namespace Npq.Api.Http;
 /// <summary>
 /// What every request gets at the edge: an <c>X-Request-Id</c> (the caller's, when it sends a sane
 /// one) echoed and put in the log scope; <c>Cache-Control: no-store</c> on API responses (§1.3);
-/// a 404 for API versions that do not exist.
+/// a 404 for API versions that do not exist; the request's database round trips in <c>Server-Timing</c>.
 /// </summary>
 public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMiddleware> logger)
 {
@@ -24,9 +25,11 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
         context.TraceIdentifier = requestId;
 
         var isApi = context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
+        var roundTrips = RoundTripCounter.Begin();
         context.Response.OnStarting(() =>
         {
             context.Response.Headers[RequestIdHeader] = requestId;
+            context.Response.Headers["Server-Timing"] = $"db;desc=\"{roundTrips.Count} round trips\"";
             if (isApi)
                 context.Response.Headers.CacheControl = "no-store";
             return Task.CompletedTask;

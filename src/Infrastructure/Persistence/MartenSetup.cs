@@ -31,6 +31,7 @@ public static class MartenSetup
         opts.DatabaseSchemaName = Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.Logger(new RoundTripCounter());
 
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;

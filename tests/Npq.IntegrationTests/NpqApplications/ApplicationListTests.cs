@@ -243,6 +243,32 @@ public sealed class ApplicationListTests(ApiFixture fixture)
         body.GetRawText().ShouldBe("""{"error":"Resource not found"}""");
     }
 
+    [Fact]
+    public async Task A_page_costs_the_same_round_trips_whatever_its_size()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        for (var i = 0; i < 30; i++)
+            await provider.RegisterAsync();
+
+        foreach (var path in new[] { "/api/v3/npq-applications", "/api/v1/npq-applications", "/api/v2/npq-applications.csv" })
+        {
+            var separator = path.Contains(".csv", StringComparison.Ordinal) ? "?filter[cohort]=" : "?page[per_page]=";
+            var small = RoundTrips((await provider.GetAsync(path + separator + (separator.Contains("cohort") ? "1999" : "1"))).Response);
+            var large = RoundTrips((await provider.GetAsync(path + separator + (separator.Contains("cohort") ? "2026" : "30"))).Response);
+
+            large.ShouldBe(small, path);
+            large.ShouldBeLessThanOrEqualTo(2, $"{path}: the token lookup and one query");
+        }
+    }
+
+    private static int RoundTrips(HttpResponseMessage response)
+    {
+        var timing = response.Headers.GetValues("Server-Timing").Single();
+        var match = System.Text.RegularExpressions.Regex.Match(timing, @"(\d+) round trips");
+        match.Success.ShouldBeTrue(timing);
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static IReadOnlyList<Guid> Ids(JsonElement body) =>
         body.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetGuid()).ToList();
 }

@@ -142,7 +142,8 @@ public sealed record TestProvider(ApiFixture Fixture, Guid Id, string Name, stri
         using var client = Client();
         var response = await client.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
-        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        var isJson = response.Content.Headers.ContentType?.MediaType == "application/json";
+        var body = text.Length == 0 || !isJson ? default : JsonDocument.Parse(text).RootElement.Clone();
         return (response.StatusCode, body, response);
     }
 }

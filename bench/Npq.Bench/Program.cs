@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+// Benchmarks against a running server on loopback (bench/run.sh starts one). Prints figures; asserts nothing.
+//   applications-page --url U --token T --provider-id P [--applications 10000] [--runs 20]
+var options = Options(args);
+return args.FirstOrDefault() switch
+{
+    "applications-page" => await ApplicationsPage(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Npq.Bench applications-page --url U --token T --provider-id P [--applications N] [--runs N]");
+    return 2;
+}
+
+static async Task<int> ApplicationsPage(Dictionary<string, string> options)
+{
+    var url = options["url"];
+    var target = int.Parse(options.GetValueOrDefault("applications", "10000"), CultureInfo.InvariantCulture);
+    var runs = int.Parse(options.GetValueOrDefault("runs", "20"), CultureInfo.InvariantCulture);
+    using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options["token"]);
+
+    // Load: register applications through the public endpoint until the provider has enough.
+    var existing = await CountAsync(http);
+    if (existing < target)
+    {
+        Console.WriteLine($"loading {target - existing} applications through POST /api/registrations …");
+        var loading = Stopwatch.StartNew();
+        using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
+        await Parallel.ForAsync(existing, target, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var body = new JsonObject
+            {
+                ["data"] = new JsonObject
+                {
+                    ["type"] = "registration",
+                    ["attributes"] = new JsonObject
+                    {
+                        ["full_name"] = $"Bench Person {i}",
+                        ["email"] = $"bench.{i}.{Guid.NewGuid():N}@example.com",
+                        ["date_of_birth"] = "1980-01-01",
+                        ["teacher_reference_number"] = (3_000_000 + i).ToString(CultureInfo.InvariantCulture),
+                        ["course_identifier"] = i % 2 == 0 ? "npq-headship" : "npq-senco",
+                        ["works_as_senco"] = "yes",
+                        ["senco_start_date"] = "2022-09",
+                        ["lead_provider_id"] = options["provider-id"],
+                        ["cohort"] = (2024 + (i % 3)).ToString(CultureInfo.InvariantCulture),
+                        ["teacher_catchment"] = "england",
+                        ["work_setting"] = "a_school",
+                        ["school_urn"] = "100001",
+                    },
+                },
+            };
+            using var response = await anonymous.PostAsJsonAsync("/api/registrations", body, ct);
+            if ((int)response.StatusCode != 201)
+                throw new InvalidOperationException($"registration {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        });
+        Console.WriteLine($"loaded in {loading.Elapsed.TotalSeconds:F1} s ({(target - existing) / loading.Elapsed.TotalSeconds:F0} registrations/s with 8 clients)");
+    }
+
+    Console.WriteLine($"provider has {await CountAsync(http)} applications");
+
+    foreach (var (label, path) in new[]
+             {
+                 ("v3 page of 3000", "/api/v3/npq-applications?page[per_page]=3000&page[page]=2"),
+                 ("v3 page of 3000, sort=-updated_at, filter[cohort]", "/api/v3/npq-applications?page[per_page]=3000&sort=-updated_at&filter[cohort]=2024,2025,2026"),
+                 ("v1 page of 3000", "/api/v1/npq-applications?page[per_page]=3000"),
+                 ("v3 page of 100", "/api/v3/npq-applications"),
+             })
+    {
+        for (var i = 0; i < 10; i++)
+            await GetAsync(http, path); // warm up: JIT, connection pool, PostgreSQL caches
+
+        var times = new List<double>();
+        var bytes = 0L;
+        var timing = "";
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            (bytes, timing) = await GetAsync(http, path);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        Console.WriteLine(
+            $"{label,-55} median {times[times.Count / 2],7:F1} ms  p95 {times[(int)(times.Count * 0.95)],7:F1} ms  " +
+            $"min {times[0],7:F1} ms  max {times[^1],7:F1} ms  ({bytes / 1024} KiB; {timing})");
+    }
+
+    return 0;
+}
+
+static async Task<(long Bytes, string ServerTiming)> GetAsync(HttpClient http, string path)
+{
+    using var response = await http.GetAsync(path);
+    response.EnsureSuccessStatusCode();
+    var content = await response.Content.ReadAsByteArrayAsync();
+    var timing = response.Headers.TryGetValues("Server-Timing", out var values) ? string.Join(", ", values) : "";
+    return (content.Length, timing);
+}
+
+static async Task<int> CountAsync(HttpClient http)
+{
+    var count = 0;
+    for (var page = 1; ; page++)
+    {
+        using var document = JsonDocument.Parse(await http.GetStringAsync($"/api/v3/npq-applications?page[per_page]=3000&page[page]={page}"));
+        var n = document.RootElement.GetProperty("data").GetArrayLength();
+        count += n;
+        if (n < 3000)
+            return count;
+    }
+}
+
+static Dictionary<string, string> Options(string[] args)
+{
+    var options = new Dictionary<string, string>();
+    for (var i = 1; i + 1 < args.Length; i += 2)
+        options[args[i].TrimStart('-')] = args[i + 1];
+    return options;
+}
