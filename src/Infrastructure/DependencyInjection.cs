@@ -50,8 +50,13 @@ public static class DependencyInjection
         ValidatorOptions.Global.LanguageManager.Enabled = false;
         services.AddValidatorsFromAssemblyContaining<RegisterApplicationValidator>(ServiceLifetime.Singleton);
 
-        var connectionString = ConnectionString(configuration);
-        services.AddMarten(opts => MartenSetup.Configure(opts, connectionString))
+        // Resolved when the store is built, so configuration added late (tests, commands) is honoured.
+        services.AddMarten(sp =>
+            {
+                var opts = new StoreOptions();
+                MartenSetup.Configure(opts, ConnectionString(sp.GetRequiredService<IConfiguration>()));
+                return opts;
+            })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = MartenSetup.Schema + "_messages");

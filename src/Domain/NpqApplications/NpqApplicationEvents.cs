@@ -40,3 +40,36 @@ public sealed record RegistrationAnswers(
     string? WorksAsSenco,
     DateOnly? SencoStartDate,
     string? FundingChoice);
+
+/// <summary>
+/// The lead provider accepted the application: it now has a schedule, training status
+/// <c>active</c>, and (in capped or zero-funded cohorts) a funded-place decision (CONTRACT §3.1).
+/// </summary>
+public sealed record ApplicationAccepted(
+    Guid ApplicationId,
+    Guid ParticipantId,
+    Guid LeadProviderId,
+    string ScheduleIdentifier,
+    bool? FundedPlace,
+    DateTimeOffset AcceptedAt);
+
+/// <summary>
+/// The application was rejected: by its provider (<c>rejected_by_provider</c>) or automatically
+/// because another application of the person for the same course and cohort was accepted
+/// (<c>other_application_in_this_cohort_accepted</c>, with the accepted application's id).
+/// </summary>
+public sealed record ApplicationRejected(
+    Guid ApplicationId,
+    string Reason,
+    Guid? BecauseApplicationAccepted,
+    DateTimeOffset RejectedAt);
+
+/// <summary>The provider changed the funded-place decision of an accepted application (CONTRACT §3.3).</summary>
+public sealed record FundedPlaceChanged(Guid ApplicationId, bool FundedPlace, DateTimeOffset ChangedAt);
+
+public static class RejectionReasons
+{
+    public const string RegistrationExpired = "registration_expired";
+    public const string RejectedByProvider = "rejected_by_provider";
+    public const string OtherApplicationInThisCohortAccepted = "other_application_in_this_cohort_accepted";
+}

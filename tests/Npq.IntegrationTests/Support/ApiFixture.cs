@@ -37,6 +37,15 @@ public sealed class ApiFixture : IAsyncLifetime
         Database = await TestDatabase.CreateAsync();
         Factory = new ApiFactory(Database.ConnectionString);
         _ = Factory.Server; // start the host: schema, Wolverine
+
+        // Guard: the server must be on this run's fresh database, not on whatever appsettings name.
+        await using (var session = Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            var database = (await session.QueryAsync<string>("select current_database()")).Single();
+            if (database != Database.DatabaseName)
+                throw new InvalidOperationException($"The test server is on database '{database}', not '{Database.DatabaseName}'.");
+        }
+
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<Seeder>().SeedAsync(scenarios: false, CancellationToken.None);
     }
