@@ -73,6 +73,17 @@ public sealed class JsonBody
     }
 
     /// <summary>
+    /// Accept and change-funded-place take an optional body, but a body with <c>data</c> must carry
+    /// non-empty <c>attributes</c> (§2.1): otherwise a 400.
+    /// </summary>
+    public JsonBody RequireAttributesWhenDataIsSent()
+    {
+        if (HasData && (_attributes is not { } attributes || !attributes.EnumerateObject().Any()))
+            throw new BadRequestException("'#/data' was sent without attributes: send {\"data\":{\"attributes\":{…}}} or no body");
+        return this;
+    }
+
+    /// <summary>
     /// An attribute as text: strings as they are, numbers and booleans as their JSON text, null or
     /// missing as null. Objects and arrays come back as their JSON text, which no rule accepts.
     /// </summary>
@@ -98,6 +109,8 @@ public sealed class JsonBody
             : null;
 
     public bool Has(string name) => _attributes is { } attributes && attributes.TryGetProperty(name, out _);
+
+    public bool IsBoolean(string name) => StrictBoolean(name) is not null;
 
     private static bool IsJson(string? contentType) =>
         contentType is not null

@@ -26,13 +26,15 @@ public sealed class ParticipantApplicationsProjector
     }
 
     /// <summary>The event types this projector reacts to.</summary>
-    public static bool Handles(object data) => data is ParticipantRegistered or ApplicationRegistered;
+    public static bool Handles(object data) =>
+        data is ParticipantRegistered or ApplicationRegistered or ApplicationAccepted or ApplicationRejected or FundedPlaceChanged;
 
     /// <summary>The participant whose views an event touches, when the event itself names it.</summary>
     public static Guid? ParticipantOf(object data) => data switch
     {
         ParticipantRegistered e => e.ParticipantId,
         ApplicationRegistered e => e.ParticipantId,
+        ApplicationAccepted e => e.ParticipantId,
         _ => null,
     };
 
@@ -54,7 +56,43 @@ public sealed class ParticipantApplicationsProjector
             case ApplicationRegistered e:
                 Apply(e);
                 break;
+            case ApplicationAccepted e:
+                Change(streamId, e.AcceptedAt, approvalStatusChanged: true, a =>
+                {
+                    a.Status = ApplicationStatus.Accepted;
+                    a.AcceptedAt = e.AcceptedAt;
+                    a.TrainingStatus = TrainingStatus.Active;
+                    a.ScheduleIdentifier = e.ScheduleIdentifier;
+                    a.FundedPlace = e.FundedPlace;
+                });
+                break;
+            case ApplicationRejected e:
+                Change(streamId, e.RejectedAt, approvalStatusChanged: true, a =>
+                {
+                    a.Status = ApplicationStatus.Rejected;
+                    a.ReasonForRejection = e.Reason;
+                });
+                break;
+            case FundedPlaceChanged e:
+                Change(streamId, e.ChangedAt, approvalStatusChanged: false, a => a.FundedPlace = e.FundedPlace);
+                break;
         }
+    }
+
+    /// <summary>
+    /// Changes one application; an approval-status change (accept, reject, auto-reject) is a
+    /// significant change of the person (§1.11), so it moves every application of theirs.
+    /// </summary>
+    private void Change(Guid applicationId, DateTimeOffset at, bool approvalStatusChanged, Action<ApplicationView> change)
+    {
+        var application = _applications.TryGetValue(applicationId, out var found)
+            ? found
+            : throw new InvalidOperationException($"Application {applicationId} is not in the projection's working set.");
+        change(application);
+        application.Touch(at);
+        _changedApplications.Add(application);
+        TouchParticipantViews(Participant(application.ParticipantId), at, significant: approvalStatusChanged);
+        RecomputeFunding(application.ParticipantId);
     }
 
     private void Apply(ParticipantRegistered e)

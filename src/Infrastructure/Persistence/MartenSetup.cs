@@ -2,6 +2,7 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using JasperFx.Events.Projections;
+using Npq.Application.Declarations;
 using Npq.Application.NpqApplications;
 using Npq.Application.Participants;
 using Npq.Application.ReferenceData;
@@ -23,6 +24,9 @@ public static class MartenSetup
     [
         typeof(ParticipantRegistered),
         typeof(ApplicationRegistered),
+        typeof(ApplicationAccepted),
+        typeof(ApplicationRejected),
+        typeof(FundedPlaceChanged),
     ];
 
     public static void Configure(StoreOptions opts, string connectionString)
@@ -50,6 +54,10 @@ public static class MartenSetup
             .Duplicate(a => a.CreatedAt, notNull: true)
             .Duplicate(a => a.UpdatedAt, notNull: true);
         opts.Schema.For<ParticipantView>();
+        opts.Schema.For<DeclarationView>().Duplicate(d => d.ApplicationId).Duplicate(d => d.LeadProviderId);
+
+        // Write-model guards (ADR 0008): their primary keys are the invariants.
+        opts.Schema.For<AcceptedPlaceReservation>().Identity(r => r.Id);
 
         opts.Schema.For<ApiToken>().UniqueIndex(t => t.Digest);
         opts.Schema.For<LeadProvider>();

@@ -146,13 +146,52 @@ public sealed record TestProvider(ApiFixture Fixture, Guid Id, string Name, stri
     public Task<RegisteredApplication> RegisterAsync(Action<JsonObject>? customise = null, DateTimeOffset? at = null) =>
         Fixture.RegisterAsync(Id, customise, at);
 
-    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> GetAsync(string path)
+    public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> GetAsync(string path) =>
+        SendAsync(HttpMethod.Get, path);
+
+    /// <summary>Sends a request; <paramref name="attributes"/> go in the write envelope, <paramref name="rawBody"/> as it is.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(
+        HttpMethod method, string path, JsonObject? attributes = null, string? rawBody = null, DateTimeOffset? serverDate = null)
     {
         using var client = Client();
-        var response = await client.GetAsync(path);
+        using var request = new HttpRequestMessage(method, path);
+        if (attributes is not null)
+            request.Content = JsonContent.Create(new JsonObject { ["data"] = new JsonObject { ["type"] = "test", ["attributes"] = attributes } });
+        else if (rawBody is not null)
+            request.Content = new StringContent(rawBody, System.Text.Encoding.UTF8, "application/json");
+        if (serverDate is { } date)
+            request.Headers.Add("X-With-Server-Date", date.ToString("O"));
+        var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var isJson = response.Content.Headers.ContentType?.MediaType == "application/json";
         var body = text.Length == 0 || !isJson ? default : JsonDocument.Parse(text).RootElement.Clone();
         return (response.StatusCode, body, response);
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> AcceptAsync(
+        Guid applicationId, string version = "v3", JsonObject? attributes = null, DateTimeOffset? serverDate = null) =>
+        SendAsync(HttpMethod.Post, $"/api/{version}/npq-applications/{applicationId}/accept", attributes, serverDate: serverDate);
+
+    public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> RejectAsync(Guid applicationId, string version = "v3") =>
+        SendAsync(HttpMethod.Post, $"/api/{version}/npq-applications/{applicationId}/reject");
+
+    public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> ChangeFundedPlaceAsync(
+        Guid applicationId, JsonObject? attributes, string version = "v3") =>
+        SendAsync(HttpMethod.Put, $"/api/{version}/npq-applications/{applicationId}/change-funded-place", attributes);
+}
+
+public static class ResponseAssertions
+{
+    /// <summary>The titles of a 422 body, asserting the status.</summary>
+    public static IReadOnlyList<string> ShouldBeUnprocessable(this (HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response) result)
+    {
+        result.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, result.Body.ValueKind == JsonValueKind.Undefined ? "" : result.Body.GetRawText());
+        return result.Body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("title").GetString()!).ToList();
+    }
+
+    public static JsonElement ShouldBeOk(this (HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response) result)
+    {
+        result.Status.ShouldBe(HttpStatusCode.OK, result.Body.ValueKind == JsonValueKind.Undefined ? "" : result.Body.GetRawText());
+        return result.Body.GetProperty("data").GetProperty("attributes");
     }
 }

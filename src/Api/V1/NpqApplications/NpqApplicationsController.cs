@@ -5,14 +5,18 @@ using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.Json;
+using Npq.Application.NpqApplications;
+using Npq.Application.NpqApplications.AcceptApplication;
+using Npq.Application.NpqApplications.ChangeFundedPlace;
 using Npq.Application.NpqApplications.GetApplication;
+using Npq.Application.NpqApplications.RejectApplication;
 using Npq.Application.NpqApplications.ListApplications;
 
 namespace Npq.Api.V1.NpqApplications;
 
 /// <summary>
 /// v1 and v2 applications (CONTRACT §2.1–§2.2): the two versions share paths, rules and views, so
-/// one thin controller serves both.
+/// one thin controller serves both. As they were live, reject works only on pending applications.
 /// </summary>
 [ApiController]
 [ApiVersion(1)]
@@ -42,10 +46,34 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     [HttpGet("{id:guid}")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken)
     {
-        var application = await mediator.Send(new GetApplication(HttpContext.Caller(), id), cancellationToken);
-        return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV1>(
-            new Resource<ApplicationAttributesV1>(application.Id, Type, application.To<ApplicationAttributesV1>())));
+        return Single(await mediator.Send(new GetApplication(HttpContext.Caller(), id), cancellationToken));
     }
+
+    [HttpPost("{id:guid}/accept")]
+    public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
+        // v1/v2 take only funded_place; a schedule_identifier is ignored.
+        var application = await mediator.Send(
+            new AcceptApplication(HttpContext.Caller(), id, body.StrictBoolean("funded_place"), body.IsBoolean("funded_place"), null),
+            cancellationToken);
+        return Single(application);
+    }
+
+    [HttpPost("{id:guid}/reject")]
+    public async Task<IActionResult> Reject(Guid id, CancellationToken cancellationToken) =>
+        Single(await mediator.Send(new RejectApplication(HttpContext.Caller(), id, AllowRejectingAccepted: false), cancellationToken));
+
+    [HttpPut("{id:guid}/change-funded-place")]
+    public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
+        return Single(await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body.StrictBoolean("funded_place")), cancellationToken));
+    }
+
+    private static ApiJsonResult Single(ApplicationView application) =>
+        new(new SingleEnvelope<ApplicationAttributesV1>(
+            new Resource<ApplicationAttributesV1>(application.Id, Type, application.To<ApplicationAttributesV1>())));
 
     private ListApplications Filters(ListQuery query)
     {

@@ -6,7 +6,10 @@ using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.Json;
 using Npq.Application.NpqApplications;
+using Npq.Application.NpqApplications.AcceptApplication;
+using Npq.Application.NpqApplications.ChangeFundedPlace;
 using Npq.Application.NpqApplications.GetApplication;
+using Npq.Application.NpqApplications.RejectApplication;
 using Npq.Application.NpqApplications.ListApplications;
 
 namespace Npq.Api.V3.NpqApplications;
@@ -41,6 +44,33 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken)
     {
         var application = await mediator.Send(new GetApplication(HttpContext.Caller(), id), cancellationToken);
+        return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
+    }
+
+    [HttpPost("{id:guid}/accept")]
+    public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
+        var application = await mediator.Send(
+            new AcceptApplication(
+                HttpContext.Caller(), id, body.StrictBoolean("funded_place"), body.IsBoolean("funded_place"),
+                body.Text("schedule_identifier")),
+            cancellationToken);
+        return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
+    }
+
+    [HttpPost("{id:guid}/reject")]
+    public async Task<IActionResult> Reject(Guid id, CancellationToken cancellationToken)
+    {
+        var application = await mediator.Send(new RejectApplication(HttpContext.Caller(), id, AllowRejectingAccepted: true), cancellationToken);
+        return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
+    }
+
+    [HttpPut("{id:guid}/change-funded-place")]
+    public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
+        var application = await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body.StrictBoolean("funded_place")), cancellationToken);
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
     }
 

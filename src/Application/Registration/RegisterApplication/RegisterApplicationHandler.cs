@@ -40,7 +40,12 @@ public sealed class RegisterApplicationHandler(
         else if (!provider.OfferedCourses.Contains(course.Identifier))
             errors.Add(new("lead_provider_id", $"{provider.Name} does not offer {course.Identifier}"));
 
-        var cohort = ParseYear(command.Cohort) is { } year ? reference.FindCohort(year) : reference.CurrentCohort(clock.Today);
+        var cohort = ParseCohort(command.Cohort) switch
+        {
+            { Suffix: { } suffix } c => reference.FindCohortById($"{c.Year}{suffix}"),
+            { } c => reference.FindCohort(c.Year),
+            null => reference.CurrentCohort(clock.Today),
+        };
         if (cohort is null)
             errors.Add(new("cohort", "The cohort is not open for registration"));
         else if (course.FirstCohort is { } first && cohort.StartYear < first)

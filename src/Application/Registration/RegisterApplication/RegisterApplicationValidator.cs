@@ -31,7 +31,7 @@ public sealed partial class RegisterApplicationValidator : AbstractValidator<Reg
             .Must(p => p is null || Guid.TryParse(p, out _)).WithMessage("The lead provider is not recognised")
             .OverridePropertyName("lead_provider_id");
         RuleFor(x => x.Cohort)
-            .Must(c => string.IsNullOrWhiteSpace(c) || RegistrationInput.ParseYear(c) is not null).WithMessage("The cohort must be a start year, like 2025")
+            .Must(c => string.IsNullOrWhiteSpace(c) || RegistrationInput.ParseCohort(c) is not null).WithMessage("The cohort must be a start year, like 2025")
             .OverridePropertyName("cohort");
         RuleFor(x => x.TeacherCatchment).NotEmpty().WithMessage("Say whether you work in England")
             .Must(c => c is null or "england" or "another").WithMessage("Teacher catchment must be 'england' or 'another'")

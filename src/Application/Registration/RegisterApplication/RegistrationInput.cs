@@ -34,5 +34,14 @@ public static class RegistrationInput
             ? year
             : null;
 
+    /// <summary>A cohort as a start year (<c>2025</c>) or a cohort id with its suffix (<c>2027a</c>).</summary>
+    public static (int Year, string? Suffix)? ParseCohort(string? value)
+    {
+        var text = value?.Trim() ?? "";
+        if (text.Length == 5 && char.IsAsciiLetterLower(text[4]) && ParseYear(text[..4]) is { } withSuffix)
+            return (withSuffix, text[4..]);
+        return ParseYear(text) is { } year ? (year, null) : null;
+    }
+
     public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,0 +1,15 @@
+using Mediator;
+using Npq.Application.Common;
+
+namespace Npq.Application.NpqApplications.AcceptApplication;
+
+/// <summary>
+/// The provider accepts an application (CONTRACT §3.1). <see cref="ScheduleIdentifier"/> is only
+/// ever set by v3 requests.
+/// </summary>
+public sealed record AcceptApplication(
+    Caller Caller,
+    Guid Id,
+    bool? FundedPlace,
+    bool FundedPlaceIsBoolean,
+    string? ScheduleIdentifier) : ICommand<ApplicationView>, ILeadProviderRequest;

@@ -1,0 +1,91 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.ReferenceData;
+using Npq.Application.Registration;
+using Npq.Domain.Courses;
+using Npq.Domain.NpqApplications;
+using Npq.Domain.Schedules;
+
+namespace Npq.Application.NpqApplications.AcceptApplication;
+
+/// <summary>
+/// Decides an accept and, in one transaction: <see cref="ApplicationAccepted"/> on the application,
+/// <see cref="ApplicationRejected"/> on every other application of the person for the same course
+/// and cohort (any provider), and the reservations that make a second acceptance impossible.
+/// </summary>
+public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenceData referenceData, IClock clock, IOutbox outbox)
+    : ICommandHandler<AcceptApplication, ApplicationView>
+{
+    public async ValueTask<ApplicationView> Handle(AcceptApplication command, CancellationToken cancellationToken)
+    {
+        var view = await session.LoadOwnedAndLockAsync(command.Id, command.Caller, cancellationToken);
+        var (application, version) = await session.LoadAsync(command.Id, cancellationToken);
+        var reference = await referenceData.GetAsync(cancellationToken);
+        var cohort = reference.FindCohortById(application.CohortId)
+                     ?? throw new InvalidOperationException($"Cohort {application.CohortId} is missing from the reference data.");
+        var course = Courses.Get(application.CourseIdentifier);
+        var verifiedTrn = view.TeacherReferenceNumberValidated ? view.TeacherReferenceNumber : null;
+
+        var requested = command.ScheduleIdentifier is { } identifier ? reference.FindSchedule(cohort.Id, identifier) : null;
+        var cohortSchedules = reference.Schedules.Where(s => s.CohortId == cohort.Id).Select(s => s.Identifier).ToList();
+        var defaultIdentifier = DefaultSchedule.For(course, cohort.StartYear, cohort.Suffix, clock.Today, cohortSchedules);
+
+        var context = new AcceptContext(
+            cohort.Funding,
+            await IsBlockedAsync(application, verifiedTrn, cancellationToken),
+            requested is null ? null : new ScheduleFacts(requested.Identifier, requested.CourseGroup),
+            defaultIdentifier is not null && cohortSchedules.Contains(defaultIdentifier) ? defaultIdentifier : null,
+            clock.UtcNow);
+        var (accepted, errors) = AcceptApplicationDecision.Decide(
+            application, new AcceptRequest(command.FundedPlace, command.FundedPlaceIsBoolean, command.ScheduleIdentifier), context);
+        if (accepted is null)
+            throw new RuleViolationException(errors);
+
+        session.AppendAt(application.Id, version, accepted);
+        foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, verifiedTrn, application.CourseIdentifier, application.CohortId))
+            session.Insert(new AcceptedPlaceReservation { Id = key, ApplicationId = application.Id, ReservedAt = accepted.AcceptedAt });
+
+        // Every other application of the person for the same course and cohort, at any provider and in
+        // any status (a rejected one gets the new reason), is rejected in the same transaction.
+        var others = await session.Query<ApplicationView>()
+            .Where(a => a.ParticipantId == application.ParticipantId && a.Id != application.Id
+                        && a.CourseIdentifier == application.CourseIdentifier
+                        && a.Cohort == application.Cohort && a.CohortSuffix == application.CohortSuffix)
+            .ToListAsync(cancellationToken);
+        foreach (var other in others)
+        {
+            var (_, otherVersion) = await session.LoadAsync(other.Id, cancellationToken);
+            session.AppendAt(other.Id, otherVersion, new ApplicationRejected(
+                other.Id, RejectionReasons.OtherApplicationInThisCohortAccepted, application.Id, accepted.AcceptedAt));
+        }
+
+        await outbox.PublishAsync(new ParticipantEmailRequested(application.ParticipantId, application.Id, "application_accepted", view.Email, accepted.AcceptedAt));
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
+        {
+            // Another accept for this person (or this verified TRN) committed first.
+            throw new RuleViolationException("application", "The participant has already had an application accepted for this course in this cohort");
+        }
+
+        return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
+    }
+
+    /// <summary>§3.1 #4: an accepted, not-withdrawn application of the person, or of anyone with the same verified TRN, in the family and cohort.</summary>
+    private async Task<bool> IsBlockedAsync(NpqApplication application, string? verifiedTrn, CancellationToken cancellationToken)
+    {
+        var participantId = application.ParticipantId;
+        var candidates = await session.Query<ApplicationView>()
+            .Where(a => a.Id != application.Id && a.Status == ApplicationStatus.Accepted
+                        && a.Cohort == application.Cohort && a.CohortSuffix == application.CohortSuffix)
+            .Where(a => a.ParticipantId == participantId
+                        || (verifiedTrn != null && a.TeacherReferenceNumberValidated && a.TeacherReferenceNumber == verifiedTrn))
+            .ToListAsync(cancellationToken);
+        return candidates.Any(a => a.TrainingStatus != TrainingStatus.Withdrawn
+                                   && Courses.SameFamily(a.CourseIdentifier, application.CourseIdentifier));
+    }
+}

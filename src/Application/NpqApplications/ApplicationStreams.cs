@@ -1,0 +1,35 @@
+using Marten;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.Application.NpqApplications;
+
+/// <summary>Reading and writing one application's stream with its expected version.</summary>
+public static class ApplicationStreams
+{
+    /// <summary>
+    /// The caller's application view, or 404 when it is unknown or another provider's; then the
+    /// person's lock, so what the handler reads next cannot change under it (ADR 0002).
+    /// </summary>
+    public static async Task<ApplicationView> LoadOwnedAndLockAsync(this IDocumentSession session, Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var view = await session.LoadAsync<ApplicationView>(id, cancellationToken);
+        if (view is null || view.LeadProviderId != caller.ProviderId)
+            throw new ResourceNotFoundException();
+        await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
+        return view;
+    }
+
+    public static async Task<(NpqApplication State, long Version)> LoadAsync(this IDocumentSession session, Guid id, CancellationToken cancellationToken)
+    {
+        var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+        var state = NpqApplication.Fold(events.Select(e => e.Data))
+                    ?? throw new InvalidOperationException($"Application stream {id} has no registration.");
+        return (state, events[^1].Version);
+    }
+
+    /// <summary>Appends with the version the decision read: a concurrent writer makes the commit fail.</summary>
+    public static void AppendAt(this IDocumentSession session, Guid id, long readVersion, params object[] events) =>
+        session.Events.Append(id, readVersion + events.Length, events);
+}

@@ -1,0 +1,40 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.Declarations;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.Application.NpqApplications.RejectApplication;
+
+/// <summary>
+/// The provider rejects an application (CONTRACT §3.2, B1). v1/v2 reject only pending applications;
+/// v3 (<see cref="AllowRejectingAccepted"/>) also accepted ones that have no live declaration.
+/// </summary>
+public sealed record RejectApplication(Caller Caller, Guid Id, bool AllowRejectingAccepted) : ICommand<ApplicationView>, ILeadProviderRequest;
+
+public sealed class RejectApplicationHandler(IDocumentSession session, IClock clock) : ICommandHandler<RejectApplication, ApplicationView>
+{
+    public async ValueTask<ApplicationView> Handle(RejectApplication command, CancellationToken cancellationToken)
+    {
+        var view = await session.LoadOwnedAndLockAsync(command.Id, command.Caller, cancellationToken);
+        var (application, version) = await session.LoadAsync(command.Id, cancellationToken);
+        var hasLiveDeclarations = command.AllowRejectingAccepted && await session.ExistForApplicationAsync(application.Id, cancellationToken);
+
+        var (rejected, errors) = RejectApplicationDecision.Decide(application, command.AllowRejectingAccepted, hasLiveDeclarations, clock.UtcNow);
+        if (rejected is null)
+            throw new RuleViolationException(errors);
+
+        session.AppendAt(application.Id, version, rejected);
+        if (application.Status == ApplicationStatus.Accepted)
+        {
+            // The place it held is free again.
+            var verifiedTrn = view.TeacherReferenceNumberValidated ? view.TeacherReferenceNumber : null;
+            foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, verifiedTrn, application.CourseIdentifier, application.CohortId))
+                session.Delete<AcceptedPlaceReservation>(key);
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+        return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
+    }
+}

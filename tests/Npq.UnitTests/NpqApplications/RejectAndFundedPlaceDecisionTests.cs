@@ -1,0 +1,69 @@
+using Npq.Domain.Cohorts;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.UnitTests.NpqApplications;
+
+public sealed class RejectAndFundedPlaceDecisionTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 9, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static NpqApplication Pending(bool eligible = true) =>
+        NpqApplication.Create(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", 2025, "a",
+            null!, eligible, "funded", false, null, Now.AddDays(-10)));
+
+    private static NpqApplication Accepted(bool eligible = true, bool? fundedPlace = true) =>
+        Pending(eligible).Apply(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, "npq-leadership-autumn", fundedPlace, Now));
+
+    [Fact]
+    public void Reject_records_rejected_by_provider()
+    {
+        var (rejected, errors) = RejectApplicationDecision.Decide(Pending(), allowRejectingAccepted: false, hasLiveDeclarations: false, Now);
+
+        errors.ShouldBeEmpty();
+        rejected!.Reason.ShouldBe(RejectionReasons.RejectedByProvider);
+    }
+
+    [Theory]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, true)]
+    public void Rejecting_an_accepted_application_depends_on_version_and_declarations(bool v3, bool live, bool refused)
+    {
+        var (_, errors) = RejectApplicationDecision.Decide(Accepted(), v3, live, Now);
+
+        (errors.Count > 0).ShouldBe(refused);
+        errors.ShouldAllBe(e => e.Title == "application");
+    }
+
+    [Fact]
+    public void Funded_place_same_value_is_no_event_and_no_error()
+    {
+        var (changed, errors) = ChangeFundedPlaceDecision.Decide(Accepted(fundedPlace: true), true, FundingMode.Capped, false, Now);
+
+        changed.ShouldBeNull();
+        errors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Funded_place_change_records_the_new_value()
+    {
+        var (changed, _) = ChangeFundedPlaceDecision.Decide(Accepted(fundedPlace: true), false, FundingMode.Capped, false, Now);
+
+        changed!.FundedPlace.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Funded_place_live_declarations_are_reported_even_after_other_errors()
+    {
+        var (_, errors) = ChangeFundedPlaceDecision.Decide(Pending(), null, FundingMode.Full, hasLiveDeclarations: true, Now);
+
+        errors.Select(e => e.Title).ShouldBe(["funded_place", "application", "application"]);
+    }
+
+    [Fact]
+    public void Funded_place_uncapped_is_checked_only_without_earlier_errors()
+    {
+        ChangeFundedPlaceDecision.Decide(Accepted(), true, FundingMode.Full, false, Now).Errors.Single().Detail.ShouldContain("no funding cap");
+        ChangeFundedPlaceDecision.Decide(Accepted(eligible: false), true, FundingMode.Full, false, Now).Errors.Single().Detail.ShouldContain("not eligible");
+    }
+}
