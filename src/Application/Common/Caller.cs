@@ -19,6 +19,9 @@ public sealed record Caller(CallerKind Kind, Guid? TokenId, Guid? LeadProviderId
 
     public static Caller System { get; } = new(CallerKind.System, null, null, "system");
 
+    /// <summary>The sandbox seed making a provider's decision: scoped to that provider, recorded as the seed.</summary>
+    public static Caller SeedActingFor(Guid leadProviderId) => new(CallerKind.LeadProvider, null, leadProviderId, "seed");
+
     public static Caller ForLeadProvider(Guid tokenId, Guid leadProviderId, string name) =>
         new(CallerKind.LeadProvider, tokenId, leadProviderId, name);
 
@@ -30,6 +33,7 @@ public sealed record Caller(CallerKind Kind, Guid? TokenId, Guid? LeadProviderId
     {
         CallerKind.System => "system",
         CallerKind.Anonymous => "anonymous",
+        _ when TokenId is null => $"system:{Name}",
         _ => $"{Kind.ToString().ToLowerInvariant()}:{TokenId}",
     };
 }

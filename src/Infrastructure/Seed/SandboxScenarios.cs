@@ -49,6 +49,25 @@ public static class SandboxScenarios
         }
     }
 
+    /// <summary>A provider's decision in the sandbox: accept (with a funded place) or reject.</summary>
+    public sealed record Decision(Guid LeadProviderId, Guid ApplicationId, bool Accept);
+
+    /// <summary>
+    /// Per provider: the first single application accepted, the second rejected, and the shared
+    /// person's application accepted here, which rejects their application at the next provider.
+    /// </summary>
+    public static IEnumerable<Decision> Decisions(IReadOnlyList<LeadProvider> providers)
+    {
+        foreach (var provider in providers)
+        {
+            yield return new Decision(provider.Id, ApplicationId($"seed:{provider.Slug}:single:0"), Accept: true);
+            yield return new Decision(provider.Id, ApplicationId($"seed:{provider.Slug}:single:1"), Accept: false);
+            yield return new Decision(provider.Id, ApplicationId($"seed:{provider.Slug}:multiple:0"), Accept: true);
+        }
+    }
+
+    private static Guid ApplicationId(string key) => DeterministicGuid.From($"{key}:application");
+
     private static (string Given, string Family) Person(int provider, int index) =>
         (GivenNames[(provider + index) % GivenNames.Length], FamilyNames[((provider * 3) + index) % FamilyNames.Length]);
 
@@ -56,7 +75,7 @@ public static class SandboxScenarios
         new()
         {
             Caller = Caller.System,
-            ApplicationId = DeterministicGuid.From($"{key}:application"),
+            ApplicationId = ApplicationId(key),
             NewParticipantId = DeterministicGuid.From($"{key}:participant"),
             FullName = $"{person.Given} {person.Family}",
             Email = $"{person.Given}.{person.Family}.{DeterministicGuid.From(key).ToString("N")[..6]}@example.com".ToLowerInvariant(),

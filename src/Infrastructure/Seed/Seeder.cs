@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 using Npq.Application.Common;
 using Npq.Application.NpqApplications;
 using Npq.Application.ReferenceData;
+using Npq.Application.NpqApplications.AcceptApplication;
+using Npq.Application.NpqApplications.RejectApplication;
 using Npq.Application.Registration.RegisterApplication;
+using Npq.Domain.NpqApplications;
 
 namespace Npq.Infrastructure.Seed;
 
@@ -80,6 +83,24 @@ public sealed class Seeder(IDocumentStore store, IServiceScopeFactory scopes, IR
             await scope.ServiceProvider.GetRequiredService<IMediator>()
                 .Send(registration with { Caller = Caller.System }, cancellationToken);
             created++;
+        }
+
+        foreach (var decision in SandboxScenarios.Decisions(offering))
+        {
+            await using (var query = store.QuerySession())
+            {
+                var view = await query.LoadAsync<ApplicationView>(decision.ApplicationId, cancellationToken);
+                if (view is null || view.Status != ApplicationStatus.Pending)
+                    continue; // decided by an earlier run (or auto-rejected): nothing to do
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            var caller = Caller.SeedActingFor(decision.LeadProviderId);
+            if (decision.Accept)
+                await mediator.Send(new AcceptApplication(caller, decision.ApplicationId, true, true, null), cancellationToken);
+            else
+                await mediator.Send(new RejectApplication(caller, decision.ApplicationId, AllowRejectingAccepted: false), cancellationToken);
         }
 
         return (created, existing);

@@ -1,0 +1,41 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npq.Application.NpqApplications;
+using Npq.Domain.NpqApplications;
+using Npq.Infrastructure.Seed;
+using Npq.IntegrationTests.Support;
+
+namespace Npq.IntegrationTests.Seed;
+
+/// <summary>The sandbox seed (B6): scenarios through the same commands as live traffic, and idempotent.</summary>
+[Collection(ApiTests.Name)]
+public sealed class SeedTests(ApiFixture fixture)
+{
+    [Fact]
+    public async Task Running_the_seed_twice_changes_nothing_and_leaves_every_scenario()
+    {
+        var store = fixture.Services.GetRequiredService<IDocumentStore>();
+        await SeedAsync();
+        var first = (await store.Advanced.FetchEventStoreStatistics()).EventCount;
+
+        var second = await SeedAsync();
+
+        second.ApplicationsRegistered.ShouldBe(0);
+        (await store.Advanced.FetchEventStoreStatistics()).EventCount.ShouldBe(first);
+
+        await using var session = store.QuerySession();
+        var seeded = await session.Query<ApplicationView>().Where(a => a.FullName != "Jo Bloggs" && !a.FullName.StartsWith("Bench")).ToListAsync();
+        seeded.ShouldContain(a => a.Status == ApplicationStatus.Accepted);
+        seeded.ShouldContain(a => a.Status == ApplicationStatus.Rejected && a.ReasonForRejection == RejectionReasons.RejectedByProvider);
+        seeded.ShouldContain(a => a.Status == ApplicationStatus.Rejected && a.ReasonForRejection == RejectionReasons.OtherApplicationInThisCohortAccepted);
+        seeded.ShouldContain(a => a.Status == ApplicationStatus.Pending);
+        seeded.GroupBy(a => a.ParticipantId).ShouldContain(g => g.Select(a => a.LeadProviderId).Distinct().Count() > 1,
+            "a participant with applications at two providers");
+    }
+
+    private async Task<Seeder.Result> SeedAsync()
+    {
+        await using var scope = fixture.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Seeder>().SeedAsync(scenarios: true, CancellationToken.None);
+    }
+}
