@@ -84,15 +84,23 @@ public static class ApiSetup
 }
 
 /// <summary>In Sandbox and Development the seed runs on start (B6), after Marten and Wolverine are up.</summary>
-public sealed class SeedOnStart(IServiceProvider services, IConfiguration configuration) : IHostedService
+public sealed class SeedOnStart(IServiceProvider services, IConfiguration configuration, ILogger<SeedOnStart> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!configuration.GetValue("Npq:Seed:OnStart", true))
             return;
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<Seeder>()
-            .SeedAsync(configuration.GetValue("Npq:Seed:Scenarios", true), cancellationToken);
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Seeder>()
+                .SeedAsync(configuration.GetValue("Npq:Seed:Scenarios", true), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The API still serves what the database holds; the seed command shows the failure again.
+            logger.LogError(exception, "The sandbox seed failed; run the 'seed' command to see why");
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

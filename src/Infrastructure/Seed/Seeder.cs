@@ -63,7 +63,13 @@ public sealed class Seeder(IDocumentStore store, IServiceScopeFactory scopes, IR
     private async Task<(int Created, int Existing)> SeedScenariosAsync(CancellationToken cancellationToken)
     {
         var reference = await referenceData.GetAsync(cancellationToken);
-        var offering = reference.LeadProviders.Where(p => p.OfferedCourses.Count > 0).ToList();
+        // Scenarios belong to the seed's own providers, in the seed's order (fixed ids and TRNs),
+        // whatever other providers the database holds.
+        var offering = ReferenceDataSeed.LeadProviders(clock.UtcNow)
+            .Select(p => reference.FindProvider(p.Id))
+            .OfType<LeadProvider>()
+            .Where(p => p.OfferedCourses.Count > 0)
+            .ToList();
         var created = 0;
         var existing = 0;
 
