@@ -53,7 +53,10 @@ public static class ApiSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.LeadProvider, policy => policy
                 .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
-                .RequireClaim(TokenAuthenticationHandler.KindClaim, "lead_provider"));
+                .RequireClaim(TokenAuthenticationHandler.KindClaim, "lead_provider"))
+            .AddPolicy(Policies.Admin, policy => policy
+                .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
+                .RequireClaim(TokenAuthenticationHandler.KindClaim, "admin"));
 
         if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Sandbox"))
             services.AddHostedService<SeedOnStart>();

@@ -107,4 +107,5 @@ public sealed class TokenAuthenticationHandler(
 public static class Policies
 {
     public const string LeadProvider = "lead_provider";
+    public const string Admin = "admin";
 }

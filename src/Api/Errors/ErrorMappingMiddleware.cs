@@ -35,6 +35,7 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
         ResourceNotFoundException => (StatusCodes.Status404NotFound, ErrorBodies.NotFound),
         BadRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Detail)),
         RuleViolationException e => (StatusCodes.Status422UnprocessableEntity, ErrorBodies.Unprocessable(e.Errors)),
+        ForbiddenException e => (StatusCodes.Status403Forbidden, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(e.Title, e.Detail)])),
         BadHttpRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Message)),
         _ => (StatusCodes.Status500InternalServerError, ErrorBodies.InternalError),
     };

@@ -1,7 +1,15 @@
 using Mapster;
 using Npq.Api.V1.NpqApplications;
 using Npq.Api.V3.NpqApplications;
+using System.Globalization;
+using Npq.Api.V1.Declarations;
+using Npq.Api.V3.Declarations;
+using Npq.Api.V3.Statements;
+using Npq.Application.Declarations;
 using Npq.Application.NpqApplications;
+using Npq.Application.Statements;
+using Npq.Domain.Declarations;
+using Npq.Domain.Statements;
 
 namespace Npq.Api.Json;
 
@@ -28,6 +36,26 @@ public static class ResponseMapping
             .Map(d => d.EmailValidated, _ => true)
             // HEAD: the TRN only when it has been verified (§8).
             .Map(d => d.TeacherReferenceNumber, s => s.TeacherReferenceNumberValidated ? s.TeacherReferenceNumber : null);
+
+        config.NewConfig<DeclarationView, DeclarationAttributesV1>()
+            .Map(d => d.State, s => DeclarationWire.Of(s.State))
+            .Map(d => d.Voided, s => s.State == DeclarationState.Voided)
+            .Map(d => d.EligibleForPayment, s => s.State == DeclarationState.Eligible || s.State == DeclarationState.Payable);
+
+        config.NewConfig<DeclarationView, DeclarationAttributesV2>()
+            .Map(d => d.State, s => DeclarationWire.Of(s.State));
+
+        // Names are filled in by the controller from reference data (they are not part of the read model).
+        config.NewConfig<DeclarationView, DeclarationAttributesV3>()
+            .Map(d => d.State, s => DeclarationWire.Of(s.State))
+            .Ignore(d => d.LeadProviderName, d => d.DeliveryPartnerName, d => d.SecondaryDeliveryPartnerName);
+
+        config.NewConfig<StatementView, StatementAttributes>()
+            .Map(d => d.Month, s => CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(s.Month))
+            .Map(d => d.Year, s => s.Year.ToString(CultureInfo.InvariantCulture))
+            .Map(d => d.Cohort, s => s.Cohort.ToString(CultureInfo.InvariantCulture))
+            .Map(d => d.CutOffDate, s => s.DeadlineDate)
+            .Map(d => d.Paid, s => s.State == StatementState.Paid);
 
         config.Compile();
         return config;

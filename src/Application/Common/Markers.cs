@@ -9,6 +9,9 @@ public interface ICallerRequest : Mediator.IMessage
 /// <summary>Only a lead-provider token may run this request, and only on that provider's data.</summary>
 public interface ILeadProviderRequest : ICallerRequest;
 
+/// <summary>Only an admin token (DfE finance and support, B8) may run this request.</summary>
+public interface IAdminRequest : ICallerRequest;
+
 /// <summary>Anyone may run this request (registration); it still names its caller for the audit trail.</summary>
 public interface IAnonymousRequest : ICallerRequest;
 

@@ -26,6 +26,13 @@ public static class ParticipantLock
     public static Task LockParticipantAsync(this IDocumentSession session, Guid participantId, CancellationToken cancellationToken) =>
         session.LockParticipantsAsync([participantId], cancellationToken);
 
+    /// <summary>
+    /// Serialises writers of a statement's lines (submit, void, mark payable/paid). Taken after any
+    /// person's lock, never before, so lock order cannot cycle.
+    /// </summary>
+    public static Task LockStatementsAsync(this IDocumentSession session, IEnumerable<Guid> statementIds, CancellationToken cancellationToken) =>
+        session.LockParticipantsAsync(statementIds.Select(id => DeterministicGuid.From($"statement:{id}")), cancellationToken);
+
     private static long KeyOf(Guid id)
     {
         Span<byte> bytes = stackalloc byte[16];

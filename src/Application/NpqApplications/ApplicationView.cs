@@ -37,6 +37,9 @@ public sealed class ApplicationView
 
     public string? TeacherCatchmentIsoCountryCode { get; set; }
 
+    /// <summary>The raw catchment answer (<c>england</c> or <c>another</c>).</summary>
+    public string? CatchmentAnswer { get; set; }
+
     public string? WorkSetting { get; set; }
 
     public bool? WorksInSchool { get; set; }
@@ -92,6 +95,9 @@ public sealed class ApplicationView
     public string? ScheduleIdentifier { get; set; }
 
     public TrainingStatus? TrainingStatus { get; set; }
+
+    /// <summary>When the training status last changed (accept, defer, resume, withdraw).</summary>
+    public DateTimeOffset? TrainingStatusChangedAt { get; set; }
 
     public DateTimeOffset? AcceptedAt { get; set; }
 

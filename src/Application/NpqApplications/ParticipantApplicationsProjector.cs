@@ -27,7 +27,8 @@ public sealed class ParticipantApplicationsProjector
 
     /// <summary>The event types this projector reacts to.</summary>
     public static bool Handles(object data) =>
-        data is ParticipantRegistered or ApplicationRegistered or ApplicationAccepted or ApplicationRejected or FundedPlaceChanged;
+        data is ParticipantRegistered or ApplicationRegistered or ApplicationAccepted or ApplicationRejected or FundedPlaceChanged
+            or ApplicationTransferred;
 
     /// <summary>The participant whose views an event touches, when the event itself names it.</summary>
     public static Guid? ParticipantOf(object data) => data switch
@@ -62,6 +63,7 @@ public sealed class ParticipantApplicationsProjector
                     a.Status = ApplicationStatus.Accepted;
                     a.AcceptedAt = e.AcceptedAt;
                     a.TrainingStatus = TrainingStatus.Active;
+                    a.TrainingStatusChangedAt = e.AcceptedAt;
                     a.ScheduleIdentifier = e.ScheduleIdentifier;
                     a.FundedPlace = e.FundedPlace;
                 });
@@ -75,6 +77,9 @@ public sealed class ParticipantApplicationsProjector
                 break;
             case FundedPlaceChanged e:
                 Change(streamId, e.ChangedAt, approvalStatusChanged: false, a => a.FundedPlace = e.FundedPlace);
+                break;
+            case ApplicationTransferred e:
+                Change(streamId, e.At, approvalStatusChanged: false, a => a.LeadProviderId = e.ToLeadProviderId);
                 break;
         }
     }
@@ -131,6 +136,7 @@ public sealed class ParticipantApplicationsProjector
             TeacherCatchment = answers.TeacherCatchment,
             TeacherCatchmentCountry = answers.TeacherCatchmentCountry,
             TeacherCatchmentIsoCountryCode = answers.TeacherCatchmentIsoCountryCode,
+            CatchmentAnswer = answers.CatchmentAnswer,
             WorkSetting = answers.WorkSetting,
             WorksInSchool = answers.WorksInSchool,
             SchoolUrn = answers.SchoolUrn,

@@ -22,3 +22,20 @@ public static class DeclarationStates
     public static IReadOnlyList<DeclarationState> Live { get; } =
         [DeclarationState.Submitted, DeclarationState.Eligible, DeclarationState.Payable, DeclarationState.Paid];
 }
+
+public static class DeclarationWire
+{
+    /// <summary>The hyphenated wire value (B2): <c>awaiting-clawback</c>, <c>clawed-back</c>.</summary>
+    public static string Of(DeclarationState state) => state switch
+    {
+        DeclarationState.Submitted => "submitted",
+        DeclarationState.Eligible => "eligible",
+        DeclarationState.Payable => "payable",
+        DeclarationState.Paid => "paid",
+        DeclarationState.Voided => "voided",
+        DeclarationState.Ineligible => "ineligible",
+        DeclarationState.AwaitingClawback => "awaiting-clawback",
+        DeclarationState.ClawedBack => "clawed-back",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+}

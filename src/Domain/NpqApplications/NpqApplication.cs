@@ -37,6 +37,7 @@ public sealed record NpqApplication(
         },
         ApplicationRejected e => this with { Status = ApplicationStatus.Rejected, ReasonForRejection = e.Reason },
         FundedPlaceChanged e => this with { FundedPlace = e.FundedPlace },
+        ApplicationTransferred e => this with { LeadProviderId = e.ToLeadProviderId },
         _ => this,
     };
 

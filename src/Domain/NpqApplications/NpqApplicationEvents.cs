@@ -18,7 +18,10 @@ public sealed record ApplicationRegistered(
     string? TeacherReferenceNumberAtSubmission,
     DateTimeOffset RegisteredAt);
 
-/// <summary>The applicant's answers as they were stored at submission.</summary>
+/// <summary>
+/// The applicant's answers as they were stored at submission. <see cref="CatchmentAnswer"/> is the
+/// raw answer (<c>england</c> or <c>another</c>), which the delivery-partner rules read.
+/// </summary>
 public sealed record RegistrationAnswers(
     bool TeacherCatchment,
     string TeacherCatchmentCountry,
@@ -39,7 +42,8 @@ public sealed record RegistrationAnswers(
     string? HeadteacherStatus,
     string? WorksAsSenco,
     DateOnly? SencoStartDate,
-    string? FundingChoice);
+    string? FundingChoice,
+    string? CatchmentAnswer = null);
 
 /// <summary>
 /// The lead provider accepted the application: it now has a schedule, training status
@@ -73,3 +77,6 @@ public static class RejectionReasons
     public const string RejectedByProvider = "rejected_by_provider";
     public const string OtherApplicationInThisCohortAccepted = "other_application_in_this_cohort_accepted";
 }
+
+/// <summary>DfE moved the application to another lead provider (B8). Declarations stay with their creator.</summary>
+public sealed record ApplicationTransferred(Guid ApplicationId, Guid FromLeadProviderId, Guid ToLeadProviderId, DateTimeOffset At);

@@ -3,6 +3,11 @@ using JasperFx.Events;
 using Marten;
 using JasperFx.Events.Projections;
 using Npq.Application.Declarations;
+using Npq.Application.DeliveryPartners;
+using Npq.Application.Outcomes;
+using Npq.Application.Statements;
+using Npq.Domain.Declarations;
+using Npq.Domain.Statements;
 using Npq.Application.NpqApplications;
 using Npq.Application.Participants;
 using Npq.Application.ReferenceData;
@@ -27,6 +32,22 @@ public static class MartenSetup
         typeof(ApplicationAccepted),
         typeof(ApplicationRejected),
         typeof(FundedPlaceChanged),
+        typeof(ApplicationTransferred),
+        typeof(DeclarationSubmitted),
+        typeof(DeclarationMarkedEligible),
+        typeof(DeclarationMarkedIneligible),
+        typeof(DeclarationVoided),
+        typeof(DeclarationMarkedPayable),
+        typeof(DeclarationMarkedPaid),
+        typeof(ClawbackRequested),
+        typeof(DeclarationClawedBack),
+        typeof(DeliveryPartnerChanged),
+        typeof(OutcomeRecorded),
+        typeof(StatementOpened),
+        typeof(StatementLineAdded),
+        typeof(StatementLineStateChanged),
+        typeof(StatementMarkedPayable),
+        typeof(StatementMarkedPaid),
     ];
 
     public static void Configure(StoreOptions opts, string connectionString)
@@ -45,6 +66,8 @@ public static class MartenSetup
             opts.Events.AddEventType(type);
 
         opts.Projections.Add(new ParticipantApplicationsProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new DeclarationViewProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new StatementViewProjection(), ProjectionLifecycle.Inline);
 
         // Read models: real columns for what lists filter and sort on, with the indexes a page needs.
         opts.Schema.For<ApplicationView>()
@@ -54,7 +77,20 @@ public static class MartenSetup
             .Duplicate(a => a.CreatedAt, notNull: true)
             .Duplicate(a => a.UpdatedAt, notNull: true);
         opts.Schema.For<ParticipantView>();
-        opts.Schema.For<DeclarationView>().Duplicate(d => d.ApplicationId).Duplicate(d => d.LeadProviderId);
+        opts.Schema.For<DeclarationView>()
+            .Duplicate(d => d.ApplicationId)
+            .Duplicate(d => d.ParticipantId)
+            .Duplicate(d => d.LeadProviderId)
+            .Duplicate(d => d.OwnerProviderId)
+            .Duplicate(d => d.Cohort)
+            .Duplicate(d => d.CreatedAt, notNull: true)
+            .Duplicate(d => d.UpdatedAt, notNull: true);
+        opts.Schema.For<StatementView>().Duplicate(s => s.LeadProviderId).Duplicate(s => s.CohortId);
+        opts.Schema.For<OutcomeView>().Duplicate(o => o.ParticipantId).Duplicate(o => o.LeadProviderId).Duplicate(o => o.CreatedAt, notNull: true);
+        opts.Schema.For<LiveDeclarationReservation>().Identity(r => r.Id);
+        opts.Schema.For<Contract>().Identity(c => c.Id).Duplicate(c => c.LeadProviderId);
+        opts.Schema.For<DeliveryPartner>();
+        opts.Schema.For<Partnership>().Identity(p => p.Id).Duplicate(p => p.LeadProviderId);
 
         // Write-model guards (ADR 0008): their primary keys are the invariants.
         opts.Schema.For<AcceptedPlaceReservation>().Identity(r => r.Id);

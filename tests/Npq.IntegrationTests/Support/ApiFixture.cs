@@ -89,6 +89,15 @@ public sealed class ApiFixture : IAsyncLifetime
         return new TestProvider(this, provider.Id, provider.Name, issued.Secret, issued.Token.Id);
     }
 
+    private string? _adminToken;
+
+    /// <summary>A provider of this test's own (reusing <see cref="TestProvider"/>) whose calls carry an admin token.</summary>
+    public async Task<TestProvider> AdminAsync()
+    {
+        _adminToken ??= (await IssueTokenAsync(TokenKind.Admin)).Secret;
+        return new TestProvider(this, Guid.Empty, "DfE admin", _adminToken, Guid.Empty);
+    }
+
     public async Task<(string Secret, Guid Id)> IssueTokenAsync(TokenKind kind)
     {
         var issued = await Services.GetRequiredService<TokenService>().IssueAsync(kind, $"test {kind}", CancellationToken.None);
@@ -174,6 +183,69 @@ public sealed record TestProvider(ApiFixture Fixture, Guid Id, string Name, stri
 
     public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> RejectAsync(Guid applicationId, string version = "v3") =>
         SendAsync(HttpMethod.Post, $"/api/{version}/npq-applications/{applicationId}/reject");
+
+    /// <summary>DfE opens an output-fee statement for this provider with contracts for every course.</summary>
+    public async Task<Guid> OpenStatementAsync(string cohort, DateOnly deadline, bool outputFee = true, int? month = null)
+    {
+        var admin = await Fixture.AdminAsync();
+        var result = await admin.SendAsync(HttpMethod.Post, "/api/admin/statements", new JsonObject
+        {
+            ["lead_provider_id"] = Id.ToString(),
+            ["cohort"] = cohort,
+            ["year"] = deadline.Year,
+            ["month"] = month ?? deadline.Month,
+            ["deadline_date"] = deadline.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["payment_date"] = deadline.AddMonths(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["output_fee"] = outputFee,
+            ["courses"] = new JsonArray(Npq.Domain.Courses.Courses.All.Select(c => (JsonNode)c.Identifier).ToArray()),
+        });
+        return result.Body.GetProperty("data").GetProperty("id").GetGuid();
+    }
+
+    /// <summary>DfE records a delivery partner working with this provider in the cohorts given.</summary>
+    public async Task<Guid> AddDeliveryPartnerAsync(string name, params int[] cohorts)
+    {
+        var admin = await Fixture.AdminAsync();
+        var result = await admin.SendAsync(HttpMethod.Post, "/api/admin/delivery-partners", new JsonObject
+        {
+            ["name"] = name,
+            ["partnerships"] = new JsonArray(cohorts.Select(c => (JsonNode)new JsonObject { ["lead_provider_id"] = Id.ToString(), ["cohort"] = c }).ToArray()),
+        });
+        result.Status.ShouldBe(HttpStatusCode.OK, result.Body.ValueKind == JsonValueKind.Undefined ? "" : result.Body.GetRawText());
+        return result.Body.GetProperty("data").GetProperty("id").GetGuid();
+    }
+
+    /// <summary>An accepted application (funded place where the cohort is capped), registered through the API.</summary>
+    public async Task<RegisteredApplication> AcceptedApplicationAsync(string cohort = "2025", Action<JsonObject>? customise = null, DateTimeOffset? acceptAt = null)
+    {
+        var application = await RegisterAsync(a =>
+        {
+            a["cohort"] = cohort;
+            customise?.Invoke(a);
+        });
+        var capped = int.Parse(cohort[..4], System.Globalization.CultureInfo.InvariantCulture) >= 2024;
+        (await AcceptAsync(application.Id, "v3", capped ? new JsonObject { ["funded_place"] = application.Resource.GetProperty("attributes").GetProperty("eligible_for_funding").GetBoolean() } : null, acceptAt))
+            .ShouldBeOk();
+        return application;
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> DeclareAsync(
+        RegisteredApplication application, string type, string date, string version = "v3", string course = "npq-senior-leadership",
+        Action<JsonObject>? customise = null)
+    {
+        var attributes = new JsonObject
+        {
+            ["participant_id"] = application.ParticipantId.ToString(),
+            ["declaration_type"] = type,
+            ["declaration_date"] = date,
+            ["course_identifier"] = course,
+        };
+        customise?.Invoke(attributes);
+        return SendAsync(HttpMethod.Post, $"/api/{version}/participant-declarations", attributes);
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> VoidAsync(Guid declarationId, string version = "v3") =>
+        SendAsync(HttpMethod.Put, $"/api/{version}/participant-declarations/{declarationId}/void");
 
     public Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> ChangeFundedPlaceAsync(
         Guid applicationId, JsonObject? attributes, string version = "v3") =>

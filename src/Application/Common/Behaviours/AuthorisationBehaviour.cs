@@ -16,6 +16,7 @@ public sealed class AuthorisationBehaviour<TMessage, TResponse> : IPipelineBehav
         var allowed = message switch
         {
             ILeadProviderRequest => caller.Kind == CallerKind.LeadProvider && caller.LeadProviderId is not null,
+            IAdminRequest => caller.Kind is CallerKind.Admin or CallerKind.System,
             IAnonymousRequest => true,
             _ => false,
         };

@@ -11,6 +11,14 @@ public sealed class NotAuthenticatedException() : ApiException("HTTP Token: Acce
 /// <summary>404: unknown id, or an id outside the caller's scope (never say which).</summary>
 public sealed class ResourceNotFoundException() : ApiException("Resource not found");
 
+/// <summary>403 (v3): the declaration was created by another provider (visible through a transfer).</summary>
+public sealed class ForbiddenException(string title, string detail) : ApiException(detail)
+{
+    public string Title { get; } = title;
+
+    public string Detail { get; } = detail;
+}
+
 /// <summary>400 <c>Bad request</c>: malformed input (filters, paging, envelope, JSON).</summary>
 public sealed class BadRequestException(string detail) : ApiException(detail)
 {

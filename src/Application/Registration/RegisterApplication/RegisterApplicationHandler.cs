@@ -138,7 +138,8 @@ public sealed class RegisterApplicationHandler(
                 : null,
             WorksAsSenco: course.Identifier == Courses.Senco ? command.WorksAsSenco : null,
             SencoStartDate: course.Identifier == Courses.Senco && command.WorksAsSenco == "yes" ? ParseMonthOrDate(command.SencoStartDate) : null,
-            FundingChoice: decision.Eligible ? null : fundingChoice);
+            FundingChoice: decision.Eligible ? null : fundingChoice,
+            CatchmentAnswer: command.TeacherCatchment);
 
         var applicationId = command.ApplicationId ?? Guid.CreateVersion7(now);
         if (participant.IsNew)

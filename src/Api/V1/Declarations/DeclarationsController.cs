@@ -1,0 +1,111 @@
+using Asp.Versioning;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npq.Api.Authentication;
+using Npq.Api.Http;
+using Npq.Api.Json;
+using Npq.Application.Declarations;
+using Npq.Application.Declarations.ListDeclarations;
+using Npq.Application.Declarations.SubmitDeclaration;
+using Npq.Application.Declarations.VoidDeclaration;
+using Npq.Domain.Declarations;
+
+namespace Npq.Api.V1.Declarations;
+
+/// <summary>
+/// v1 and v2 participant declarations (CONTRACT §2.1–§2.2): same paths and rules; the views differ
+/// (v1 adds <c>voided</c> and <c>eligible_for_payment</c>). No delivery partners (B1).
+/// </summary>
+[ApiController]
+[ApiVersion(1)]
+[ApiVersion(2)]
+[Route("api/v{version:apiVersion}/participant-declarations")]
+[Authorize(Policy = Policies.LeadProvider)]
+public sealed class DeclarationsController(IMediator mediator) : ControllerBase
+{
+    public const string Type = "participant-declaration";
+
+    private bool IsV1 => RouteData.Values["version"] as string == "1";
+
+    [HttpGet]
+    public async Task<IActionResult> List(CancellationToken cancellationToken)
+    {
+        var query = new ListQuery(Request.Query);
+        var declarations = await mediator.Send(Filters(query) with { Page = query.ReadPage() }, cancellationToken);
+        return new ApiJsonResult(IsV1
+            ? new ListEnvelope<DeclarationAttributesV1>(declarations.Select(d => Resource<DeclarationAttributesV1>(d)).ToList())
+            : new ListEnvelope<DeclarationAttributesV2>(declarations.Select(d => Resource<DeclarationAttributesV2>(d)).ToList()));
+    }
+
+    [HttpGet("~/api/v{version:apiVersion}/participant-declarations.csv")]
+    public async Task<IActionResult> Csv(CancellationToken cancellationToken)
+    {
+        var declarations = await mediator.Send(Filters(new ListQuery(Request.Query)), cancellationToken);
+        return new CsvResult(DeclarationsCsv.Write(declarations, IsV1));
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
+        Single(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IsV3: false, id), cancellationToken));
+
+    [HttpPost]
+    public async Task<IActionResult> Submit(CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        return Single(await mediator.Send(DeclarationRequests.Submit(body, HttpContext.Caller(), isV3: false), cancellationToken));
+    }
+
+    [HttpPut("{id:guid}/void")]
+    public async Task<IActionResult> Void(Guid id, CancellationToken cancellationToken) =>
+        Single(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IsV3: false), cancellationToken));
+
+    private ApiJsonResult Single(DeclarationView declaration) => new(IsV1
+        ? new SingleEnvelope<DeclarationAttributesV1>(Resource<DeclarationAttributesV1>(declaration))
+        : new SingleEnvelope<DeclarationAttributesV2>(Resource<DeclarationAttributesV2>(declaration)));
+
+    private static Resource<T> Resource<T>(DeclarationView declaration) => new(declaration.Id, Type, declaration.To<T>());
+
+    private ListDeclarations Filters(ListQuery query)
+    {
+        query.RejectNonObjectFilter();
+        return new ListDeclarations(HttpContext.Caller(), IsV3: false, query.ReadParticipantIds(), query.ReadTimestamp("updated_since"), null, null);
+    }
+}
+
+/// <summary><c>participant-declarations.csv</c> (§1.9): the flattened view without <c>type</c>; empty body when no rows.</summary>
+public static class DeclarationsCsv
+{
+    public static string Write(IReadOnlyList<DeclarationView> declarations, bool v1)
+    {
+        IReadOnlyList<string> header = v1
+            ? ["id", "participant_id", "declaration_type", "course_identifier", "declaration_date", "state", "has_passed", "voided", "eligible_for_payment", "updated_at"]
+            : ["id", "participant_id", "declaration_type", "course_identifier", "declaration_date", "state", "has_passed", "updated_at"];
+        return Http.Csv.Write(header, declarations.Select(d => (IReadOnlyList<object?>)(v1
+            ?
+            [
+                d.Id, d.ParticipantId, d.DeclarationType, d.CourseIdentifier, d.DeclarationDate, DeclarationWire.Of(d.State), d.HasPassed,
+                d.State == DeclarationState.Voided, d.State is DeclarationState.Eligible or DeclarationState.Payable, d.UpdatedAt,
+            ]
+            : [d.Id, d.ParticipantId, d.DeclarationType, d.CourseIdentifier, d.DeclarationDate, DeclarationWire.Of(d.State), d.HasPassed, d.UpdatedAt])),
+            headerWhenEmpty: false);
+    }
+}
+
+/// <summary>Reading a declaration request body, shared by the versions.</summary>
+public static class DeclarationRequests
+{
+    public static SubmitDeclaration Submit(JsonBody body, Application.Common.Caller caller, bool isV3) => new()
+    {
+        Caller = caller,
+        ParticipantId = body.Text("participant_id"),
+        DeclarationType = body.Text("declaration_type"),
+        DeclarationDate = body.Text("declaration_date"),
+        CourseIdentifier = body.Text("course_identifier"),
+        // has_passed accepts JSON booleans and the strings "true"/"false" (§1.3).
+        HasPassed = body.StrictBoolean("has_passed") ?? body.Text("has_passed") switch { "true" => true, "false" => false, _ => null },
+        IsV3 = isV3,
+        DeliveryPartnerId = isV3 ? body.Text("delivery_partner_id") : null,
+        SecondaryDeliveryPartnerId = isV3 ? body.Text("secondary_delivery_partner_id") : null,
+    };
+}

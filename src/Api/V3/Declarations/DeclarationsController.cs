@@ -1,0 +1,71 @@
+using Asp.Versioning;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npq.Api.Authentication;
+using Npq.Api.Http;
+using Npq.Api.Json;
+using Npq.Api.V1.Declarations;
+using Npq.Application.Declarations;
+using Npq.Application.Declarations.ChangeDeliveryPartner;
+using Npq.Application.Declarations.ListDeclarations;
+using Npq.Application.Declarations.VoidDeclaration;
+
+namespace Npq.Api.V3.Declarations;
+
+/// <summary>v3 participant declarations (§2.3): transferred declarations visible, delivery partners, 403 on others' declarations.</summary>
+[ApiController]
+[ApiVersion(3)]
+[Route("api/v{version:apiVersion}/participant-declarations")]
+[Authorize(Policy = Policies.LeadProvider)]
+public sealed class DeclarationsController(IMediator mediator) : ControllerBase
+{
+    [HttpGet]
+    public async Task<IActionResult> List(CancellationToken cancellationToken)
+    {
+        var query = new ListQuery(Request.Query);
+        query.RejectNonObjectFilter();
+        var declarations = await mediator.Send(new ListDeclarations(HttpContext.Caller(), IsV3: true,
+            query.ReadParticipantIds(), query.ReadTimestamp("updated_since"), query.ReadCohorts(), query.ReadPage()), cancellationToken);
+        var names = await mediator.Send(new DeclarationNames(HttpContext.Caller(), declarations.ToList()), cancellationToken);
+        return new ApiJsonResult(new ListEnvelope<DeclarationAttributesV3>(declarations.Select(d => Resource(d, names)).ToList()));
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
+        await SingleAsync(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IsV3: true, id), cancellationToken), cancellationToken);
+
+    [HttpPost]
+    public async Task<IActionResult> Submit(CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        return await SingleAsync(await mediator.Send(DeclarationRequests.Submit(body, HttpContext.Caller(), isV3: true), cancellationToken), cancellationToken);
+    }
+
+    [HttpPut("{id:guid}/void")]
+    public async Task<IActionResult> Void(Guid id, CancellationToken cancellationToken) =>
+        await SingleAsync(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IsV3: true), cancellationToken), cancellationToken);
+
+    [HttpPut("{id:guid}/change-delivery-partner")]
+    public async Task<IActionResult> ChangeDeliveryPartner(Guid id, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        var declaration = await mediator.Send(new ChangeDeliveryPartner(HttpContext.Caller(), id,
+            body.Text("delivery_partner_id"), body.Text("secondary_delivery_partner_id")), cancellationToken);
+        return await SingleAsync(declaration, cancellationToken);
+    }
+
+    private async Task<IActionResult> SingleAsync(DeclarationView declaration, CancellationToken cancellationToken)
+    {
+        var names = await mediator.Send(new DeclarationNames(HttpContext.Caller(), [declaration]), cancellationToken);
+        return new ApiJsonResult(new SingleEnvelope<DeclarationAttributesV3>(Resource(declaration, names)));
+    }
+
+    private static Resource<DeclarationAttributesV3> Resource(DeclarationView d, IReadOnlyDictionary<Guid, string> names) =>
+        new(d.Id, V1.Declarations.DeclarationsController.Type, d.To<DeclarationAttributesV3>() with
+        {
+            LeadProviderName = names.GetValueOrDefault(d.LeadProviderId, ""),
+            DeliveryPartnerName = d.DeliveryPartnerId is { } p ? names.GetValueOrDefault(p) : null,
+            SecondaryDeliveryPartnerName = d.SecondaryDeliveryPartnerId is { } s ? names.GetValueOrDefault(s) : null,
+        });
+}

@@ -1,0 +1,47 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.NpqApplications;
+using Npq.Domain.Common;
+using Npq.Domain.Declarations;
+
+namespace Npq.Application.Declarations.ChangeDeliveryPartner;
+
+/// <summary>v3: the provider changes a declaration's delivery partners (CONTRACT §3.10). Leaving out the secondary clears it.</summary>
+public sealed record ChangeDeliveryPartner(Caller Caller, Guid Id, string? DeliveryPartnerId, string? SecondaryDeliveryPartnerId)
+    : ICommand<DeclarationView>, ILeadProviderRequest;
+
+public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, IClock clock) : ICommandHandler<ChangeDeliveryPartner, DeclarationView>
+{
+    public async ValueTask<DeclarationView> Handle(ChangeDeliveryPartner command, CancellationToken cancellationToken)
+    {
+        var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, isV3: true, cancellationToken);
+        await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
+        var (declaration, version) = (await session.LoadDeclarationAsync(view.Id, cancellationToken))!.Value;
+        var application = (await session.LoadAsync<ApplicationView>(declaration.ApplicationId, cancellationToken))!;
+        var facts = await DeliveryPartnerChecks.FactsAsync(session, command.DeliveryPartnerId, command.SecondaryDeliveryPartnerId,
+            command.Caller.ProviderId, application, cancellationToken);
+
+        var errors = new List<DomainError>();
+        if (!facts.PrimaryGiven)
+            errors.Add(new("delivery_partner_id", "The property '#/delivery_partner_id' must be present"));
+        else if (!facts.PrimaryExists)
+            errors.Add(new("delivery_partner", "The '#/delivery_partner_id' does not exist"));
+        if (facts.SecondaryGiven && !facts.SecondaryExists)
+            errors.Add(new("secondary_delivery_partner", "The '#/secondary_delivery_partner_id' does not exist"));
+        if (errors.Count == 0)
+            errors.AddRange(SubmitDeclarationRules.DeliveryPartnerRules(facts));
+        if (errors.Count > 0)
+            throw new RuleViolationException(errors);
+
+        var primary = Guid.Parse(command.DeliveryPartnerId!);
+        Guid? secondary = facts.SecondaryGiven ? Guid.Parse(command.SecondaryDeliveryPartnerId!) : null;
+        if (declaration.DeliveryPartnerId == primary && declaration.SecondaryDeliveryPartnerId == secondary)
+            return view; // unchanged values: 200 with nothing recorded (§7)
+
+        session.Events.Append(declaration.Id, version + 1, new DeliveryPartnerChanged(declaration.Id, primary, secondary, clock.UtcNow));
+        await session.SaveChangesAsync(cancellationToken);
+        return (await session.LoadAsync<DeclarationView>(declaration.Id, cancellationToken))!;
+    }
+}

@@ -1,0 +1,51 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+
+namespace Npq.Application.Declarations.ListDeclarations;
+
+/// <summary>The caller's declarations (CONTRACT §1.12 scoping per version), oldest first, then by id.</summary>
+public sealed record ListDeclarations(
+    Caller Caller,
+    bool IsV3,
+    IReadOnlyList<Guid>? ParticipantIds,
+    DateTimeOffset? UpdatedSince,
+    IReadOnlyList<int>? Cohorts,
+    Page? Page) : IQuery<IReadOnlyList<DeclarationView>>, ILeadProviderRequest;
+
+public sealed class ListDeclarationsHandler(IQuerySession session) : IQueryHandler<ListDeclarations, IReadOnlyList<DeclarationView>>
+{
+    public async ValueTask<IReadOnlyList<DeclarationView>> Handle(ListDeclarations query, CancellationToken cancellationToken)
+    {
+        var providerId = query.Caller.ProviderId;
+        var declarations = query.IsV3
+            ? session.Query<DeclarationView>().Where(d => d.LeadProviderId == providerId || d.OwnerProviderId == providerId)
+            : session.Query<DeclarationView>().Where(d => d.LeadProviderId == providerId);
+        if (query.ParticipantIds is { Count: > 0 } participants)
+            declarations = declarations.Where(d => participants.Contains(d.ParticipantId));
+        if (query.UpdatedSince is { } since)
+            declarations = declarations.Where(d => d.UpdatedAt >= since);
+        if (query.Cohorts is { Count: > 0 } cohorts)
+            declarations = declarations.Where(d => cohorts.Contains(d.Cohort));
+
+        var ordered = declarations.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id);
+        return query.Page is { } page
+            ? await ordered.Skip(page.Skip).Take(page.Size).ToListAsync(cancellationToken)
+            : await ordered.ToListAsync(cancellationToken);
+    }
+}
+
+/// <summary>One declaration the caller may see (§1.12); otherwise 404.</summary>
+public sealed record GetDeclaration(Caller Caller, bool IsV3, Guid Id) : IQuery<DeclarationView>, ILeadProviderRequest;
+
+public sealed class GetDeclarationHandler(IQuerySession session) : IQueryHandler<GetDeclaration, DeclarationView>
+{
+    public async ValueTask<DeclarationView> Handle(GetDeclaration query, CancellationToken cancellationToken)
+    {
+        var declaration = await session.LoadAsync<DeclarationView>(query.Id, cancellationToken);
+        if (declaration is null || !DeclarationAccess.CanSee(declaration, query.Caller.ProviderId, query.IsV3))
+            throw new ResourceNotFoundException();
+        return declaration;
+    }
+}

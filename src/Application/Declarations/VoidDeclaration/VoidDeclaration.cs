@@ -1,0 +1,58 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.Statements;
+using Npq.Domain.Declarations;
+using Npq.Domain.Statements;
+
+namespace Npq.Application.Declarations.VoidDeclaration;
+
+/// <summary>The provider voids a declaration (CONTRACT §3.9). v3 sees transferred declarations but may not void them (403).</summary>
+public sealed record VoidDeclaration(Caller Caller, Guid Id, bool IsV3) : ICommand<DeclarationView>, ILeadProviderRequest;
+
+public sealed class VoidDeclarationHandler(IDocumentSession session, IClock clock) : ICommandHandler<VoidDeclaration, DeclarationView>
+{
+    public async ValueTask<DeclarationView> Handle(VoidDeclaration command, CancellationToken cancellationToken)
+    {
+        var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, command.IsV3, cancellationToken);
+        await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
+        var (declaration, version) = (await session.LoadDeclarationAsync(view.Id, cancellationToken))!.Value;
+        var next = await session.NextOutputFeeStatementAsync(declaration.LeadProviderId, declaration.CohortId, clock.Today, cancellationToken);
+        await session.LockStatementsAsync(new[] { declaration.BillableStatementId, next?.Id }.OfType<Guid>(), cancellationToken);
+
+        var now = clock.UtcNow;
+        var (events, errors) = VoidDeclarationDecision.Decide(declaration, next?.Id, now);
+        if (errors.Count > 0)
+            throw new RuleViolationException(errors);
+
+        session.Events.Append(declaration.Id, version + events.Count, events.ToArray());
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case DeclarationVoided when declaration.BillableStatementId is { } billable:
+                    session.Events.Append(billable, new StatementLineStateChanged(billable, declaration.Id, StatementLineTypes.Billable, "voided", now));
+                    break;
+                case ClawbackRequested clawback:
+                    session.Events.Append(clawback.RefundStatementId,
+                        new StatementLineAdded(clawback.RefundStatementId, declaration.Id, StatementLineTypes.Refund, "awaiting-clawback", now));
+                    break;
+            }
+        }
+
+        if (DeclarationStates.IsLive(declaration.State))
+            session.Delete<LiveDeclarationReservation>(LiveDeclarationReservation.IdOf(declaration.ApplicationId, declaration.DeclarationType));
+
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
+        {
+            throw new RuleViolationException("declaration", "The declaration changed while it was being voided: fetch it and try again");
+        }
+
+        return (await session.LoadAsync<DeclarationView>(declaration.Id, cancellationToken))!;
+    }
+}

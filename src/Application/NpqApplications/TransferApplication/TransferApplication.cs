@@ -1,0 +1,31 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.ReferenceData;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.Application.NpqApplications.TransferApplication;
+
+/// <summary>DfE moves an application to another lead provider (B8, CONTRACT §7 transfers).</summary>
+public sealed record TransferApplication(Caller Caller, Guid Id, Guid ToLeadProviderId) : ICommand<ApplicationView>, IAdminRequest;
+
+public sealed class TransferApplicationHandler(IDocumentSession session, IReferenceData referenceData, IClock clock)
+    : ICommandHandler<TransferApplication, ApplicationView>
+{
+    public async ValueTask<ApplicationView> Handle(TransferApplication command, CancellationToken cancellationToken)
+    {
+        var view = await session.LoadAsync<ApplicationView>(command.Id, cancellationToken) ?? throw new ResourceNotFoundException();
+        var reference = await referenceData.GetAsync(cancellationToken);
+        if (reference.FindProvider(command.ToLeadProviderId) is null)
+            throw new RuleViolationException("lead_provider_id", "The lead provider is not recognised");
+        await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
+        var (application, version) = await session.LoadAsync(command.Id, cancellationToken);
+        if (application.LeadProviderId == command.ToLeadProviderId)
+            throw new RuleViolationException("lead_provider_id", "The application already belongs to that lead provider");
+
+        session.AppendAt(application.Id, version, new ApplicationTransferred(application.Id, application.LeadProviderId, command.ToLeadProviderId, clock.UtcNow));
+        await session.SaveChangesAsync(cancellationToken);
+        return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
+    }
+}

@@ -1,0 +1,138 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.Declarations;
+using Npq.Application.ReferenceData;
+using Npq.Domain.Courses;
+using Npq.Domain.Declarations;
+using Npq.Domain.Statements;
+
+namespace Npq.Application.Statements.Admin;
+
+/// <summary>DfE opens a statement for a provider, cohort and month, with contracts for courses (B8).</summary>
+public sealed record OpenStatement(
+    Caller Caller,
+    Guid LeadProviderId,
+    string Cohort,
+    int Year,
+    int Month,
+    DateOnly DeadlineDate,
+    DateOnly PaymentDate,
+    bool OutputFee,
+    IReadOnlyList<string> Courses,
+    Guid? StatementId = null) : ICommand<StatementView>, IAdminRequest;
+
+public sealed class OpenStatementHandler(IDocumentSession session, IReferenceData referenceData, IClock clock) : ICommandHandler<OpenStatement, StatementView>
+{
+    public async ValueTask<StatementView> Handle(OpenStatement command, CancellationToken cancellationToken)
+    {
+        var reference = await referenceData.GetAsync(cancellationToken);
+        var errors = new List<Domain.Common.DomainError>();
+        if (reference.FindProvider(command.LeadProviderId) is null)
+            errors.Add(new("lead_provider_id", "The lead provider is not recognised"));
+        var cohort = command.Cohort.Length == 5 ? reference.FindCohortById(command.Cohort)
+            : int.TryParse(command.Cohort, out var year) ? reference.FindCohort(year) : null;
+        if (cohort is null)
+            errors.Add(new("cohort", "The cohort is not recognised"));
+        if (command.Month is < 1 or > 12)
+            errors.Add(new("month", "The month must be 1 to 12"));
+        if (command.PaymentDate < command.DeadlineDate)
+            errors.Add(new("payment_date", "The payment date cannot be before the deadline"));
+        var unknown = command.Courses.Where(c => Courses.Find(c) is null).ToList();
+        if (unknown.Count > 0)
+            errors.Add(new("courses", $"Unknown courses: {string.Join(", ", unknown)}"));
+        if (errors.Count > 0)
+            throw new RuleViolationException(errors);
+
+        var id = command.StatementId ?? DeterministicGuid.From($"statement:{command.LeadProviderId}:{cohort!.Id}:{command.Year}:{command.Month}");
+        if (await session.LoadAsync<StatementView>(id, cancellationToken) is { } existing)
+        {
+            if (existing.DeadlineDate != command.DeadlineDate || existing.PaymentDate != command.PaymentDate || existing.OutputFee != command.OutputFee)
+                throw new RuleViolationException("base", "A statement for this provider, cohort and month already exists with other dates");
+        }
+        else
+        {
+            session.Events.StartStream(id, new StatementOpened(id, command.LeadProviderId, cohort!.Id, cohort.StartYear, command.Year, command.Month,
+                command.DeadlineDate, command.PaymentDate, command.OutputFee, clock.UtcNow));
+        }
+
+        foreach (var course in command.Courses.Distinct())
+        {
+            session.Store(new Contract
+            {
+                Id = $"{id}:{course}", StatementId = id, LeadProviderId = command.LeadProviderId, CohortId = cohort!.Id, CourseIdentifier = course,
+            });
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+        return (await session.LoadAsync<StatementView>(id, cancellationToken))!;
+    }
+}
+
+/// <summary>DfE marks a statement payable (after its deadline): its eligible declarations become payable (§3.8).</summary>
+public sealed record MarkStatementPayable(Caller Caller, Guid Id) : ICommand<StatementView>, IAdminRequest;
+
+/// <summary>DfE marks a payable statement paid: payable → paid, awaiting-clawback refunds → clawed-back (§3.8).</summary>
+public sealed record MarkStatementPaid(Caller Caller, Guid Id) : ICommand<StatementView>, IAdminRequest;
+
+public sealed class StatementPaymentHandlers(IDocumentSession session, IClock clock)
+    : ICommandHandler<MarkStatementPayable, StatementView>, ICommandHandler<MarkStatementPaid, StatementView>
+{
+    public ValueTask<StatementView> Handle(MarkStatementPayable command, CancellationToken cancellationToken) =>
+        MoveAsync(command.Id, StatementState.Open, payable: true, cancellationToken);
+
+    public ValueTask<StatementView> Handle(MarkStatementPaid command, CancellationToken cancellationToken) =>
+        MoveAsync(command.Id, StatementState.Payable, payable: false, cancellationToken);
+
+    private async ValueTask<StatementView> MoveAsync(Guid id, StatementState from, bool payable, CancellationToken cancellationToken)
+    {
+        await session.LockStatementsAsync([id], cancellationToken);
+        var statement = await session.LoadAsync<StatementView>(id, cancellationToken) ?? throw new ResourceNotFoundException();
+        if (statement.State != from)
+            throw new RuleViolationException("statement", $"The statement is {statement.State.ToString().ToLowerInvariant()}, not {from.ToString().ToLowerInvariant()}");
+        if (payable && clock.Today <= statement.DeadlineDate)
+            throw new RuleViolationException("statement", $"The statement's deadline ({statement.DeadlineDate:yyyy-MM-dd}) has not passed");
+
+        var now = clock.UtcNow;
+        var statementEvents = new List<object>();
+        foreach (var line in statement.Lines)
+        {
+            var loaded = await session.LoadDeclarationAsync(line.DeclarationId, cancellationToken);
+            if (loaded is not { } found)
+                continue;
+            var (declaration, version) = found;
+            object? change = (payable, line.LineType, declaration.State) switch
+            {
+                (true, StatementLineTypes.Billable, DeclarationState.Eligible) => new DeclarationMarkedPayable(declaration.Id, id, now),
+                (false, StatementLineTypes.Billable, DeclarationState.Payable) => new DeclarationMarkedPaid(declaration.Id, id, now),
+                (false, StatementLineTypes.Refund, DeclarationState.AwaitingClawback) => new DeclarationClawedBack(declaration.Id, id, now),
+                _ => null,
+            };
+            if (change is null)
+                continue;
+
+            session.Events.Append(declaration.Id, version + 1, change);
+            var state = change switch
+            {
+                DeclarationMarkedPayable => DeclarationState.Payable,
+                DeclarationMarkedPaid => DeclarationState.Paid,
+                _ => DeclarationState.ClawedBack,
+            };
+            statementEvents.Add(new StatementLineStateChanged(id, declaration.Id, line.LineType, DeclarationWire.Of(state), now));
+        }
+
+        statementEvents.Add(payable ? new StatementMarkedPayable(id, now) : new StatementMarkedPaid(id, now));
+        session.Events.Append(id, statementEvents.ToArray());
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
+        {
+            throw new RuleViolationException("statement", "A declaration on the statement changed at the same time: try again");
+        }
+
+        return (await session.LoadAsync<StatementView>(id, cancellationToken))!;
+    }
+}
