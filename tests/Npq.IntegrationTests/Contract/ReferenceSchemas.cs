@@ -19,15 +19,19 @@ public sealed partial class ReferenceSchemas
     private ReferenceSchemas(JsonNode document) => _document = document;
 
     /// <summary>
-    /// (property, what differs) pairs that CONTRACT.md documents: §9.5 <c>headteacher_status</c> and
-    /// <c>school_urn</c> can be null; §9.2 <c>works_as_senco</c> is the stored string answer.
-    /// Later resources add theirs here (hyphenated states, boolean <c>has_passed</c>, integer cohorts).
+    /// (path ending, what differs) pairs that CONTRACT.md documents, matched against the value's path
+    /// with array indexes folded to <c>[]</c>: §9.5 <c>headteacher_status</c> and <c>school_urn</c> can
+    /// be null; §9.2 <c>works_as_senco</c> is the stored string answer, <c>has_passed</c> a boolean and
+    /// a delivery partner's <c>cohort</c> holds integers; §9.1 declaration states are hyphenated on the wire.
     /// </summary>
-    public static IReadOnlySet<(string Property, string Deviation)> AllowedDeviations { get; } = new HashSet<(string, string)>
+    public static IReadOnlySet<(string PathEnding, string Deviation)> AllowedDeviations { get; } = new HashSet<(string, string)>
     {
-        ("headteacher_status", "null"),
-        ("school_urn", "null"),
-        ("works_as_senco", "type"),
+        (".attributes.headteacher_status", "null"),
+        (".attributes.school_urn", "null"),
+        (".attributes.works_as_senco", "type"),
+        (".attributes.has_passed", "type"),
+        (".attributes.state", "enum"),
+        (".attributes.cohort[]", "type"),
     };
 
     public static ReferenceSchemas For(string version)
@@ -56,16 +60,16 @@ public sealed partial class ReferenceSchemas
         var schema = _document["paths"]?[pathTemplate]?[method]?["responses"]?[status.ToString(CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"]
                      ?? throw new InvalidOperationException($"The reference documents no {status} JSON response for {method.ToUpperInvariant()} {pathTemplate}.");
         var errors = new List<string>();
-        Check(schema, body, "$", null, errors);
+        Check(schema, body, "$", errors);
         return errors;
     }
 
-    private void Check(JsonNode schema, JsonElement value, string at, string? property, List<string> errors)
+    private void Check(JsonNode schema, JsonElement value, string at, List<string> errors)
     {
         schema = Resolve(schema);
         if (value.ValueKind == JsonValueKind.Null)
         {
-            if (schema["nullable"]?.GetValue<bool>() != true && !Allowed(property, "null"))
+            if (schema["nullable"]?.GetValue<bool>() != true && !Allowed(at, "null"))
                 errors.Add($"{at} is null, but the schema does not allow null");
             return;
         }
@@ -84,13 +88,13 @@ public sealed partial class ReferenceSchemas
         };
         if (!kindMatches)
         {
-            if (!Allowed(property, "type"))
+            if (!Allowed(at, "type"))
                 errors.Add($"{at} is a {value.ValueKind}, the schema says {type}");
             return;
         }
 
         if (schema["enum"] is JsonArray values && value.ValueKind == JsonValueKind.String
-            && values.All(v => v?.GetValue<string>() != value.GetString()) && !Allowed(property, "enum"))
+            && values.All(v => v?.GetValue<string>() != value.GetString()) && !Allowed(at, "enum"))
         {
             errors.Add($"{at} is '{value.GetString()}', not one of the schema's values");
         }
@@ -110,8 +114,8 @@ public sealed partial class ReferenceSchemas
             foreach (var member in value.EnumerateObject())
             {
                 if (properties?[member.Name] is { } memberSchema)
-                    Check(memberSchema, member.Value, $"{at}.{member.Name}", member.Name, errors);
-                else if (properties is not null && !Allowed(member.Name, "extra"))
+                    Check(memberSchema, member.Value, $"{at}.{member.Name}", errors);
+                else if (properties is not null && !Allowed($"{at}.{member.Name}", "extra"))
                     errors.Add($"{at}.{member.Name} is not in the reference schema");
             }
         }
@@ -120,12 +124,18 @@ public sealed partial class ReferenceSchemas
         {
             var i = 0;
             foreach (var item in value.EnumerateArray())
-                Check(items, item, $"{at}[{i++}]", property, errors);
+                Check(items, item, $"{at}[{i++}]", errors);
         }
     }
 
-    private static bool Allowed(string? property, string deviation) =>
-        property is not null && AllowedDeviations.Contains((property, deviation));
+    private static bool Allowed(string at, string deviation)
+    {
+        var folded = ArrayIndex().Replace(at, "[]");
+        return AllowedDeviations.Any(d => d.Deviation == deviation && folded.EndsWith(d.PathEnding, StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"\[\d+\]")]
+    private static partial Regex ArrayIndex();
 
     private JsonNode Resolve(JsonNode schema)
     {
