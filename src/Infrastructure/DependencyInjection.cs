@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<TokenUsageFlusher>());
         services.AddScoped<IOutbox, WolverineOutbox>();
         services.AddScoped<Seeder>();
+        services.AddScoped<FinanceScenarios>();
 
         ValidatorOptions.Global.LanguageManager.Enabled = false;
         services.AddValidatorsFromAssemblyContaining<RegisterApplicationValidator>(ServiceLifetime.Singleton);

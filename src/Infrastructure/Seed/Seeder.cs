@@ -16,7 +16,8 @@ namespace Npq.Infrastructure.Seed;
 /// Loads the reference data and the sandbox scenarios (CONTRACT B6), idempotently and
 /// deterministically: fixed ids, and every scenario goes through the same commands as live traffic.
 /// </summary>
-public sealed class Seeder(IDocumentStore store, IServiceScopeFactory scopes, IReferenceData referenceData, IClock clock, ILogger<Seeder> logger)
+public sealed class Seeder(
+    IDocumentStore store, IServiceScopeFactory scopes, IReferenceData referenceData, IClock clock, FinanceScenarios finance, ILogger<Seeder> logger)
 {
     public sealed record Result(int ReferenceDocuments, int ApplicationsRegistered, int ApplicationsAlreadyThere);
 
@@ -109,6 +110,7 @@ public sealed class Seeder(IDocumentStore store, IServiceScopeFactory scopes, IR
                 await mediator.Send(new RejectApplication(caller, decision.ApplicationId, AllowRejectingAccepted: false), cancellationToken);
         }
 
+        await finance.SeedAsync(offering, reference.Cohorts, cancellationToken);
         return (created, existing);
     }
 }

@@ -1,6 +1,11 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Npq.Application.Declarations;
 using Npq.Application.NpqApplications;
+using Npq.Application.Outcomes;
+using Npq.Application.Statements;
+using Npq.Domain.Declarations;
+using Npq.Domain.Statements;
 using Npq.Domain.NpqApplications;
 using Npq.Infrastructure.Seed;
 using Npq.IntegrationTests.Support;
@@ -31,6 +36,14 @@ public sealed class SeedTests(ApiFixture fixture)
         seeded.ShouldContain(a => a.Status == ApplicationStatus.Pending);
         seeded.GroupBy(a => a.ParticipantId).ShouldContain(g => g.Select(a => a.LeadProviderId).Distinct().Count() > 1,
             "a participant with applications at two providers");
+
+        var states = (await session.Query<DeclarationView>().ToListAsync()).Select(d => d.State).Distinct().ToList();
+        states.ShouldBeSubsetOf(Enum.GetValues<DeclarationState>());
+        foreach (var state in new[] { DeclarationState.Eligible, DeclarationState.Submitted, DeclarationState.Voided, DeclarationState.Paid, DeclarationState.AwaitingClawback })
+            states.ShouldContain(state);
+        (await session.Query<OutcomeView>().AnyAsync(o => o.State == "passed")).ShouldBeTrue();
+        (await session.Query<StatementView>().AnyAsync(s => s.State == StatementState.Paid)).ShouldBeTrue();
+        (await session.Query<StatementView>().AnyAsync(s => s.State == StatementState.Open && s.OutputFee)).ShouldBeTrue();
     }
 
     private async Task<Seeder.Result> SeedAsync()
