@@ -1,4 +1,13 @@
+using System.Globalization;
 using System.Text.Json;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.NpqApplications.TransferApplication;
+using Npq.Application.ReferenceData;
+using Npq.Application.Statements;
+using Npq.Application.Statements.Admin;
+using Npq.Domain.Courses;
 using Npq.Infrastructure.Seed;
 using Npq.Infrastructure.Tokens;
 
@@ -12,6 +21,10 @@ namespace Npq.Api.Cli;
 ///   tokens revoke --id &lt;token id&gt;
 ///   tokens list
 ///   seed [--reference-only]
+///   statements open --lead-provider X --cohort 2025 --year 2026 --month 1 --deadline 2025-12-26 --payment-date 2026-01-26 [--not-output-fee] [--courses a,b]
+///   statements mark-payable --id &lt;statement id&gt;
+///   statements mark-paid --id &lt;statement id&gt;
+///   applications transfer --id &lt;application id&gt; --to-lead-provider X
 /// </code>
 /// Anything else goes to the JasperFx commands (db-apply, db-assert, projections, …).
 /// </summary>
@@ -20,7 +33,7 @@ public static class CommandLine
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static string[]? Recognise(string[] args) =>
-        args.Length > 0 && args[0] is "tokens" or "seed" ? args : null;
+        args.Length > 0 && args[0] is "tokens" or "seed" or "statements" or "applications" ? args : null;
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
@@ -104,10 +117,73 @@ public static class CommandLine
                 };
             }
 
+            case ["statements", "open", .. var rest]:
+            {
+                var o = Options(rest);
+                var provider = await ProviderIdAsync(services, Required(o, "lead-provider"));
+                var statement = await SendAsync(services, new OpenStatement(Caller.System, provider, Required(o, "cohort"),
+                    int.Parse(Required(o, "year"), CultureInfo.InvariantCulture), int.Parse(Required(o, "month"), CultureInfo.InvariantCulture),
+                    DateOnly.Parse(Required(o, "deadline"), CultureInfo.InvariantCulture), DateOnly.Parse(Required(o, "payment-date"), CultureInfo.InvariantCulture),
+                    !o.ContainsKey("not-output-fee"),
+                    (o.GetValueOrDefault("courses") ?? string.Join(',', Courses.All.Select(c => c.Identifier))).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                return Statement(statement);
+            }
+
+            case ["statements", "mark-payable", .. var rest]:
+                return Statement(await SendAsync(services, new MarkStatementPayable(Caller.System, Guid.Parse(Required(Options(rest), "id")))));
+
+            case ["statements", "mark-paid", .. var rest]:
+                return Statement(await SendAsync(services, new MarkStatementPaid(Caller.System, Guid.Parse(Required(Options(rest), "id")))));
+
+            case ["applications", "transfer", .. var rest]:
+            {
+                var o = Options(rest);
+                var to = await ProviderIdAsync(services, Required(o, "to-lead-provider"));
+                var application = await SendAsync(services, new TransferApplication(Caller.System, Guid.Parse(Required(o, "id")), to));
+                return new { application_id = application.Id, lead_provider_id = application.LeadProviderId };
+            }
+
             default:
-                throw new ArgumentException("Commands: tokens issue|revoke|list, seed.");
+                throw new ArgumentException(
+                    "Commands: tokens issue|revoke|list, seed, statements open|mark-payable|mark-paid, applications transfer.");
         }
     }
+
+    private static object Statement(StatementView s) => new
+    {
+        statement_id = s.Id, lead_provider_id = s.LeadProviderId, cohort = s.CohortId, year = s.Year, month = s.Month,
+        deadline_date = s.DeadlineDate, payment_date = s.PaymentDate, output_fee = s.OutputFee, state = s.State.ToString().ToLowerInvariant(),
+        lines = s.Lines.Count,
+    };
+
+    /// <summary>A DfE command through the same mediator pipeline as the admin endpoints, in its own scope.</summary>
+    private static async Task<T> SendAsync<T>(IServiceProvider services, ICommand<T> command)
+    {
+        await using var scope = services.CreateAsyncScope();
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command);
+        }
+        catch (RuleViolationException exception)
+        {
+            throw new ArgumentException(exception.Message, exception);
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw new ArgumentException("Not found.", exception);
+        }
+    }
+
+    private static async Task<Guid> ProviderIdAsync(IServiceProvider services, string nameOrId)
+    {
+        var reference = await services.GetRequiredService<IReferenceData>().GetAsync(CancellationToken.None);
+        return reference.LeadProviders.FirstOrDefault(p => p.Id.ToString() == nameOrId || string.Equals(p.Name, nameOrId, StringComparison.OrdinalIgnoreCase)
+                                                          || string.Equals(p.Slug, nameOrId, StringComparison.OrdinalIgnoreCase))?.Id
+               ?? throw new ArgumentException($"No lead provider is called '{nameOrId}'.");
+    }
+
+    private static string Required(Dictionary<string, string> options, string name) =>
+        options.TryGetValue(name, out var value) && value.Length > 0 ? value : throw new ArgumentException($"--{name} is required.");
 
     private static Dictionary<string, string> Options(string[] args)
     {

@@ -74,8 +74,8 @@ public static class MartenSetup
             .Duplicate(a => a.LeadProviderId)
             .Duplicate(a => a.ParticipantId)
             .Duplicate(a => a.Cohort)
-            .Duplicate(a => a.CreatedAt, notNull: true)
-            .Duplicate(a => a.UpdatedAt, notNull: true);
+            .Duplicate(a => a.CreatedAt)
+            .Duplicate(a => a.UpdatedAt);
         opts.Schema.For<ParticipantView>();
         opts.Schema.For<DeclarationView>()
             .Duplicate(d => d.ApplicationId)
@@ -83,10 +83,10 @@ public static class MartenSetup
             .Duplicate(d => d.LeadProviderId)
             .Duplicate(d => d.OwnerProviderId)
             .Duplicate(d => d.Cohort)
-            .Duplicate(d => d.CreatedAt, notNull: true)
-            .Duplicate(d => d.UpdatedAt, notNull: true);
+            .Duplicate(d => d.CreatedAt)
+            .Duplicate(d => d.UpdatedAt);
         opts.Schema.For<StatementView>().Duplicate(s => s.LeadProviderId).Duplicate(s => s.CohortId);
-        opts.Schema.For<OutcomeView>().Duplicate(o => o.ParticipantId).Duplicate(o => o.LeadProviderId).Duplicate(o => o.CreatedAt, notNull: true);
+        opts.Schema.For<OutcomeView>().Duplicate(o => o.ParticipantId).Duplicate(o => o.LeadProviderId).Duplicate(o => o.CreatedAt);
         opts.Schema.For<LiveDeclarationReservation>().Identity(r => r.Id);
         opts.Schema.For<Contract>().Identity(c => c.Id).Duplicate(c => c.LeadProviderId);
         opts.Schema.For<DeliveryPartner>();
