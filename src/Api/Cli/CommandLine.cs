@@ -30,7 +30,11 @@ namespace Npq.Api.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static string[]? Recognise(string[] args) =>
         args.Length > 0 && args[0] is "tokens" or "seed" or "statements" or "applications" ? args : null;
