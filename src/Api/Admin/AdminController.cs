@@ -12,6 +12,7 @@ using Npq.Api.V3.Statements;
 using Npq.Application.Common.Errors;
 using Npq.Application.DeliveryPartners;
 using Npq.Application.NpqApplications.TransferApplication;
+using Npq.Application.Participants.ChangeParticipantId;
 using Npq.Application.Statements;
 using Npq.Application.Statements.Admin;
 using Npq.Domain.Common;
@@ -87,6 +88,17 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
     }
 
     public sealed record PartnershipInput(Guid LeadProviderId, int Cohort);
+
+    /// <summary>Retire a participant id in favour of another (a merge, B8).</summary>
+    [HttpPost("participants/{id:guid}/change-id")]
+    public async Task<IActionResult> ChangeParticipantId(Guid id, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        if (!Guid.TryParse(body.Text("to_participant_id"), out var to))
+            throw new RuleViolationException("to_participant_id", "Enter the participant ID to change to");
+        var participant = await mediator.Send(new ChangeParticipantId(HttpContext.Caller(), id, to), cancellationToken);
+        return new ApiJsonResult(new { data = new { id = participant.Id, type = "npq-participant", attributes = new { participant_id_changes = participant.ParticipantIdChanges } } });
+    }
 
     private static T Fail<T>(List<DomainError> errors, string title, T value)
     {

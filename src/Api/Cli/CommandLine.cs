@@ -4,6 +4,7 @@ using Mediator;
 using Npq.Application.Common;
 using Npq.Application.Common.Errors;
 using Npq.Application.NpqApplications.TransferApplication;
+using Npq.Application.Participants.ChangeParticipantId;
 using Npq.Application.ReferenceData;
 using Npq.Application.Statements;
 using Npq.Application.Statements.Admin;
@@ -25,6 +26,7 @@ namespace Npq.Api.Cli;
 ///   statements mark-payable --id &lt;statement id&gt;
 ///   statements mark-paid --id &lt;statement id&gt;
 ///   applications transfer --id &lt;application id&gt; --to-lead-provider X
+///   participants change-id --from &lt;old participant id&gt; --to &lt;new participant id&gt;
 /// </code>
 /// Anything else goes to the JasperFx commands (db-apply, db-assert, projections, …).
 /// </summary>
@@ -37,7 +39,7 @@ public static class CommandLine
     };
 
     public static string[]? Recognise(string[] args) =>
-        args.Length > 0 && args[0] is "tokens" or "seed" or "statements" or "applications" ? args : null;
+        args.Length > 0 && args[0] is "tokens" or "seed" or "statements" or "applications" or "participants" ? args : null;
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
@@ -147,9 +149,16 @@ public static class CommandLine
                 return new { application_id = application.Id, lead_provider_id = application.LeadProviderId };
             }
 
+            case ["participants", "change-id", .. var rest]:
+            {
+                var o = Options(rest);
+                var participant = await SendAsync(services, new ChangeParticipantId(Caller.System, Guid.Parse(Required(o, "from")), Guid.Parse(Required(o, "to"))));
+                return new { participant_id = participant.Id, participant_id_changes = participant.ParticipantIdChanges };
+            }
+
             default:
                 throw new ArgumentException(
-                    "Commands: tokens issue|revoke|list, seed, statements open|mark-payable|mark-paid, applications transfer.");
+                    "Commands: tokens issue|revoke|list, seed, statements open|mark-payable|mark-paid, applications transfer, participants change-id.");
         }
     }
 

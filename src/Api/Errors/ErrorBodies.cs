@@ -11,6 +11,12 @@ public static class ErrorBodies
 
     public sealed record ErrorList(IReadOnlyList<ErrorEntry> Errors);
 
+    public sealed record IdChange(Guid FromParticipantId, Guid ToParticipantId, DateTimeOffset ChangedAt);
+
+    public sealed record GoneEntry(string Title, string Detail, IReadOnlyList<IdChange> ParticipantIdChanges);
+
+    public sealed record GoneList(IReadOnlyList<GoneEntry> Errors);
+
     public static SingleError AccessDenied { get; } = new("HTTP Token: Access denied");
 
     public static SingleError NotFound { get; } = new("Resource not found");

@@ -36,6 +36,10 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
         BadRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Detail)),
         RuleViolationException e => (StatusCodes.Status422UnprocessableEntity, ErrorBodies.Unprocessable(e.Errors)),
         ForbiddenException e => (StatusCodes.Status403Forbidden, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(e.Title, e.Detail)])),
+        ParticipantIdChangedException e => (StatusCodes.Status410Gone, new ErrorBodies.GoneList([new ErrorBodies.GoneEntry(
+            "Participant ID has been changed",
+            e.Changes.Count > 0 ? $"The participant ID {e.Changes[0].FromParticipantId} has been replaced by {e.Changes[0].ToParticipantId}" : "The participant ID has been replaced",
+            e.Changes.Select(c => new ErrorBodies.IdChange(c.FromParticipantId, c.ToParticipantId, c.ChangedAt)).ToList())])),
         BadHttpRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Message)),
         _ => (StatusCodes.Status500InternalServerError, ErrorBodies.InternalError),
     };

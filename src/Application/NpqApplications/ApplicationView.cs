@@ -99,6 +99,16 @@ public sealed class ApplicationView
     /// <summary>When the training status last changed (accept, defer, resume, withdraw).</summary>
     public DateTimeOffset? TrainingStatusChangedAt { get; set; }
 
+    /// <summary>The latest withdrawal by the provider (shown while the status is withdrawn).</summary>
+    public string? WithdrawalReason { get; set; }
+
+    public DateTimeOffset? WithdrawnAt { get; set; }
+
+    /// <summary>The latest deferral by the provider (shown while the status is deferred).</summary>
+    public string? DeferralReason { get; set; }
+
+    public DateTimeOffset? DeferredAt { get; set; }
+
     public DateTimeOffset? AcceptedAt { get; set; }
 
     // Times (CONTRACT §1.11).

@@ -23,8 +23,7 @@ public sealed class ParticipantApplicationsProjection : IProjection
             return;
 
         var participantIds = relevant
-            .Select(e => ParticipantApplicationsProjector.ParticipantOf(e.Data))
-            .OfType<Guid>()
+            .SelectMany(e => ParticipantApplicationsProjector.ParticipantsOf(e.Data))
             .ToHashSet();
         var streamIds = relevant.Select(e => e.StreamId).Distinct().ToList();
 

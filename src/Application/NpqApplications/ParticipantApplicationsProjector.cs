@@ -28,15 +28,18 @@ public sealed class ParticipantApplicationsProjector
     /// <summary>The event types this projector reacts to.</summary>
     public static bool Handles(object data) =>
         data is ParticipantRegistered or ApplicationRegistered or ApplicationAccepted or ApplicationRejected or FundedPlaceChanged
-            or ApplicationTransferred;
+            or ApplicationTransferred or ParticipantDeferred or ParticipantResumed or ParticipantWithdrawn or ScheduleChanged
+            or ApplicationParticipantChanged or ParticipantIdChanged;
 
-    /// <summary>The participant whose views an event touches, when the event itself names it.</summary>
-    public static Guid? ParticipantOf(object data) => data switch
+    /// <summary>The participants whose views an event touches, when the event itself names them.</summary>
+    public static IEnumerable<Guid> ParticipantsOf(object data) => data switch
     {
-        ParticipantRegistered e => e.ParticipantId,
-        ApplicationRegistered e => e.ParticipantId,
-        ApplicationAccepted e => e.ParticipantId,
-        _ => null,
+        ParticipantRegistered e => [e.ParticipantId],
+        ApplicationRegistered e => [e.ParticipantId],
+        ApplicationAccepted e => [e.ParticipantId],
+        ApplicationParticipantChanged e => [e.FromParticipantId, e.ToParticipantId],
+        ParticipantIdChanged e => [e.ParticipantId, e.FromParticipantId, e.ToParticipantId],
+        _ => [],
     };
 
     public IReadOnlyCollection<ParticipantView> ChangedParticipants => _changedParticipants;
@@ -81,7 +84,67 @@ public sealed class ParticipantApplicationsProjector
             case ApplicationTransferred e:
                 Change(streamId, e.At, approvalStatusChanged: false, a => a.LeadProviderId = e.ToLeadProviderId);
                 break;
+            case ParticipantDeferred e:
+                Change(streamId, e.At, approvalStatusChanged: false, a =>
+                {
+                    (a.TrainingStatus, a.TrainingStatusChangedAt, a.DeferralReason, a.DeferredAt) = (TrainingStatus.Deferred, e.At, e.Reason, e.At);
+                });
+                break;
+            case ParticipantResumed e:
+                Change(streamId, e.At, approvalStatusChanged: false, a => (a.TrainingStatus, a.TrainingStatusChangedAt) = (TrainingStatus.Active, e.At));
+                break;
+            case ParticipantWithdrawn e:
+                Change(streamId, e.At, approvalStatusChanged: false, a =>
+                {
+                    (a.TrainingStatus, a.TrainingStatusChangedAt, a.WithdrawalReason, a.WithdrawnAt) = (TrainingStatus.Withdrawn, e.At, e.Reason, e.At);
+                });
+                break;
+            case ScheduleChanged e:
+                Change(streamId, e.At, approvalStatusChanged: false, a =>
+                {
+                    (a.ScheduleIdentifier, a.Cohort, a.CohortSuffix, a.FundedPlace) = (e.ScheduleIdentifier, e.Cohort, e.CohortSuffix, e.FundedPlace);
+                });
+                break;
+            case ApplicationParticipantChanged e:
+                Move(streamId, e);
+                break;
+            case ParticipantIdChanged e:
+                Apply(streamId, e);
+                break;
         }
+    }
+
+    private void Move(Guid applicationId, ApplicationParticipantChanged e)
+    {
+        var application = _applications[applicationId];
+        var from = Participant(e.FromParticipantId);
+        var to = Participant(e.ToParticipantId);
+        if (_byParticipant.TryGetValue(from.Id, out var list))
+            list.RemoveAll(a => a.Id == applicationId);
+        from.ApplicationIds.Remove(applicationId);
+        application.ParticipantId = to.Id;
+        (application.FullName, application.Email, application.TeacherReferenceNumber, application.TeacherReferenceNumberValidated) =
+            (to.FullName, to.Email, to.TeacherReferenceNumber, to.TeacherReferenceNumberVerified);
+        Add(application);
+        if (!to.ApplicationIds.Contains(applicationId))
+            to.ApplicationIds.Add(applicationId);
+        application.Touch(e.At);
+        _changedApplications.Add(application);
+        TouchParticipantViews(from, e.At, significant: true);
+        TouchParticipantViews(to, e.At, significant: true);
+        RecomputeFunding(from.Id);
+        RecomputeFunding(to.Id);
+    }
+
+    private void Apply(Guid streamId, ParticipantIdChanged e)
+    {
+        var participant = Participant(streamId);
+        var change = new ParticipantIdChange(e.FromParticipantId, e.ToParticipantId, e.At);
+        if (!participant.ParticipantIdChanges.Contains(change))
+            participant.ParticipantIdChanges.Insert(0, change);
+        if (streamId == e.FromParticipantId)
+            participant.RetiredInto = e.ToParticipantId;
+        TouchParticipantViews(participant, e.At, significant: true);
     }
 
     /// <summary>
@@ -204,6 +267,14 @@ public sealed class ParticipantApplicationsProjector
 
         if (at > participant.UpdatedAt)
             participant.UpdatedAt = at;
+        participant.EnrolmentKeys = participant.RetiredInto is not null
+            ? []
+            : ApplicationsOf(participant.Id)
+                .Where(a => a.Status == ApplicationStatus.Accepted)
+                .SelectMany(a => new[] { $"{a.LeadProviderId}", $"{a.LeadProviderId}:{a.TrainingStatus?.ToString().ToLowerInvariant()}" })
+                .Distinct()
+                .Order(StringComparer.Ordinal)
+                .ToList();
         _changedParticipants.Add(participant);
     }
 

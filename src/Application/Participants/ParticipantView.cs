@@ -26,4 +26,21 @@ public sealed class ParticipantView
     public DateTimeOffset UpdatedAt { get; set; }
 
     public List<Guid> ApplicationIds { get; set; } = [];
+
+    /// <summary>Names the person was known by before (HEAD v3 <c>previous_names</c>).</summary>
+    public List<string> PreviousNames { get; set; } = [];
+
+    /// <summary>Id changes that involve this person, newest first.</summary>
+    public List<ParticipantIdChange> ParticipantIdChanges { get; set; } = [];
+
+    /// <summary>Set when this id was retired in favour of another (v3 GETs answer 410).</summary>
+    public Guid? RetiredInto { get; set; }
+
+    /// <summary>
+    /// Keys the participant lists filter on: <c>{provider}</c> for every provider with an accepted
+    /// application of the person, and <c>{provider}:{training status}</c>.
+    /// </summary>
+    public List<string> EnrolmentKeys { get; set; } = [];
 }
+
+public sealed record ParticipantIdChange(Guid FromParticipantId, Guid ToParticipantId, DateTimeOffset ChangedAt);

@@ -17,7 +17,8 @@ public sealed record NpqApplication(
     bool? FundedPlace,
     string? ScheduleIdentifier,
     TrainingStatus? TrainingStatus,
-    DateTimeOffset? AcceptedAt)
+    DateTimeOffset? AcceptedAt,
+    DateTimeOffset? WithdrawnAt = null)
 {
     public string CohortId => $"{Cohort}{CohortSuffix}";
 
@@ -38,6 +39,14 @@ public sealed record NpqApplication(
         ApplicationRejected e => this with { Status = ApplicationStatus.Rejected, ReasonForRejection = e.Reason },
         FundedPlaceChanged e => this with { FundedPlace = e.FundedPlace },
         ApplicationTransferred e => this with { LeadProviderId = e.ToLeadProviderId },
+        ParticipantDeferred => this with { TrainingStatus = NpqApplications.TrainingStatus.Deferred },
+        ParticipantResumed => this with { TrainingStatus = NpqApplications.TrainingStatus.Active },
+        ParticipantWithdrawn e => this with { TrainingStatus = NpqApplications.TrainingStatus.Withdrawn, WithdrawnAt = e.At },
+        ScheduleChanged e => this with
+        {
+            ScheduleIdentifier = e.ScheduleIdentifier, Cohort = e.Cohort, CohortSuffix = e.CohortSuffix, FundedPlace = e.FundedPlace,
+        },
+        ApplicationParticipantChanged e => this with { ParticipantId = e.ToParticipantId },
         _ => this,
     };
 

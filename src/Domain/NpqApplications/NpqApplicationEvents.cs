@@ -80,3 +80,18 @@ public static class RejectionReasons
 
 /// <summary>DfE moved the application to another lead provider (B8). Declarations stay with their creator.</summary>
 public sealed record ApplicationTransferred(Guid ApplicationId, Guid FromLeadProviderId, Guid ToLeadProviderId, DateTimeOffset At);
+
+/// <summary>The provider deferred the participant's training on this application (CONTRACT §3.5).</summary>
+public sealed record ParticipantDeferred(Guid ApplicationId, Guid LeadProviderId, string Reason, DateTimeOffset At);
+
+/// <summary>The provider resumed a deferred or withdrawn participant (training status back to active).</summary>
+public sealed record ParticipantResumed(Guid ApplicationId, Guid LeadProviderId, DateTimeOffset At);
+
+/// <summary>The provider withdrew the participant: later-dated declarations are refused (§3.7 #3).</summary>
+public sealed record ParticipantWithdrawn(Guid ApplicationId, Guid LeadProviderId, string Reason, DateTimeOffset At);
+
+/// <summary>The provider moved the participant to another schedule, possibly in another cohort (§3.6).</summary>
+public sealed record ScheduleChanged(Guid ApplicationId, string ScheduleIdentifier, int Cohort, string CohortSuffix, bool? FundedPlace, DateTimeOffset At);
+
+/// <summary>DfE merged participants (B8): this application now belongs to another participant id.</summary>
+public sealed record ApplicationParticipantChanged(Guid ApplicationId, Guid FromParticipantId, Guid ToParticipantId, DateTimeOffset At);

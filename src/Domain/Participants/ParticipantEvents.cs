@@ -10,3 +10,9 @@ public sealed record ParticipantRegistered(
     DateOnly DateOfBirth,
     string? NationalInsuranceNumber,
     DateTimeOffset RegisteredAt);
+
+/// <summary>
+/// DfE retired a participant id in favour of another (a merge of duplicate accounts, B8). Appended
+/// to both streams: the old id's stream (now retired) and the new id's stream (which records the change).
+/// </summary>
+public sealed record ParticipantIdChanged(Guid ParticipantId, Guid FromParticipantId, Guid ToParticipantId, DateTimeOffset At);

@@ -33,6 +33,12 @@ public static class MartenSetup
         typeof(ApplicationRejected),
         typeof(FundedPlaceChanged),
         typeof(ApplicationTransferred),
+        typeof(ParticipantDeferred),
+        typeof(ParticipantResumed),
+        typeof(ParticipantWithdrawn),
+        typeof(ScheduleChanged),
+        typeof(ApplicationParticipantChanged),
+        typeof(ParticipantIdChanged),
         typeof(DeclarationSubmitted),
         typeof(DeclarationMarkedEligible),
         typeof(DeclarationMarkedIneligible),
@@ -76,7 +82,7 @@ public static class MartenSetup
             .Duplicate(a => a.Cohort)
             .Duplicate(a => a.CreatedAt)
             .Duplicate(a => a.UpdatedAt);
-        opts.Schema.For<ParticipantView>();
+        opts.Schema.For<ParticipantView>().Duplicate(p => p.CreatedAt).Duplicate(p => p.UpdatedAt).GinIndexJsonData();
         opts.Schema.For<DeclarationView>()
             .Duplicate(d => d.ApplicationId)
             .Duplicate(d => d.ParticipantId)

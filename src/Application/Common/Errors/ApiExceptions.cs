@@ -19,6 +19,13 @@ public sealed class ForbiddenException(string title, string detail) : ApiExcepti
     public string Detail { get; } = detail;
 }
 
+/// <summary>410 (v3): a retired participant id; the body carries the id changes.</summary>
+public sealed class ParticipantIdChangedException(IReadOnlyList<Participants.ParticipantIdChange> changes)
+    : ApiException("Participant ID has been changed")
+{
+    public IReadOnlyList<Participants.ParticipantIdChange> Changes { get; } = changes;
+}
+
 /// <summary>400 <c>Bad request</c>: malformed input (filters, paging, envelope, JSON).</summary>
 public sealed class BadRequestException(string detail) : ApiException(detail)
 {

@@ -33,6 +33,11 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
         if (participantId != Guid.Empty)
             await session.LockParticipantAsync(participantId, cancellationToken);
 
+        var retired = participantId == Guid.Empty ? null : await session.LoadAsync<ParticipantView>(participantId, cancellationToken);
+        var retiredMessage = retired?.RetiredInto is { } successor
+            ? $"The '#/participant_id' {participantId} has been changed to {successor}: use the new ID"
+            : null;
+
         var accepted = participantId == Guid.Empty
             ? []
             : await session.Query<ApplicationView>()
@@ -63,6 +68,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
         var facts = new SubmitDeclarationFacts
         {
             ParticipantGiven = participantGiven,
+            RetiredParticipantMessage = retiredMessage,
             HasAcceptedApplicationWithCaller = accepted.Any(a => a.LeadProviderId == providerId),
             HasTarget = target is not null,
             WithdrawnAt = target?.TrainingStatus == TrainingStatus.Withdrawn ? target.TrainingStatusChangedAt : null,

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Asp.Versioning;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npq.Api.Authentication;
+using Npq.Api.Http;
+using Npq.Application.Common.Errors;
+using Npq.Application.Outcomes.CreateOutcome;
+using Npq.Application.Outcomes.ListOutcomes;
+using Npq.Application.Participants;
+using Npq.Application.Participants.ChangeSchedule;
+using Npq.Application.Participants.ChangeTrainingStatus;
+using Npq.Application.Participants.ListParticipants;
+
+namespace Npq.Api.Participants;
+
+/// <summary>
+/// Participants and outcomes in every version (CONTRACT §2.1–§2.3, §2.5, §2.7, §3.4–§3.6, §3.11).
+/// Paths and rules are shared; the version decides the view, the withdrawal reasons (17 or 21),
+/// and whether a retired id answers 410 (v3) or 404.
+/// </summary>
+[ApiController]
+[ApiVersion(1)]
+[ApiVersion(2)]
+[ApiVersion(3)]
+[Route("api/v{version:apiVersion}/participants/npq")]
+[Authorize(Policy = Policies.LeadProvider)]
+public sealed partial class ParticipantsController(IMediator mediator) : ControllerBase
+{
+    private static readonly string[] TrainingStatuses = ["active", "deferred", "withdrawn"];
+
+    private int Version => int.Parse((string)RouteData.Values["version"]!, CultureInfo.InvariantCulture);
+
+    [HttpGet]
+    public async Task<IActionResult> List(CancellationToken cancellationToken)
+    {
+        var query = new ListQuery(Request.Query);
+        query.RejectNonObjectFilter();
+        string? status = null;
+        Guid? from = null;
+        IReadOnlyList<Application.Common.SortField> sort = [];
+        if (Version == 3)
+        {
+            status = Request.Query["filter[training_status]"].ToString() is { Length: > 0 } s ? s : null;
+            if (status is not null && !TrainingStatuses.Contains(status))
+            {
+                throw new RuleViolationException("Unpermitted parameters",
+                    $"The filter '#/training_status' must be one of: {string.Join(", ", TrainingStatuses)}");
+            }
+
+            if (Request.Query["filter[from_participant_id]"].ToString() is { Length: > 0 } f)
+                from = Guid.TryParse(f, out var id) ? id : throw new BadRequestException("The filter '#/from_participant_id' must be a participant ID (UUID)");
+            sort = query.ReadSort();
+        }
+
+        var participants = await mediator.Send(
+            new ListParticipants(HttpContext.Caller(), query.ReadTimestamp("updated_since"), status, from, sort, query.ReadPage()), cancellationToken);
+        return new ApiJsonResult(new { data = participants.Select(p => ParticipantMapping.Resource(p, Version)).ToList() });
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
+        Single(await mediator.Send(new GetParticipant(HttpContext.Caller(), id, IsV3: Version == 3), cancellationToken));
+
+    [HttpPut("{id:guid}/defer")]
+    public Task<IActionResult> Defer(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Defer, cancellationToken);
+
+    [HttpPut("{id:guid}/resume")]
+    public Task<IActionResult> Resume(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Resume, cancellationToken);
+
+    [HttpPut("{id:guid}/withdraw")]
+    public Task<IActionResult> Withdraw(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Withdraw, cancellationToken);
+
+    [HttpPut("{id:guid}/change-schedule")]
+    public async Task<IActionResult> ChangeSchedule(Guid id, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        return Single(await mediator.Send(new ChangeSchedule(HttpContext.Caller(), id,
+            body.Text("course_identifier"), body.Text("schedule_identifier"), body.Text("cohort")), cancellationToken));
+    }
+
+    [HttpGet("outcomes")]
+    public async Task<IActionResult> Outcomes(CancellationToken cancellationToken)
+    {
+        var query = new ListQuery(Request.Query);
+        query.RejectNonObjectFilter();
+        var outcomes = await mediator.Send(new ListOutcomes(HttpContext.Caller(), query.ReadTimestamp("created_since"), query.ReadPage()), cancellationToken);
+        return new ApiJsonResult(new { data = outcomes.Select(o => ParticipantMapping.Outcome(o, Version)).ToList() });
+    }
+
+    [HttpGet("{id:guid}/outcomes")]
+    public async Task<IActionResult> ParticipantOutcomes(Guid id, CancellationToken cancellationToken)
+    {
+        var page = new ListQuery(Request.Query).ReadPage();
+        var outcomes = await mediator.Send(new ListParticipantOutcomes(HttpContext.Caller(), id, IsV3: Version == 3, page), cancellationToken);
+        return new ApiJsonResult(new { data = outcomes.Select(o => ParticipantMapping.Outcome(o, Version)).ToList() });
+    }
+
+    [HttpPost("{id:guid}/outcomes")]
+    public async Task<IActionResult> CreateOutcome(Guid id, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        var outcome = await mediator.Send(new CreateOutcome(HttpContext.Caller(), id,
+            body.Text("course_identifier"), body.Text("state"), body.Text("completion_date")), cancellationToken);
+        return new ApiJsonResult(new { data = ParticipantMapping.Outcome(outcome, Version) });
+    }
+
+    private async Task<IActionResult> TrainingAsync(Guid id, TrainingAction action, CancellationToken cancellationToken)
+    {
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        return Single(await mediator.Send(new ChangeTrainingStatus(HttpContext.Caller(), id, action,
+            body.Text("course_identifier"), body.Text("reason"), IsV3: Version == 3), cancellationToken));
+    }
+
+    private ApiJsonResult Single(ParticipantResult participant) => new(new { data = ParticipantMapping.Resource(participant, Version) });
+}

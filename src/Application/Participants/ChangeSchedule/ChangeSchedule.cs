@@ -1,0 +1,84 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.Declarations;
+using Npq.Application.NpqApplications;
+using Npq.Application.ReferenceData;
+using Npq.Application.Registration.RegisterApplication;
+using Npq.Application.Statements;
+using Npq.Domain.Declarations;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.Application.Participants.ChangeSchedule;
+
+/// <summary>Move a participant to another schedule, possibly in another cohort (CONTRACT §3.6).</summary>
+public sealed record ChangeSchedule(Caller Caller, Guid ParticipantId, string? CourseIdentifier, string? ScheduleIdentifier, string? Cohort)
+    : ICommand<ParticipantResult>, ILeadProviderRequest;
+
+public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceData referenceData, IClock clock)
+    : ICommandHandler<ChangeSchedule, ParticipantResult>
+{
+    private static readonly DeclarationState[] Live = DeclarationStates.Live.ToArray();
+
+    public async ValueTask<ParticipantResult> Handle(ChangeSchedule command, CancellationToken cancellationToken)
+    {
+        var (participant, application, version, view) = await ParticipantActions.LoadTargetAsync(
+            session, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
+        var reference = await referenceData.GetAsync(cancellationToken);
+        var current = reference.FindCohortById(application.CohortId)!;
+
+        // Target cohort: the one named (latest suffix of that year), else the application's.
+        var cohortGiven = !string.IsNullOrWhiteSpace(command.Cohort);
+        var target = cohortGiven
+            ? RegistrationInput.ParseCohort(command.Cohort) switch
+            {
+                { Suffix: { } suffix } c => reference.FindCohortById($"{c.Year}{suffix}"),
+                { } c => reference.FindCohort(c.Year),
+                null => null,
+            }
+            : current;
+        var schedule = target is not null && command.ScheduleIdentifier is { } identifier ? reference.FindSchedule(target.Id, identifier) : null;
+        var applicationId = application.Id;
+        var live = await session.Query<DeclarationView>()
+            .Where(d => d.ApplicationId == applicationId && Live.Contains(d.State))
+            .ToListAsync(cancellationToken);
+
+        var context = new ChangeScheduleContext(
+            cohortGiven,
+            target is null ? null : (target.StartYear, target.Suffix, target.Funding),
+            current.Funding,
+            command.ScheduleIdentifier,
+            schedule is null ? null : new ScheduleTarget(schedule.Identifier, schedule.CourseGroup, schedule.AppliesFrom, schedule.AllowedDeclarationTypes),
+            target is not null && await session.HasContractAsync(command.Caller.ProviderId, target.Id, application.CourseIdentifier, cancellationToken),
+            live.Select(d => new LiveDeclaration(d.DeclarationType, d.DeclarationDate)).ToList(),
+            clock.UtcNow);
+        var (changed, errors) = ChangeScheduleDecision.Decide(application, context);
+        if (changed is null)
+            throw new RuleViolationException(errors);
+
+        session.AppendAt(application.Id, version, changed);
+        var newCohortId = $"{changed.Cohort}{changed.CohortSuffix}";
+        if (newCohortId != application.CohortId)
+        {
+            // The accepted place moves with the application.
+            var trn = view.TeacherReferenceNumberValidated ? view.TeacherReferenceNumber : null;
+            foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, trn, application.CourseIdentifier, application.CohortId))
+                session.Delete<AcceptedPlaceReservation>(key);
+            foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, trn, application.CourseIdentifier, newCohortId))
+                session.Insert(new AcceptedPlaceReservation { Id = key, ApplicationId = application.Id, ReservedAt = changed.At });
+        }
+
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
+        {
+            throw new RuleViolationException("cohort", "The participant already has an accepted application for this course family in that cohort");
+        }
+
+        var updated = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
+        return await ParticipantAccess.ResultAsync(session, updated, command.Caller.ProviderId, cancellationToken);
+    }
+}

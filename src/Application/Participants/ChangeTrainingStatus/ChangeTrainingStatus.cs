@@ -1,0 +1,72 @@
+using Marten;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.Declarations;
+using Npq.Application.NpqApplications;
+using Npq.Domain.Declarations;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.Application.Participants.ChangeTrainingStatus;
+
+public enum TrainingAction
+{
+    Defer,
+    Resume,
+    Withdraw,
+}
+
+/// <summary>Defer, resume or withdraw a participant on one course (CONTRACT §3.5). Withdrawal reasons depend on the version.</summary>
+public sealed record ChangeTrainingStatus(Caller Caller, Guid ParticipantId, TrainingAction Action, string? CourseIdentifier, string? Reason, bool IsV3)
+    : ICommand<ParticipantResult>, ILeadProviderRequest;
+
+public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IClock clock) : ICommandHandler<ChangeTrainingStatus, ParticipantResult>
+{
+    public async ValueTask<ParticipantResult> Handle(ChangeTrainingStatus command, CancellationToken cancellationToken)
+    {
+        var (participant, application, version, view) = await ParticipantActions.LoadTargetAsync(
+            session, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
+        var applicationId = application.Id;
+        var declarations = await session.Query<DeclarationView>().Where(d => d.ApplicationId == applicationId).ToListAsync(cancellationToken);
+        var now = clock.UtcNow;
+
+        var (change, errors) = command.Action switch
+        {
+            TrainingAction.Defer => TrainingStatusDecisions.Defer(application, command.Reason, declarations.Count > 0, now),
+            TrainingAction.Resume => TrainingStatusDecisions.Resume(application, now),
+            _ => TrainingStatusDecisions.Withdraw(application, command.Reason,
+                command.IsV3 ? TrainingReasons.WithdrawalV3 : TrainingReasons.WithdrawalV1,
+                declarations.Any(d => d.DeclarationType == DeclarationTypes.Started), now),
+        };
+        if (change is null)
+            throw new RuleViolationException(errors);
+
+        session.AppendAt(application.Id, version, change);
+        var keys = AcceptedPlaceReservation.KeysFor(application.ParticipantId,
+            view.TeacherReferenceNumberValidated ? view.TeacherReferenceNumber : null, application.CourseIdentifier, application.CohortId).ToList();
+        if (change is ParticipantWithdrawn)
+        {
+            // A withdrawn application no longer blocks the course family and cohort (§3.1 #4).
+            foreach (var key in keys)
+                session.Delete<AcceptedPlaceReservation>(key);
+        }
+        else if (change is ParticipantResumed && application.TrainingStatus == TrainingStatus.Withdrawn)
+        {
+            foreach (var key in keys)
+                session.Insert(new AcceptedPlaceReservation { Id = key, ApplicationId = application.Id, ReservedAt = now });
+        }
+
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
+        {
+            throw new RuleViolationException("participant_id",
+                "Another application of this participant for the course family and cohort was accepted since the withdrawal");
+        }
+
+        var current = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
+        return await ParticipantAccess.ResultAsync(session, current, command.Caller.ProviderId, cancellationToken);
+    }
+}

@@ -1,0 +1,43 @@
+using Marten;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.NpqApplications;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.Application.Participants;
+
+/// <summary>A participant as one provider sees it: the person and their accepted applications with that provider.</summary>
+public sealed record ParticipantResult(ParticipantView Participant, IReadOnlyList<ApplicationView> Enrolments);
+
+/// <summary>Scoping of participants (CONTRACT §1.12): only people with an accepted application with the caller.</summary>
+public static class ParticipantAccess
+{
+    /// <summary>
+    /// The caller's participant, or 404; a retired id is a 410 when <paramref name="goneForRetired"/>
+    /// (v3 GETs) and a 404 otherwise (writes, v1/v2).
+    /// </summary>
+    public static async Task<ParticipantView> LoadVisibleAsync(IQuerySession session, Guid id, Caller caller, bool goneForRetired, CancellationToken cancellationToken)
+    {
+        var participant = await session.LoadAsync<ParticipantView>(id, cancellationToken) ?? throw new ResourceNotFoundException();
+        if (participant.RetiredInto is { } successor)
+        {
+            var visible = goneForRetired && await session.LoadAsync<ParticipantView>(successor, cancellationToken) is { } next
+                          && next.EnrolmentKeys.Contains(caller.ProviderId.ToString());
+            throw visible ? new ParticipantIdChangedException(participant.ParticipantIdChanges) : new ResourceNotFoundException();
+        }
+
+        if (!participant.EnrolmentKeys.Contains(caller.ProviderId.ToString()))
+            throw new ResourceNotFoundException();
+        return participant;
+    }
+
+    public static async Task<ParticipantResult> ResultAsync(IQuerySession session, ParticipantView participant, Guid providerId, CancellationToken cancellationToken)
+    {
+        var participantId = participant.Id;
+        var enrolments = await session.Query<ApplicationView>()
+            .Where(a => a.ParticipantId == participantId && a.LeadProviderId == providerId && a.Status == ApplicationStatus.Accepted)
+            .OrderBy(a => a.AcceptedAt).ThenBy(a => a.Id)
+            .ToListAsync(cancellationToken);
+        return new ParticipantResult(participant, enrolments);
+    }
+}
