@@ -48,7 +48,7 @@ public static class ParticipantMapping
 
     public static object Outcome(OutcomeView o, int version)
     {
-        var completion = o.CompletionDate.ToString("yyyy-MM-dd'T'00:00:00+00:00", CultureInfo.InvariantCulture);
+        var completion = o.CompletionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00+00:00";
         return version == 3
             ? new Resource<OutcomeAttributesV3>(o.Id, OutcomeType, new OutcomeAttributesV3(o.State, completion, o.CourseIdentifier, o.ParticipantId, o.CreatedAt, o.CreatedAt))
             : new Resource<OutcomeAttributesV1>(o.Id, OutcomeType, new OutcomeAttributesV1(o.State, completion, o.CourseIdentifier, o.ParticipantId, o.CreatedAt));

@@ -1,0 +1,32 @@
+using Npq.IntegrationTests.Support;
+
+namespace Npq.IntegrationTests.Contract;
+
+/// <summary>Participants and outcomes of each version fit the reference schemas, with only the named deviations.</summary>
+[Collection(ApiTests.Name)]
+public sealed class ParticipantContractTests(ApiFixture fixture)
+{
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task Participants_and_outcomes_fit_the_reference_schemas(string version)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        await provider.OpenStatementAsync("2023", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
+        var application = await provider.AcceptedApplicationAsync("2023");
+        await provider.DeclareAsync(application, "completed", "2024-06-30T10:00:00Z", version, customise: a => a["has_passed"] = true);
+        var schemas = ReferenceSchemas.For(version);
+
+        AssertFits(schemas.Validate($"/api/{version}/participants/npq", "get", 200, (await provider.GetAsync($"/api/{version}/participants/npq")).Body));
+        AssertFits(schemas.Validate($"/api/{version}/participants/npq/{{id}}", "get", 200,
+            (await provider.GetAsync($"/api/{version}/participants/npq/{application.ParticipantId}")).Body));
+        AssertFits(schemas.Validate($"/api/{version}/participants/npq/outcomes", "get", 200,
+            (await provider.GetAsync($"/api/{version}/participants/npq/outcomes")).Body));
+        AssertFits(schemas.Validate($"/api/{version}/participants/npq/{{id}}/outcomes", "get", 200,
+            (await provider.GetAsync($"/api/{version}/participants/npq/{application.ParticipantId}/outcomes")).Body));
+    }
+
+    private static void AssertFits(IReadOnlyList<string> errors) =>
+        errors.ShouldBeEmpty(string.Join(Environment.NewLine, errors));
+}
