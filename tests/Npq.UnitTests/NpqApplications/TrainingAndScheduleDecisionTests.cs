@@ -1,0 +1,82 @@
+using Npq.Domain.Cohorts;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.UnitTests.NpqApplications;
+
+public sealed class TrainingAndScheduleDecisionTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static NpqApplication Active(string schedule = "npq-leadership-autumn", int cohort = 2023, bool? fundedPlace = null) =>
+        NpqApplication.Create(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", cohort, "a",
+                null!, true, "funded", false, null, Now.AddYears(-2)))
+            .Apply(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, schedule, fundedPlace, Now.AddYears(-2)));
+
+    [Fact]
+    public void The_17_v1_reasons_keep_the_trailing_full_stop_and_v3_adds_four()
+    {
+        TrainingReasons.WithdrawalV1.Count.ShouldBe(17);
+        TrainingReasons.WithdrawalV1.ShouldContain("quality-of-programme-structure-not-suitable.");
+        TrainingReasons.WithdrawalV3.Count.ShouldBe(21);
+        TrainingReasons.WithdrawalV3.Except(TrainingReasons.WithdrawalV1).ShouldBe(
+            ["assessment-requirements-not-met", "change-in-career", "disengaged-and-unresponsive", "non-payment-of-invoice"]);
+    }
+
+    [Fact]
+    public void Withdrawing_a_deferred_participant_is_allowed_and_resuming_a_withdrawn_one_too()
+    {
+        var deferred = Active().Apply(new ParticipantDeferred(Guid.Empty, Guid.Empty, "other", Now));
+        var (withdrawn, errors) = TrainingStatusDecisions.Withdraw(deferred, "other", TrainingReasons.WithdrawalV1, hasStartedDeclaration: true, Now);
+
+        errors.ShouldBeEmpty();
+        var state = deferred.Apply(withdrawn!);
+        state.WithdrawnAt.ShouldBe(Now);
+        TrainingStatusDecisions.Resume(state, Now).Event.ShouldBeOfType<ParticipantResumed>();
+        TrainingStatusDecisions.Resume(Active(), Now).Errors.Single().Title.ShouldBe("participant_id");
+    }
+
+    private static ChangeScheduleContext Context(FundingMode current = FundingMode.Full, (int, string, FundingMode)? target = null, string identifier = "npq-leadership-spring",
+        IReadOnlyList<LiveDeclaration>? live = null, bool contract = true) =>
+        new(target is not null, target ?? (2023, "a", FundingMode.Full), current, identifier,
+            new ScheduleTarget(identifier, "leadership", identifier.EndsWith("spring", StringComparison.Ordinal) ? new DateOnly(2024, 1, 1) : new DateOnly(2023, 10, 1),
+                ["started", "retained-1", "retained-2", "completed"]),
+            contract, live ?? [], Now);
+
+    [Fact]
+    public void A_schedule_change_records_the_new_schedule()
+    {
+        var (changed, errors) = ChangeScheduleDecision.Decide(Active(), Context());
+
+        errors.ShouldBeEmpty();
+        changed!.ScheduleIdentifier.ShouldBe("npq-leadership-spring");
+        changed.Cohort.ShouldBe(2023);
+    }
+
+    [Fact]
+    public void Declarations_on_or_before_the_new_start_are_invalidated()
+    {
+        var live = new[] { new LiveDeclaration("started", new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)) };
+
+        ChangeScheduleDecision.Decide(Active(), Context(live: live)).Errors.Select(e => e.Title).ShouldBe(["schedule_identifier"]);
+    }
+
+    [Fact]
+    public void Uncapped_to_capped_sets_the_funded_place_from_eligibility_and_capped_to_uncapped_is_refused()
+    {
+        var (changed, _) = ChangeScheduleDecision.Decide(Active(), Context(FundingMode.Full, (2024, "a", FundingMode.Capped), "npq-leadership-autumn"));
+        changed!.FundedPlace.ShouldBe(true);
+
+        ChangeScheduleDecision.Decide(Active(cohort: 2024, fundedPlace: true), Context(FundingMode.Capped, (2023, "a", FundingMode.Full), "npq-leadership-autumn"))
+            .Errors.Single().Title.ShouldBe("cohort");
+        ChangeScheduleDecision.Decide(Active(cohort: 2027, fundedPlace: false), Context(FundingMode.Zero, (2027, "b", FundingMode.Capped), "npq-leadership-autumn"))
+            .Errors.Single().Title.ShouldBe("cohort");
+    }
+
+    [Fact]
+    public void The_same_schedule_and_a_withdrawn_participant_are_refused()
+    {
+        ChangeScheduleDecision.Decide(Active(), Context(identifier: "npq-leadership-autumn")).Errors.Single().Title.ShouldBe("schedule_identifier");
+        var withdrawn = Active().Apply(new ParticipantWithdrawn(Guid.Empty, Guid.Empty, "other", Now));
+        ChangeScheduleDecision.Decide(withdrawn, Context()).Errors.Single().Title.ShouldBe("participant_id");
+    }
+}
