@@ -30,9 +30,11 @@ public static class ApiSetup
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.Assemblies = [typeof(RegisterApplication)];
-            options.PipelineBehaviors = [typeof(AuthorisationBehaviour<,>), typeof(ValidationBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(AuthorisationBehaviour<,>), typeof(RateLimitBehaviour<,>), typeof(ValidationBehaviour<,>)];
         });
 
+        services.AddHttpContextAccessor();
+        services.AddScoped<IClientAddress, HttpClientAddress>();
         services.AddControllers();
         services.AddApiVersioning(options =>
             {
@@ -78,6 +80,7 @@ public static class ApiSetup
         });
         app.UseRouting();
         app.UseAuthentication();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.UseAuthorization();
         app.UseMiddleware<ServerDateMiddleware>();
         app.MapControllers();

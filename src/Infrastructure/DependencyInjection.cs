@@ -8,7 +8,9 @@ using Npq.Application.Common;
 using Npq.Application.ReferenceData;
 using Npq.Application.Registration;
 using Npq.Application.Registration.RegisterApplication;
+using Npq.Application.Common.RateLimiting;
 using Npq.Infrastructure.Messaging;
+using Npq.Infrastructure.RateLimiting;
 using Npq.Infrastructure.Persistence;
 using Npq.Infrastructure.ReferenceData;
 using Npq.Infrastructure.Seed;
@@ -35,6 +37,11 @@ public static class DependencyInjection
             .Validate(o => o.Secret.Length >= 32, "Npq:Tokens:Secret must be set to at least 32 characters.")
             .ValidateOnStart();
         services.AddOptions<RegistrationOptions>().Bind(configuration.GetSection("Npq:Registration"));
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("Npq:RateLimit"))
+            .Validate(o => o.PermitsPerToken > 0 && o.PermitsPerIp > 0 && o.WindowSeconds > 0, "Npq:RateLimit values must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<IRateLimiter, PostgresRateLimiter>();
+        services.AddScoped<RateLimitState>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<RequestClock>();

@@ -1,5 +1,6 @@
 using Npq.Api.Http;
 using Npq.Application.Common.Errors;
+using Npq.Application.Common.RateLimiting;
 
 namespace Npq.Api.Errors;
 
@@ -24,6 +25,8 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
             context.Response.Clear();
             if (status == StatusCodes.Status401Unauthorized)
                 context.Response.Headers.WWWAuthenticate = "Bearer";
+            if (exception is TooManyRequestsException tooMany)
+                RateLimitMiddleware.WriteHeaders(context.Response, tooMany.Decision);
             context.Response.Headers.CacheControl = "no-store";
             await ApiJsonResult.Write(context.Response, status, body);
         }
@@ -40,6 +43,9 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
             "Participant ID has been changed",
             e.Changes.Count > 0 ? $"The participant ID {e.Changes[0].FromParticipantId} has been replaced by {e.Changes[0].ToParticipantId}" : "The participant ID has been replaced",
             e.Changes.Select(c => new ErrorBodies.IdChange(c.FromParticipantId, c.ToParticipantId, c.ChangedAt)).ToList())])),
+        TooManyRequestsException e => (StatusCodes.Status429TooManyRequests, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
+            "Too many requests",
+            $"The limit is {e.Decision.Limit} requests per rolling window; retry after {RateLimitMiddleware.Seconds(e.Decision.ResetAfter)} seconds")])),
         BadHttpRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Message)),
         _ => (StatusCodes.Status500InternalServerError, ErrorBodies.InternalError),
     };

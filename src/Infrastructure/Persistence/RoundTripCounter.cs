@@ -25,6 +25,9 @@ public sealed class RoundTripCounter : IMartenLogger, IMartenSessionLogger
     /// <summary>Starts counting for the current asynchronous flow (one request).</summary>
     public static Tally Begin() => Current.Value = new Tally();
 
+    /// <summary>Counts a round trip made outside Marten's sessions (the rate limiter's upsert).</summary>
+    public static void Record() => Current.Value?.Add();
+
     public IMartenSessionLogger StartSession(IQuerySession session) => this;
 
     public void SchemaChange(string sql)

@@ -23,6 +23,9 @@ public sealed class ApiFactory(string connectionString, string environment = "Sa
                 ["Npq:Registration:Enabled"] = "true",
                 ["Npq:Registration:SevenDigitTrnIsVerified"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
+                // Tests send thousands of requests from one client; the rate-limit tests set their own limits.
+                ["Npq:RateLimit:PermitsPerToken"] = "1000000",
+                ["Npq:RateLimit:PermitsPerIp"] = "1000000",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 values[key] = value;

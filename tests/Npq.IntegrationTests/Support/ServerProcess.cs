@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Npq.IntegrationTests.Support;
+
+/// <summary>
+/// A second, real server process (the built <c>Npq.Api.dll</c> on Kestrel, loopback only) on the
+/// same database, for behaviour that must hold across processes. Killed on dispose.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ServerProcess> StartAsync(string connectionString, IDictionary<string, string> settings)
+    {
+        var root = Path.GetDirectoryName(Contract.ReferenceSchemas.Directory())!;
+        var repository = Directory.GetParent(AppContext.BaseDirectory)!;
+        while (!File.Exists(Path.Combine(repository.FullName, "Npq.sln")))
+            repository = repository.Parent!;
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(repository.FullName, "src", "Api", "bin", configuration, "net10.0", "Npq.Api.dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"Build the solution first: {dll} is missing ({root}).");
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:{port}")
+        {
+            WorkingDirectory = Path.Combine(repository.FullName, "src", "Api"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Sandbox";
+        start.Environment["ConnectionStrings__Npq"] = connectionString;
+        start.Environment["Npq__Tokens__Secret"] = ApiFactory.TokenSecret;
+        start.Environment["Npq__Seed__OnStart"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+            start.Environment[key] = value;
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the second server.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var address = new Uri($"http://127.0.0.1:{port}");
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"The second server exited with code {process.ExitCode}.");
+            try
+            {
+                using var response = await client.GetAsync("/api/v3/no-such-route");
+                if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.TooManyRequests)
+                    return new ServerProcess(process, address);
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException("The second server did not start within 60 seconds.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
