@@ -28,6 +28,9 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
+"$(dirname "$0")/../bench/Npq.Bench/bin/Release/net10.0/Npq.Bench" rate-limit --database "$ConnectionStrings__Npq" 2>/dev/null \
+  || dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll rate-limit --database "$ConnectionStrings__Npq"
+
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $(psql --version | awk '{print $3}') on loopback; server: Release build"
 dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll applications-page \
   --url "http://127.0.0.1:$port" --token "$token" --provider-id "$provider" \

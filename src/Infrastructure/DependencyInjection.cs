@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("Npq:RateLimit"))
             .Validate(o => o.PermitsPerToken > 0 && o.PermitsPerIp > 0 && o.WindowSeconds > 0, "Npq:RateLimit values must be positive")
             .ValidateOnStart();
+        services.AddSingleton(sp => new RateLimiterDataSource(ConnectionString(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton<IRateLimiter, PostgresRateLimiter>();
         services.AddScoped<RateLimitState>();
 

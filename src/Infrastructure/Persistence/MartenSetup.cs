@@ -63,7 +63,7 @@ public static class MartenSetup
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Logger(new RoundTripCounter());
-        opts.Storage.ExtendedSchemaObjects.Add(RateLimiting.PostgresRateLimiter.Table());
+        opts.Storage.ExtendedSchemaObjects.AddRange(RateLimiting.PostgresRateLimiter.SchemaObjects());
 
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;

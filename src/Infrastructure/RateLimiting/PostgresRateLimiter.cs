@@ -1,50 +1,73 @@
-using Marten;
 using Npgsql;
 using Npq.Application.Common.RateLimiting;
 using Npq.Infrastructure.Persistence;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
 using Weasel.Postgresql.Tables;
 
 namespace Npq.Infrastructure.RateLimiting;
 
 /// <summary>
-/// A rolling-window limiter exact across processes (ADR 0011): one row per key holding the times of
-/// the requests admitted in the window (a sliding log). One upsert per request prunes expired times,
-/// admits when fewer than the limit remain, and appends; the row lock of <c>ON CONFLICT DO UPDATE</c>
-/// serialises concurrent requests for one key in every process. Times come from the database clock,
-/// so processes need not agree on theirs.
+/// A rolling-window limiter exact across processes (ADR 0011): a sliding log of admitted requests
+/// per key in PostgreSQL. One function call per request takes a transaction-scoped advisory lock on
+/// the key (so concurrent requests for one key, in any process, are counted one at a time), drops
+/// the times that left the window, and admits when fewer than the limit remain. Times come from the
+/// database clock, so processes need not agree on theirs.
 /// </summary>
-public sealed class PostgresRateLimiter(IDocumentStore store) : IRateLimiter
+public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRateLimiter
 {
-    public const string TableName = MartenSetup.Schema + ".rate_limit_windows";
+    public const string TableName = MartenSetup.Schema + ".rate_limit_hits";
+    public const string FunctionName = MartenSetup.Schema + ".acquire_permit";
 
-    private const string Sql = $"""
-        with now as (select clock_timestamp() as at)
-        insert into {TableName} as r (key, hits, admitted)
-        select @key, array[now.at], @limit > 0 from now
-        on conflict (key) do update set
-          hits = case
-                   when (select count(*) from unnest(r.hits) h where h > (select at from now) - @window) < @limit
-                   then array(select h from unnest(r.hits) h where h > (select at from now) - @window order by h) || (select at from now)
-                   else array(select h from unnest(r.hits) h where h > (select at from now) - @window order by h)
-                 end,
-          admitted = (select count(*) from unnest(r.hits) h where h > (select at from now) - @window) < @limit
-        returning admitted, cardinality(hits), extract(epoch from (hits[1] + @window - (select at from now)))::float8
-        """;
+    public const string KeysTableName = MartenSetup.Schema + ".rate_limit_keys";
 
-    public static Table Table()
+    public static IEnumerable<ISchemaObject> SchemaObjects()
     {
-        var table = new Table(TableName);
-        table.AddColumn<string>("key").AsPrimaryKey();
-        table.AddColumn("hits", "timestamptz[]").NotNull();
-        table.AddColumn<bool>("admitted").NotNull();
-        return table;
+        var keys = new Table(KeysTableName);
+        keys.AddColumn<string>("key").AsPrimaryKey();
+        keys.AddColumn<int>("counted").NotNull();
+        yield return keys;
+
+        var hits = new Table(TableName);
+        hits.AddColumn<string>("key").NotNull();
+        hits.AddColumn("at", "timestamptz").NotNull();
+        hits.Indexes.Add(new IndexDefinition("ix_rate_limit_hits_key_at") { Columns = ["key", "at"] });
+        yield return hits;
+
+        // The key row's lock serialises one key's requests in every process; its count saves
+        // counting the log, so each request touches only the rows that expire and the one it adds.
+        yield return new Function(new PostgresqlObjectName(MartenSetup.Schema, "acquire_permit", Weasel.Postgresql.SchemaUtils.IdentifierUsage.Function), $$"""
+            create or replace function {{FunctionName}}(p_key text, p_limit int, p_window interval)
+            returns table(admitted boolean, counted int, oldest timestamptz) language plpgsql as $f$
+            declare
+              v_now timestamptz := clock_timestamp();
+              v_expired int;
+            begin
+              insert into {{KeysTableName}} as k (key, counted) values (p_key, 0) on conflict (key) do nothing;
+              select k.counted into counted from {{KeysTableName}} k where k.key = p_key for update;
+              with gone as (delete from {{TableName}} h where h.key = p_key and h.at <= v_now - p_window returning 1)
+                select count(*)::int into v_expired from gone;
+              counted := counted - v_expired;
+              admitted := counted < p_limit;
+              if admitted then
+                insert into {{TableName}}(key, at) values (p_key, v_now);
+                counted := counted + 1;
+              end if;
+              update {{KeysTableName}} k set counted = acquire_permit.counted where k.key = p_key;
+              select h.at into oldest from {{TableName}} h where h.key = p_key order by h.at limit 1;
+              return next;
+            end
+            $f$;
+            """);
     }
 
     public async ValueTask<RateLimitDecision> AcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(Sql, connection);
+        await using var connection = await dataSource.Source.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"select admitted, counted, extract(epoch from (oldest + @window - clock_timestamp()))::float8 from {FunctionName}(@key, @limit, @window)",
+            connection);
         command.Parameters.AddWithValue("key", key);
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("window", window);
@@ -56,4 +79,17 @@ public sealed class PostgresRateLimiter(IDocumentStore store) : IRateLimiter
         var resetSeconds = reader.IsDBNull(2) ? window.TotalSeconds : Math.Max(0, reader.GetDouble(2));
         return new RateLimitDecision(admitted, limit, Math.Max(0, limit - counted), TimeSpan.FromSeconds(resetSeconds));
     }
+}
+
+/// <summary>
+/// The limiter's own pooled data source (one per process), apart from Marten's sessions. Its
+/// commits do not wait for the WAL flush: after a database crash a few seconds of counted requests
+/// may be forgotten, which only ever errs towards admitting — never towards losing business data.
+/// </summary>
+public sealed class RateLimiterDataSource(string connectionString) : IDisposable
+{
+    public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(
+        new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off" }.ConnectionString);
+
+    public void Dispose() => Source.Dispose();
 }
