@@ -12,7 +12,7 @@ target="${1:-build}"
 [ $# -gt 0 ] && shift
 
 case "$target" in
-  tokens|seed|statements|applications|participants)
+  tokens|seed|statements|applications|participants|projections)
     # Commands of the server executable, on the local cluster unless ConnectionStrings__Npq is set.
     if [ -z "${ConnectionStrings__Npq:-}" ]; then
       base=$(scripts/postgres.sh start npq | tail -n 1)

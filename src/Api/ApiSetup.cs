@@ -30,11 +30,15 @@ public static class ApiSetup
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.Assemblies = [typeof(RegisterApplication)];
-            options.PipelineBehaviors = [typeof(AuthorisationBehaviour<,>), typeof(RateLimitBehaviour<,>), typeof(ValidationBehaviour<,>)];
+            options.PipelineBehaviors =
+            [
+                typeof(AuthorisationBehaviour<,>), typeof(RateLimitBehaviour<,>), typeof(AuditBehaviour<,>), typeof(ValidationBehaviour<,>),
+            ];
         });
 
         services.AddHttpContextAccessor();
         services.AddScoped<IClientAddress, HttpClientAddress>();
+        services.AddScoped<IRequestContext, HttpRequestContext>();
         services.AddControllers();
         services.AddApiVersioning(options =>
             {
@@ -56,6 +60,9 @@ public static class ApiSetup
             .AddPolicy(Policies.LeadProvider, policy => policy
                 .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
                 .RequireClaim(TokenAuthenticationHandler.KindClaim, "lead_provider"))
+            .AddPolicy(Policies.Auditor, policy => policy
+                .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
+                .RequireClaim(TokenAuthenticationHandler.KindClaim, "auditor"))
             .AddPolicy(Policies.Admin, policy => policy
                 .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
                 .RequireClaim(TokenAuthenticationHandler.KindClaim, "admin"));

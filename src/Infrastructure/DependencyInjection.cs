@@ -55,6 +55,7 @@ public static class DependencyInjection
         services.AddScoped<IOutbox, WolverineOutbox>();
         services.AddScoped<Seeder>();
         services.AddScoped<FinanceScenarios>();
+        services.AddSingleton<Audit.ProjectionVerifier>();
 
         ValidatorOptions.Global.LanguageManager.Enabled = false;
         services.AddValidatorsFromAssemblyContaining<RegisterApplicationValidator>(ServiceLifetime.Singleton);

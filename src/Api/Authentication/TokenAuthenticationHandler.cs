@@ -108,4 +108,5 @@ public static class Policies
 {
     public const string LeadProvider = "lead_provider";
     public const string Admin = "admin";
+    public const string Auditor = "auditor";
 }

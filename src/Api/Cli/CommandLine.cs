@@ -27,6 +27,7 @@ namespace Npq.Api.Cli;
 ///   statements mark-paid --id &lt;statement id&gt;
 ///   applications transfer --id &lt;application id&gt; --to-lead-provider X
 ///   participants change-id --from &lt;old participant id&gt; --to &lt;new participant id&gt;
+///   projections verify | rebuild        (exit code 3 when a read model diverges from the replay)
 /// </code>
 /// Anything else goes to the JasperFx commands (db-apply, db-assert, projections, …).
 /// </summary>
@@ -39,7 +40,10 @@ public static class CommandLine
     };
 
     public static string[]? Recognise(string[] args) =>
-        args.Length > 0 && args[0] is "tokens" or "seed" or "statements" or "applications" or "participants" ? args : null;
+        args.Length > 0 && args[0] is "tokens" or "seed" or "statements" or "applications" or "participants"
+        || args is ["projections", "verify" or "rebuild", ..]
+            ? args
+            : null;
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
@@ -48,7 +52,7 @@ public static class CommandLine
         {
             var output = await ExecuteAsync(app.Services, args);
             Console.WriteLine(JsonSerializer.Serialize(output, Json));
-            return 0;
+            return Environment.ExitCode;
         }
         catch (ArgumentException exception)
         {
@@ -147,6 +151,35 @@ public static class CommandLine
                 var to = await ProviderIdAsync(services, Required(o, "to-lead-provider"));
                 var application = await SendAsync(services, new TransferApplication(Caller.System, Guid.Parse(Required(o, "id")), to));
                 return new { application_id = application.Id, lead_provider_id = application.LeadProviderId };
+            }
+
+            case ["projections", var mode, ..]:
+            {
+                var verifier = services.GetRequiredService<Infrastructure.Audit.ProjectionVerifier>();
+                var report = mode == "rebuild"
+                    ? await verifier.RebuildAsync(CancellationToken.None)
+                    : await verifier.VerifyAsync(CancellationToken.None);
+                foreach (var model in report.ReadModels)
+                {
+                    await Console.Error.WriteLineAsync(
+                        $"{model.Name,-26} live {model.Live,8}  replayed {model.Replayed,8}  {(model.Matches ? "ok" : "DIVERGES")}  {model.LiveDigest[..16]}");
+                }
+
+                await Console.Error.WriteLineAsync($"{report.Events} events replayed in {report.Seconds:F1} s ({report.EventsPerSecond:F0} events/s)");
+                if (!report.Ok)
+                    Environment.ExitCode = 3;
+                return new
+                {
+                    ok = report.Ok,
+                    events = report.Events,
+                    seconds = Math.Round(report.Seconds, 2),
+                    events_per_second = Math.Round(report.EventsPerSecond),
+                    read_models = report.ReadModels.Select(m => new
+                    {
+                        name = m.Name, live = m.Live, replayed = m.Replayed, live_digest = m.LiveDigest, replayed_digest = m.ReplayedDigest,
+                        matches = m.Matches, divergent_ids = m.Divergent,
+                    }),
+                };
             }
 
             case ["participants", "change-id", .. var rest]:

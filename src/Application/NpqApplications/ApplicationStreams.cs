@@ -30,6 +30,6 @@ public static class ApplicationStreams
     }
 
     /// <summary>Appends with the version the decision read: a concurrent writer makes the commit fail.</summary>
-    public static void AppendAt(this IDocumentSession session, Guid id, long readVersion, params object[] events) =>
+    public static JasperFx.Events.StreamAction AppendAt(this IDocumentSession session, Guid id, long readVersion, params object[] events) =>
         session.Events.Append(id, readVersion + events.Length, events);
 }

@@ -17,6 +17,7 @@ public sealed class AuthorisationBehaviour<TMessage, TResponse> : IPipelineBehav
         {
             ILeadProviderRequest => caller.Kind == CallerKind.LeadProvider && caller.LeadProviderId is not null,
             IAdminRequest => caller.Kind is CallerKind.Admin or CallerKind.System,
+            IAuditorRequest => caller.Kind is CallerKind.Auditor or CallerKind.System,
             IAnonymousRequest => true,
             _ => false,
         };

@@ -1,6 +1,7 @@
 using Marten;
 using Mediator;
 using Npq.Application.Common;
+using Npq.Application.Common.Behaviours;
 using Npq.Application.Common.Errors;
 using Npq.Application.ReferenceData;
 using Npq.Application.Registration;
@@ -57,8 +58,14 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
         foreach (var other in others)
         {
             var (_, otherVersion) = await session.LoadAsync(other.Id, cancellationToken);
-            session.AppendAt(other.Id, otherVersion, new ApplicationRejected(
+            var rejection = session.AppendAt(other.Id, otherVersion, new ApplicationRejected(
                 other.Id, RejectionReasons.OtherApplicationInThisCohortAccepted, application.Id, accepted.AcceptedAt));
+            foreach (var e in rejection.Events)
+            {
+                // An automatic effect: the system did it, because of this accept.
+                e.SetHeader(AuditHeaders.Actor, "system");
+                e.SetHeader(AuditHeaders.CausedByApplication, application.Id.ToString());
+            }
         }
 
         await outbox.PublishAsync(new ParticipantEmailRequested(application.ParticipantId, application.Id, "application_accepted", view.Email, accepted.AcceptedAt));

@@ -1,0 +1,41 @@
+using Marten;
+using Mediator;
+
+namespace Npq.Application.Common.Behaviours;
+
+/// <summary>
+/// Stamps who and why on every event a command appends (CONTRACT B7): the actor (token id and
+/// kind, or <c>system</c>), the request id as correlation id, and the command as causation. Runs
+/// after authorisation and rate limiting, so refused requests stamp nothing. Effects a command causes
+/// automatically (the rejection of a person's other applications) override the actor per event.
+/// </summary>
+public sealed class AuditBehaviour<TMessage, TResponse>(IDocumentSession session, IRequestContext request) : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : ICallerRequest, IBaseCommand
+{
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        var caller = message.Caller;
+        session.CorrelationId = request.RequestId;
+        session.CausationId = typeof(TMessage).Name;
+        session.SetHeader(AuditHeaders.Actor, caller.ActorLabel);
+        session.SetHeader(AuditHeaders.ActorKind, caller.Kind.ToString().ToLowerInvariant());
+        if (caller.TokenId is { } tokenId)
+            session.SetHeader(AuditHeaders.TokenId, tokenId.ToString());
+        return next(message, cancellationToken);
+    }
+}
+
+/// <summary>Names of the event headers that say who caused an event.</summary>
+public static class AuditHeaders
+{
+    public const string Actor = "actor";
+    public const string ActorKind = "actor_kind";
+    public const string TokenId = "token_id";
+    public const string CausedByApplication = "caused_by_application";
+}
+
+/// <summary>The id of the request (HTTP <c>X-Request-Id</c>, or one per command-line run).</summary>
+public interface IRequestContext
+{
+    string RequestId { get; }
+}

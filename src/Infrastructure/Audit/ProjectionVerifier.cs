@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Marten;
+using Npq.Application.Audit;
+using Npq.Application.Declarations;
+using Npq.Application.NpqApplications;
+using Npq.Application.Outcomes;
+using Npq.Application.Participants;
+using Npq.Application.Statements;
+
+namespace Npq.Infrastructure.Audit;
+
+/// <summary>
+/// <c>projections verify</c> and <c>projections rebuild</c> (CONTRACT B7, ADR 0012): replay the whole
+/// event log through the same appliers the inline projections use, then compare each read model with
+/// the live documents by a digest over their JSON (or replace the live documents with the replay).
+/// </summary>
+public sealed class ProjectionVerifier(IDocumentStore store)
+{
+    public sealed record ModelReport(string Name, int Live, int Replayed, string LiveDigest, string ReplayedDigest, IReadOnlyList<string> Divergent)
+    {
+        public bool Matches => LiveDigest == ReplayedDigest;
+    }
+
+    public sealed record Report(long Events, double Seconds, double EventsPerSecond, IReadOnlyList<ModelReport> ReadModels)
+    {
+        public bool Ok => ReadModels.All(m => m.Matches);
+    }
+
+    public async Task<(ReadModelReplay Replay, long Events, double Seconds)> ReplayAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var replay = new ReadModelReplay();
+        long last = 0, count = 0;
+        await using var session = store.QuerySession();
+        while (true)
+        {
+            var after = last;
+            var batch = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(20_000).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+                break;
+            foreach (var e in batch)
+                replay.Apply(e.StreamId, e.Data);
+            last = batch[^1].Sequence;
+            count += batch.Count;
+        }
+
+        return (replay, count, watch.Elapsed.TotalSeconds);
+    }
+
+    public async Task<Report> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var (replay, events, seconds) = await ReplayAsync(cancellationToken);
+        await using var session = store.QuerySession();
+        var models = new List<ModelReport>
+        {
+            Compare("participants", await session.Query<ParticipantView>().ToListAsync(cancellationToken), replay.Participants, p => p.Id),
+            Compare("npq_applications", await session.Query<ApplicationView>().ToListAsync(cancellationToken), replay.Applications, a => a.Id),
+            Compare("participant_declarations", await session.Query<DeclarationView>().ToListAsync(cancellationToken), replay.Declarations, d => d.Id),
+            Compare("participant_outcomes", await session.Query<OutcomeView>().ToListAsync(cancellationToken), replay.Outcomes, o => o.Id),
+            Compare("statements", await session.Query<StatementView>().ToListAsync(cancellationToken), replay.Statements, s => s.Id),
+        };
+        return new Report(events, seconds, seconds > 0 ? events / seconds : events, models);
+    }
+
+    /// <summary>Replaces every read model with the replay, then verifies.</summary>
+    public async Task<Report> RebuildAsync(CancellationToken cancellationToken)
+    {
+        var (replay, _, _) = await ReplayAsync(cancellationToken);
+        await using (var session = store.LightweightSession())
+        {
+            session.DeleteWhere<ParticipantView>(_ => true);
+            session.DeleteWhere<ApplicationView>(_ => true);
+            session.DeleteWhere<DeclarationView>(_ => true);
+            session.DeleteWhere<OutcomeView>(_ => true);
+            session.DeleteWhere<StatementView>(_ => true);
+            session.Store(replay.Participants.ToArray());
+            session.Store(replay.Applications.ToArray());
+            session.Store(replay.Declarations.ToArray());
+            session.Store(replay.Outcomes.ToArray());
+            session.Store(replay.Statements.ToArray());
+            await session.SaveChangesAsync(cancellationToken);
+        }
+
+        return await VerifyAsync(cancellationToken);
+    }
+
+    private ModelReport Compare<T>(string name, IReadOnlyCollection<T> live, IReadOnlyCollection<T> replayed, Func<T, Guid> id)
+    {
+        var serializer = store.Options.Serializer();
+        Dictionary<Guid, string> Json(IEnumerable<T> docs) => docs.ToDictionary(id, d => serializer.ToJson(d!));
+        var liveJson = Json(live);
+        var replayedJson = Json(replayed);
+        var divergent = liveJson.Keys.Union(replayedJson.Keys)
+            .Where(k => liveJson.GetValueOrDefault(k) != replayedJson.GetValueOrDefault(k))
+            .Order().Take(20).Select(k => k.ToString()).ToList();
+        return new ModelReport(name, live.Count, replayed.Count, Digest(liveJson), Digest(replayedJson), divergent);
+    }
+
+    private static string Digest(Dictionary<Guid, string> docs)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (key, json) in docs.OrderBy(kv => kv.Key))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(key.ToString()));
+            hash.AppendData(Encoding.UTF8.GetBytes(json));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}
