@@ -29,7 +29,8 @@ public sealed record AuditEvent(
 {
     public static AuditEvent From(IEvent e) => new(
         e.Sequence, e.StreamId, StreamKinds.Of(e.Data), e.Version, e.EventTypeName, e.Timestamp,
-        Header(e, AuditHeaders.Actor) ?? "system",
+        // Automatic effects (the rejection of a person's other applications) are the system's doing.
+        Header(e, AuditHeaders.CausedByApplication) is null ? Header(e, AuditHeaders.Actor) ?? "system" : "system",
         Header(e, AuditHeaders.ActorKind),
         Header(e, AuditHeaders.TokenId),
         e.CorrelationId, e.CausationId, e.Data);
@@ -129,7 +130,9 @@ public sealed class GetStateAsOfHandler(IQuerySession session) : IQueryHandler<G
         if (query.Version is { } version)
             upTo = own.FirstOrDefault(e => e.Version == version)?.Sequence ?? throw new ResourceNotFoundException();
         else if (query.AsOf is { } asOf)
-            upTo = await session.Events.QueryAllRawEvents().Where(e => e.Timestamp <= asOf).Select(e => e.Sequence).OrderByDescending(s => s).FirstOrDefaultAsync(cancellationToken);
+            upTo = (await session.QueryAsync<long>(
+                $"select coalesce(max(seq_id), 0) from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_events where timestamp <= ?",
+                cancellationToken, asOf)).Single();
         else
             upTo = long.MaxValue;
 

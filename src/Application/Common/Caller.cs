@@ -28,12 +28,19 @@ public sealed record Caller(CallerKind Kind, Guid? TokenId, Guid? LeadProviderId
     /// <summary>The caller's provider; only valid once the authorisation behaviour has run.</summary>
     public Guid ProviderId => LeadProviderId ?? throw new InvalidOperationException("The caller is not a lead provider.");
 
+    /// <summary>The kind as tokens name it: <c>lead_provider</c>, <c>auditor</c>, <c>admin</c>.</summary>
+    public string KindLabel => Kind switch
+    {
+        CallerKind.LeadProvider => "lead_provider",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>How the caller is written into event metadata and logs.</summary>
     public string ActorLabel => Kind switch
     {
         CallerKind.System => "system",
         CallerKind.Anonymous => "anonymous",
         _ when TokenId is null => $"system:{Name}",
-        _ => $"{Kind.ToString().ToLowerInvariant()}:{TokenId}",
+        _ => $"{KindLabel}:{TokenId}",
     };
 }

@@ -18,7 +18,7 @@ public sealed class AuditBehaviour<TMessage, TResponse>(IDocumentSession session
         session.CorrelationId = request.RequestId;
         session.CausationId = typeof(TMessage).Name;
         session.SetHeader(AuditHeaders.Actor, caller.ActorLabel);
-        session.SetHeader(AuditHeaders.ActorKind, caller.Kind.ToString().ToLowerInvariant());
+        session.SetHeader(AuditHeaders.ActorKind, caller.KindLabel);
         if (caller.TokenId is { } tokenId)
             session.SetHeader(AuditHeaders.TokenId, tokenId.ToString());
         return next(message, cancellationToken);

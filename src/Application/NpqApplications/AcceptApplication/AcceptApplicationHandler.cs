@@ -62,8 +62,7 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
                 other.Id, RejectionReasons.OtherApplicationInThisCohortAccepted, application.Id, accepted.AcceptedAt));
             foreach (var e in rejection.Events)
             {
-                // An automatic effect: the system did it, because of this accept.
-                e.SetHeader(AuditHeaders.Actor, "system");
+                // An automatic effect: the system did it, because of this accept (the audit log reads it so).
                 e.SetHeader(AuditHeaders.CausedByApplication, application.Id.ToString());
             }
         }
