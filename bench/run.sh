@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): start the real server in Release on a loopback port with its own
 # database, load data through the public API, print figures.
-#   bench/run.sh            the applications page benchmark (10,000 applications, 3,000-row pages)
+#   bench/run.sh            the rate limiter, and the applications page benchmark (10,000 applications, 3,000-row pages)
+#   bench/run.sh audit      issue 7: generate 1,000,000 events, time replay, rebuild and "state as of"
+#                           (NPQ_BENCH_EVENTS overrides the count)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 port="${NPQ_BENCH_PORT:-5090}"
 base=$(scripts/postgres.sh start npq_bench | tail -n 1)
+
+if [ "${1:-}" = "audit" ]; then
+  dotnet build -c Release -nologo -v quiet bench/Npq.Bench >/dev/null
+  exec dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll audit --server "$base" --events "${NPQ_BENCH_EVENTS:-1000000}"
+fi
 export ConnectionStrings__Npq="$base;Database=npq_bench"
 export ASPNETCORE_ENVIRONMENT=Sandbox
 export Npq__Seed__OnStart=false
@@ -28,8 +35,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-"$(dirname "$0")/../bench/Npq.Bench/bin/Release/net10.0/Npq.Bench" rate-limit --database "$ConnectionStrings__Npq" 2>/dev/null \
-  || dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll rate-limit --database "$ConnectionStrings__Npq"
+dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll rate-limit --database "$ConnectionStrings__Npq"
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $(psql --version | awk '{print $3}') on loopback; server: Release build"
 dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll applications-page \

@@ -56,7 +56,8 @@ public static class MartenSetup
         typeof(StatementMarkedPaid),
     ];
 
-    public static void Configure(StoreOptions opts, string connectionString)
+    /// <param name="inlineProjections">False only for bulk tools (the event generator of the benchmarks).</param>
+    public static void Configure(StoreOptions opts, string connectionString, bool inlineProjections = true)
     {
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = Schema;
@@ -72,9 +73,12 @@ public static class MartenSetup
         foreach (var type in EventTypes)
             opts.Events.AddEventType(type);
 
-        opts.Projections.Add(new ParticipantApplicationsProjection(), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new DeclarationViewProjection(), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new StatementViewProjection(), ProjectionLifecycle.Inline);
+        if (inlineProjections)
+        {
+            opts.Projections.Add(new ParticipantApplicationsProjection(), ProjectionLifecycle.Inline);
+            opts.Projections.Add(new DeclarationViewProjection(), ProjectionLifecycle.Inline);
+            opts.Projections.Add(new StatementViewProjection(), ProjectionLifecycle.Inline);
+        }
 
         // Read models: real columns for what lists filter and sort on, with the indexes a page needs.
         opts.Schema.For<ApplicationView>()
