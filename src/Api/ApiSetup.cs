@@ -6,6 +6,7 @@ using Npq.Api.Http;
 using Npq.Application.Common.Behaviours;
 using Npq.Application.Registration.RegisterApplication;
 using Npq.Infrastructure;
+using Npq.Infrastructure.Health;
 using Npq.Infrastructure.Seed;
 using Wolverine;
 
@@ -91,6 +92,14 @@ public static class ApiSetup
         app.UseAuthorization();
         app.UseMiddleware<ServerDateMiddleware>();
         app.MapControllers();
+        app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
+        app.MapGet("/health/ready", async (ReadinessProbe probe, CancellationToken cancellationToken) =>
+        {
+            var result = await probe.CheckAsync(cancellationToken);
+            return Results.Json(
+                new { status = result.Ready ? "ready" : "not_ready", checks = result.Checks.Select(c => new { name = c.Name, ok = c.Ok, detail = c.Detail }) },
+                statusCode: result.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
         app.MapFallback("/api/{**path}", NotFoundFallback.Write);
         return app;
     }

@@ -56,6 +56,7 @@ public static class DependencyInjection
         services.AddScoped<Seeder>();
         services.AddScoped<FinanceScenarios>();
         services.AddSingleton<Audit.ProjectionVerifier>();
+        services.AddSingleton<Health.ReadinessProbe>();
 
         ValidatorOptions.Global.LanguageManager.Enabled = false;
         services.AddValidatorsFromAssemblyContaining<RegisterApplicationValidator>(ServiceLifetime.Singleton);

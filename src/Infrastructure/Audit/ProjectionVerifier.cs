@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
+using Weasel.Core;
 using Npq.Application.Audit;
 using Npq.Application.Declarations;
 using Npq.Application.NpqApplications;
@@ -64,24 +65,23 @@ public sealed class ProjectionVerifier(IDocumentStore store)
         return new Report(events, seconds, seconds > 0 ? events / seconds : events, models);
     }
 
-    /// <summary>Replaces every read model with the replay, then verifies.</summary>
+    /// <summary>Replaces every read model with the replay, then verifies. Run it with the API stopped.</summary>
     public async Task<Report> RebuildAsync(CancellationToken cancellationToken)
     {
         var (replay, _, _) = await ReplayAsync(cancellationToken);
-        await using (var session = store.LightweightSession())
-        {
-            session.DeleteWhere<ParticipantView>(_ => true);
-            session.DeleteWhere<ApplicationView>(_ => true);
-            session.DeleteWhere<DeclarationView>(_ => true);
-            session.DeleteWhere<OutcomeView>(_ => true);
-            session.DeleteWhere<StatementView>(_ => true);
-            session.Store(replay.Participants.ToArray());
-            session.Store(replay.Applications.ToArray());
-            session.Store(replay.Declarations.ToArray());
-            session.Store(replay.Outcomes.ToArray());
-            session.Store(replay.Statements.ToArray());
-            await session.SaveChangesAsync(cancellationToken);
-        }
+
+        // Replace each read model: delete it, then load the replay with PostgreSQL's COPY (Marten's bulk
+        // insert). A maintenance operation: between the two steps readers see that read model empty.
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(ParticipantView), cancellationToken);
+        await store.BulkInsertAsync(replay.Participants.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 10_000, cancellation: cancellationToken);
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(ApplicationView), cancellationToken);
+        await store.BulkInsertAsync(replay.Applications.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 10_000, cancellation: cancellationToken);
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(DeclarationView), cancellationToken);
+        await store.BulkInsertAsync(replay.Declarations.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 10_000, cancellation: cancellationToken);
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(OutcomeView), cancellationToken);
+        await store.BulkInsertAsync(replay.Outcomes.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 10_000, cancellation: cancellationToken);
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(StatementView), cancellationToken);
+        await store.BulkInsertAsync(replay.Statements.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 1_000, cancellation: cancellationToken);
 
         return await VerifyAsync(cancellationToken);
     }

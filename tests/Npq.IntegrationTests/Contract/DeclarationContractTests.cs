@@ -29,30 +29,27 @@ public sealed class DeclarationContractTests(ApiFixture fixture)
             withPartner?.Invoke(a);
             a["has_passed"] = true;
         });
-        AssertFits(schemas.Validate($"/api/{version}/participant-declarations", "post", 200, created.Body));
+        ReferenceSchemas.AssertFits(schemas.Validate($"/api/{version}/participant-declarations", "post", 200, created.Body));
         var id = created.Body.GetProperty("data").GetProperty("id").GetGuid();
 
         var voided = await provider.VoidAsync(id, version);
-        AssertFits(schemas.Validate($"/api/{version}/participant-declarations/{{id}}/void", "put", 200, voided.Body));
+        ReferenceSchemas.AssertFits(schemas.Validate($"/api/{version}/participant-declarations/{{id}}/void", "put", 200, voided.Body));
         await provider.DeclareAsync(application, "started", "2025-11-01T10:00:00Z", version, customise: withPartner);
 
         var list = await provider.GetAsync($"/api/{version}/participant-declarations");
         list.Body.GetProperty("data").GetArrayLength().ShouldBe(2);
-        AssertFits(schemas.Validate($"/api/{version}/participant-declarations", "get", 200, list.Body));
-        AssertFits(schemas.Validate($"/api/{version}/participant-declarations/{{id}}", "get", 200, (await provider.GetAsync($"/api/{version}/participant-declarations/{id}")).Body));
+        ReferenceSchemas.AssertFits(schemas.Validate($"/api/{version}/participant-declarations", "get", 200, list.Body));
+        ReferenceSchemas.AssertFits(schemas.Validate($"/api/{version}/participant-declarations/{{id}}", "get", 200, (await provider.GetAsync($"/api/{version}/participant-declarations/{id}")).Body));
 
         var refused = await provider.DeclareAsync(application, "started", "2025-11-01T10:00:00Z", version, customise: withPartner);
-        AssertFits(schemas.Validate($"/api/{version}/participant-declarations", "post", 422, refused.Body));
+        ReferenceSchemas.AssertFits(schemas.Validate($"/api/{version}/participant-declarations", "post", 422, refused.Body));
 
         if (version == "v3")
         {
-            AssertFits(schemas.Validate("/api/v3/statements", "get", 200, (await provider.GetAsync("/api/v3/statements")).Body));
+            ReferenceSchemas.AssertFits(schemas.Validate("/api/v3/statements", "get", 200, (await provider.GetAsync("/api/v3/statements")).Body));
             var statementId = (await provider.GetAsync("/api/v3/statements")).Body.GetProperty("data")[0].GetProperty("id").GetGuid();
-            AssertFits(schemas.Validate("/api/v3/statements/{id}", "get", 200, (await provider.GetAsync($"/api/v3/statements/{statementId}")).Body));
-            AssertFits(schemas.Validate("/api/v3/delivery-partners", "get", 200, (await provider.GetAsync("/api/v3/delivery-partners")).Body));
+            ReferenceSchemas.AssertFits(schemas.Validate("/api/v3/statements/{id}", "get", 200, (await provider.GetAsync($"/api/v3/statements/{statementId}")).Body));
+            ReferenceSchemas.AssertFits(schemas.Validate("/api/v3/delivery-partners", "get", 200, (await provider.GetAsync("/api/v3/delivery-partners")).Body));
         }
     }
-
-    private static void AssertFits(IReadOnlyList<string> errors) =>
-        errors.ShouldBeEmpty(string.Join(Environment.NewLine, errors));
 }

@@ -54,6 +54,10 @@ public sealed partial class ReferenceSchemas
         return System.IO.Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"The reference OpenAPI documents are missing: {path}");
     }
 
+    /// <summary>Fails the test with every mismatch listed.</summary>
+    public static void AssertFits(IReadOnlyList<string> errors) =>
+        errors.ShouldBeEmpty(string.Join(Environment.NewLine, errors));
+
     /// <summary>Checks a response body against the schema the reference documents for that path, method and status.</summary>
     public IReadOnlyList<string> Validate(string pathTemplate, string method, int status, JsonElement body)
     {
