@@ -46,9 +46,7 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
         var month = int.TryParse(body.Text("month"), CultureInfo.InvariantCulture, out var m) ? m : Fail(errors, "month", 0);
         var deadline = DateOnly.TryParseExact(body.Text("deadline_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : Fail(errors, "deadline_date", default(DateOnly));
         var payment = DateOnly.TryParseExact(body.Text("payment_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var pd) ? pd : Fail(errors, "payment_date", default(DateOnly));
-        var courses = body.Text("courses") is { } text && text.StartsWith('[')
-            ? JsonSerializer.Deserialize<List<string>>(text) ?? []
-            : [];
+        var courses = ReadList<string>(body, "courses", errors);
         if (errors.Count > 0)
             throw new RuleViolationException(errors);
 
@@ -79,9 +77,10 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> AddDeliveryPartner(CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        var partnerships = body.Text("partnerships") is { } text && text.StartsWith('[')
-            ? JsonSerializer.Deserialize<List<PartnershipInput>>(text, ApiJson.Options) ?? []
-            : [];
+        var errors = new List<DomainError>();
+        var partnerships = ReadList<PartnershipInput>(body, "partnerships", errors);
+        if (errors.Count > 0)
+            throw new RuleViolationException(errors);
         var partner = await mediator.Send(new AddDeliveryPartner(HttpContext.Caller(), Guid.TryParse(body.Text("id"), out var id) ? id : null,
             body.Text("name") ?? "", partnerships.Select(x => (x.LeadProviderId, x.Cohort)).ToList()), cancellationToken);
         return new ApiJsonResult(new { data = new { id = partner.Id, type = "delivery-partner", attributes = new { name = partner.Name } } });
@@ -98,6 +97,21 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
             throw new RuleViolationException("to_participant_id", "Enter the participant ID to change to");
         var participant = await mediator.Send(new ChangeParticipantId(HttpContext.Caller(), id, to), cancellationToken);
         return new ApiJsonResult(new { data = new { id = participant.Id, type = "npq-participant", attributes = new { participant_id_changes = participant.ParticipantIdChanges } } });
+    }
+
+    /// <summary>An array attribute; a value of the wrong shape is a 422 on that attribute, never a 500.</summary>
+    private static List<T> ReadList<T>(JsonBody body, string name, List<DomainError> errors)
+    {
+        if (body.Text(name) is not { } text)
+            return [];
+        try
+        {
+            return text.StartsWith('[') ? JsonSerializer.Deserialize<List<T>>(text, ApiJson.Options) ?? [] : Fail(errors, name, new List<T>());
+        }
+        catch (JsonException)
+        {
+            return Fail(errors, name, new List<T>());
+        }
     }
 
     private static T Fail<T>(List<DomainError> errors, string title, T value)

@@ -217,6 +217,25 @@ public sealed class StatementAndMoneyTests(ApiFixture fixture)
         Ids((await other.GetAsync("/api/v3/participant-declarations")).Body).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Admin_operations_answer_bad_input_with_422_not_500()
+    {
+        var admin = await fixture.AdminAsync();
+        var provider = await fixture.NewLeadProviderAsync();
+
+        (await admin.SendAsync(HttpMethod.Post, "/api/admin/statements", new JsonObject
+        {
+            ["lead_provider_id"] = provider.Id.ToString(), ["cohort"] = "2025", ["year"] = 2025, ["month"] = 1,
+            ["deadline_date"] = "2025-01-01", ["payment_date"] = "2025-02-01", ["courses"] = new JsonArray(1, 2),
+        })).ShouldBeUnprocessable().ShouldBe(["courses"]);
+        (await admin.SendAsync(HttpMethod.Post, "/api/admin/statements", new JsonObject { ["month"] = "thirteen" }))
+            .ShouldBeUnprocessable().ShouldContain("month");
+        (await admin.SendAsync(HttpMethod.Post, "/api/admin/delivery-partners", new JsonObject
+        {
+            ["name"] = "P", ["partnerships"] = new JsonArray(new JsonObject { ["lead_provider_id"] = "x", ["cohort"] = "y" }),
+        })).ShouldBeUnprocessable().ShouldBe(["partnerships"]);
+    }
+
     private static IReadOnlyList<Guid> Ids(JsonElement body) =>
         body.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetGuid()).ToList();
 
