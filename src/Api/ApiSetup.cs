@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Npq.Api.Authentication;
 using Npq.Api.Errors;
 using Npq.Api.Http;
+using Npq.Api.OpenApi;
 using Npq.Application.Common.Behaviours;
 using Npq.Application.Registration.RegisterApplication;
 using Npq.Infrastructure;
@@ -55,6 +56,7 @@ public static class ApiSetup
                 options.SubstituteApiVersionInUrl = true;
             });
 
+        services.AddNpqOpenApi();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -92,6 +94,7 @@ public static class ApiSetup
         app.UseAuthorization();
         app.UseMiddleware<ServerDateMiddleware>();
         app.MapControllers();
+        app.MapNpqOpenApi();
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
         app.MapGet("/health/ready", async (ReadinessProbe probe, CancellationToken cancellationToken) =>
         {

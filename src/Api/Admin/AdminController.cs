@@ -25,6 +25,7 @@ namespace Npq.Api.Admin;
 /// the same commands run from the executable (<c>statements …</c>, <c>applications transfer</c>).
 /// </summary>
 [ApiController]
+[ApiExplorerSettings(IgnoreApi = true)]
 [ApiVersionNeutral]
 [Route("api/admin")]
 [Authorize(Policy = Policies.Admin)]

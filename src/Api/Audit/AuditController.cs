@@ -20,6 +20,7 @@ namespace Npq.Api.Audit;
 /// stream's history, and any resource as it stood at a moment or version, rebuilt from events.
 /// </summary>
 [ApiController]
+[ApiExplorerSettings(IgnoreApi = true)]
 [ApiVersionNeutral]
 [Route("api/audit")]
 [Authorize(Policy = Policies.Auditor)]

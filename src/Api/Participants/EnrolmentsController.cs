@@ -18,6 +18,8 @@ namespace Npq.Api.Participants;
 public sealed class EnrolmentsController(IMediator mediator) : ControllerBase
 {
     [HttpGet("npq-enrolments.csv")]
+    [OpenApi.ListParameters("updated_since", Paged = false)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public async Task<IActionResult> Csv(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -33,5 +35,6 @@ public sealed class EnrolmentsController(IMediator mediator) : ControllerBase
     }
 
     [HttpGet("npq-enrolments")]
+    [ApiExplorerSettings(IgnoreApi = true)]
     public IActionResult NotCsv() => StatusCode(StatusCodes.Status406NotAcceptable);
 }

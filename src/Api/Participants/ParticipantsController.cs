@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.OpenApi;
 using Npq.Application.Common.Errors;
 using Npq.Application.Outcomes.CreateOutcome;
 using Npq.Application.Outcomes.ListOutcomes;
@@ -34,6 +35,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     private int Version => int.Parse((string)RouteData.Values["version"]!, CultureInfo.InvariantCulture);
 
     [HttpGet]
+    [ListParameters("updated_since", "training_status", "from_participant_id", Sorted = true)]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -82,6 +84,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     }
 
     [HttpGet("outcomes")]
+    [ListParameters("created_since")]
     public async Task<IActionResult> Outcomes(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -91,6 +94,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     }
 
     [HttpGet("{id:guid}/outcomes")]
+    [ListParameters]
     public async Task<IActionResult> ParticipantOutcomes(Guid id, CancellationToken cancellationToken)
     {
         var page = new ListQuery(Request.Query).ReadPage();

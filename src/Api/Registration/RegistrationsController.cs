@@ -16,6 +16,7 @@ namespace Npq.Api.Registration;
 /// Answers 201 with the v3 application view.
 /// </summary>
 [ApiController]
+[ApiExplorerSettings(IgnoreApi = true)]
 [Route("api/registrations")]
 [Asp.Versioning.ApiVersionNeutral]
 public sealed class RegistrationsController(IMediator mediator, IOptions<RegistrationOptions> options) : ControllerBase

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.OpenApi;
 using Npq.Api.Json;
 using Npq.Application.Declarations;
 using Npq.Application.Declarations.ListDeclarations;
@@ -22,6 +23,10 @@ namespace Npq.Api.V1.Declarations;
 [ApiVersion(2)]
 [Route("api/v{version:apiVersion}/participant-declarations")]
 [Authorize(Policy = Policies.LeadProvider)]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class DeclarationsController(IMediator mediator) : ControllerBase
 {
     public const string Type = "participant-declaration";
@@ -29,6 +34,8 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     private bool IsV1 => RouteData.Values["version"] as string == "1";
 
     [HttpGet]
+    [ListParameters("participant_id", "updated_since")]
+    [ProducesResponseType<ListEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -39,6 +46,8 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     }
 
     [HttpGet("~/api/v{version:apiVersion}/participant-declarations.csv")]
+    [ListParameters("participant_id", "updated_since", Paged = false)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public async Task<IActionResult> Csv(CancellationToken cancellationToken)
     {
         var declarations = await mediator.Send(Filters(new ListQuery(Request.Query)), cancellationToken);
@@ -46,10 +55,13 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     }
 
     [HttpGet("{id:guid}")]
+    [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IsV3: false, id), cancellationToken));
 
     [HttpPost]
+    [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Submit(CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
@@ -57,6 +69,8 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     }
 
     [HttpPut("{id:guid}/void")]
+    [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Void(Guid id, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IsV3: false), cancellationToken));
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.OpenApi;
 using Npq.Api.Json;
 using Npq.Application.NpqApplications;
 using Npq.Application.NpqApplications.AcceptApplication;
@@ -23,11 +24,17 @@ namespace Npq.Api.V1.NpqApplications;
 [ApiVersion(2)]
 [Route("api/v{version:apiVersion}/npq-applications")]
 [Authorize(Policy = Policies.LeadProvider)]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class NpqApplicationsController(IMediator mediator) : ControllerBase
 {
     public const string Type = "npq_application";
 
     [HttpGet]
+    [ListParameters("cohort", "updated_since")]
+    [ProducesResponseType<ListEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -37,6 +44,8 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpGet("~/api/v{version:apiVersion}/npq-applications.csv")]
+    [ListParameters("cohort", "updated_since", Paged = false)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public async Task<IActionResult> Csv(CancellationToken cancellationToken)
     {
         var applications = await mediator.Send(Filters(new ListQuery(Request.Query)), cancellationToken);
@@ -44,12 +53,15 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpGet("{id:guid}")]
+    [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken)
     {
         return Single(await mediator.Send(new GetApplication(HttpContext.Caller(), id), cancellationToken));
     }
 
     [HttpPost("{id:guid}/accept")]
+    [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
@@ -61,10 +73,14 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpPost("{id:guid}/reject")]
+    [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Reject(Guid id, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new RejectApplication(HttpContext.Caller(), id, AllowRejectingAccepted: false), cancellationToken));
 
     [HttpPut("{id:guid}/change-funded-place")]
+    [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();

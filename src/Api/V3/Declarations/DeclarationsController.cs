@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.OpenApi;
 using Npq.Api.Json;
 using Npq.Api.V1.Declarations;
 using Npq.Application.Declarations;
@@ -18,9 +19,15 @@ namespace Npq.Api.V3.Declarations;
 [ApiVersion(3)]
 [Route("api/v{version:apiVersion}/participant-declarations")]
 [Authorize(Policy = Policies.LeadProvider)]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class DeclarationsController(IMediator mediator) : ControllerBase
 {
     [HttpGet]
+    [ListParameters("participant_id", "updated_since", "cohort")]
+    [ProducesResponseType<ListEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -32,10 +39,13 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     }
 
     [HttpGet("{id:guid}")]
+    [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
         await SingleAsync(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IsV3: true, id), cancellationToken), cancellationToken);
 
     [HttpPost]
+    [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Submit(CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
@@ -43,10 +53,16 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     }
 
     [HttpPut("{id:guid}/void")]
+    [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status403Forbidden, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Void(Guid id, CancellationToken cancellationToken) =>
         await SingleAsync(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IsV3: true), cancellationToken), cancellationToken);
 
     [HttpPut("{id:guid}/change-delivery-partner")]
+    [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status403Forbidden, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> ChangeDeliveryPartner(Guid id, CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.OpenApi;
 using Npq.Api.Json;
 using Npq.Application.DeliveryPartners.ListDeliveryPartners;
 
@@ -15,11 +16,17 @@ namespace Npq.Api.V3.DeliveryPartners;
 [ApiVersion(3)]
 [Route("api/v{version:apiVersion}/delivery-partners")]
 [Authorize(Policy = Policies.LeadProvider)]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class DeliveryPartnersController(IMediator mediator) : ControllerBase
 {
     public const string Type = "delivery-partner";
 
     [HttpGet]
+    [ListParameters("cohort", Sorted = true)]
+    [ProducesResponseType<ListEnvelope<DeliveryPartnerAttributes>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -32,6 +39,7 @@ public sealed class DeliveryPartnersController(IMediator mediator) : ControllerB
     }
 
     [HttpGet("{id:guid}")]
+    [ProducesResponseType<SingleEnvelope<DeliveryPartnerAttributes>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
         new ApiJsonResult(new SingleEnvelope<DeliveryPartnerAttributes>(Resource(await mediator.Send(new GetDeliveryPartner(HttpContext.Caller(), id), cancellationToken))));
 

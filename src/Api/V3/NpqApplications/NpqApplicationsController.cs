@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.OpenApi;
 using Npq.Api.Json;
 using Npq.Application.NpqApplications;
 using Npq.Application.NpqApplications.AcceptApplication;
@@ -19,11 +20,17 @@ namespace Npq.Api.V3.NpqApplications;
 [ApiVersion(3)]
 [Route("api/v{version:apiVersion}/npq-applications")]
 [Authorize(Policy = Policies.LeadProvider)]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class NpqApplicationsController(IMediator mediator) : ControllerBase
 {
     public const string Type = "npq_application";
 
     [HttpGet]
+    [ListParameters("cohort", "participant_id", "updated_since", Sorted = true)]
+    [ProducesResponseType<ListEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -41,6 +48,7 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpGet("{id:guid}")]
+    [ProducesResponseType<SingleEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken)
     {
         var application = await mediator.Send(new GetApplication(HttpContext.Caller(), id), cancellationToken);
@@ -48,6 +56,8 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpPost("{id:guid}/accept")]
+    [ProducesResponseType<SingleEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
@@ -60,6 +70,8 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpPost("{id:guid}/reject")]
+    [ProducesResponseType<SingleEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Reject(Guid id, CancellationToken cancellationToken)
     {
         var application = await mediator.Send(new RejectApplication(HttpContext.Caller(), id, AllowRejectingAccepted: true), cancellationToken);
@@ -67,6 +79,8 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpPut("{id:guid}/change-funded-place")]
+    [ProducesResponseType<SingleEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();

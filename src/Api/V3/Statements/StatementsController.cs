@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.OpenApi;
 using Npq.Api.Json;
 using Npq.Application.Statements;
 using Npq.Application.Statements.ListStatements;
@@ -15,11 +16,17 @@ namespace Npq.Api.V3.Statements;
 [ApiVersion(3)]
 [Route("api/v{version:apiVersion}/statements")]
 [Authorize(Policy = Policies.LeadProvider)]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
+[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class StatementsController(IMediator mediator) : ControllerBase
 {
     public const string Type = "statement";
 
     [HttpGet]
+    [ListParameters("cohort", "updated_since")]
+    [ProducesResponseType<ListEnvelope<StatementAttributes>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -29,6 +36,7 @@ public sealed class StatementsController(IMediator mediator) : ControllerBase
     }
 
     [HttpGet("{id:guid}")]
+    [ProducesResponseType<SingleEnvelope<StatementAttributes>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
         new ApiJsonResult(new SingleEnvelope<StatementAttributes>(Resource(await mediator.Send(new GetStatement(HttpContext.Caller(), id), cancellationToken))));
 

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Npq.Api.OpenApi;
+
+/// <summary>Which list parameters an action takes, for its OpenAPI description (deepObject <c>filter</c>/<c>page</c>, <c>sort</c>).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ListParametersAttribute(params string[] filters) : Attribute
+{
+    public IReadOnlyList<string> Filters { get; } = filters;
+
+    public bool Paged { get; init; } = true;
+
+    public bool Sorted { get; init; }
+}
+
+/// <summary>
+/// One OpenAPI 3 document per version (CONTRACT B9), generated from the controllers: served at
+/// <c>/api/docs/{v1|v2|v3}/swagger.json</c> and <c>.yaml</c>, with the bearer scheme and a server entry.
+/// </summary>
+public static class OpenApiSetup
+{
+    public static readonly string[] Versions = ["v1", "v2", "v3"];
+
+    public static IServiceCollection AddNpqOpenApi(this IServiceCollection services)
+    {
+        // The documents describe the JSON the API writes (Json/ApiJson.cs): snake_case names.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+
+        foreach (var version in Versions)
+        {
+            services.AddOpenApi(version, options =>
+            {
+                options.ShouldInclude = description => description.GroupName == version;
+                options.AddDocumentTransformer((document, _, _) =>
+                {
+                    document.Info = new OpenApiInfo
+                    {
+                        Title = $"NPQ lead-provider API {version}",
+                        Version = version,
+                        Description = "The API through which lead providers run National Professional Qualification courses. " +
+                                      "Every request needs 'Authorization: Bearer <token>'. See /api/guidance.",
+                    };
+                    document.Servers = [new OpenApiServer { Url = "/", Description = "This server" }];
+                    document.Components ??= new OpenApiComponents();
+                    document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+                    {
+                        ["bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API token (npq_…)" },
+                    };
+                    document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+                    return Task.CompletedTask;
+                });
+                options.AddOperationTransformer((operation, context, _) =>
+                {
+                    var list = context.Description.ActionDescriptor.EndpointMetadata.OfType<ListParametersAttribute>().FirstOrDefault();
+                    if (list is null)
+                        return Task.CompletedTask;
+                    operation.Parameters ??= [];
+                    if (list.Filters.Count > 0)
+                        operation.Parameters.Add(DeepObject("filter", list.Filters));
+                    if (list.Paged)
+                        operation.Parameters.Add(DeepObject("page", ["page", "per_page"]));
+                    if (list.Sorted)
+                    {
+                        operation.Parameters.Add(new OpenApiParameter
+                        {
+                            Name = "sort", In = ParameterLocation.Query, Required = false,
+                            Description = "Comma-separated fields; '-' for descending. Unknown fields are ignored.",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        });
+                    }
+
+                    return Task.CompletedTask;
+                });
+            });
+        }
+
+        return services;
+    }
+
+    private static OpenApiParameter DeepObject(string name, IEnumerable<string> properties) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Query,
+        Required = false,
+        Style = ParameterStyle.DeepObject,
+        Explode = true,
+        Schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = properties.ToDictionary(p => p, p => (IOpenApiSchema)new OpenApiSchema
+            {
+                Type = p is "page" or "per_page" ? JsonSchemaType.Integer : JsonSchemaType.String,
+            }),
+        },
+    };
+
+    public static WebApplication MapNpqOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi("/api/docs/{documentName}/swagger.json");
+        app.MapOpenApi("/api/docs/{documentName}/swagger.yaml");
+        return app;
+    }
+}

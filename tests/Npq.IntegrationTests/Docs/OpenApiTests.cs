@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Asp.Versioning;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Npq.IntegrationTests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace Npq.IntegrationTests.Docs;
+
+/// <summary>
+/// The OpenAPI documents (CONTRACT B9): one per version, generated from the code, matching the
+/// committed copy in docs/openapi (set NPQ_UPDATE_OPENAPI=1 to refresh it), and describing exactly
+/// the routes the server has.
+/// </summary>
+[Collection(ApiTests.Name)]
+public sealed partial class OpenApiTests(ApiFixture fixture)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task Each_version_has_a_json_and_yaml_document_equal_to_the_committed_copy(string version)
+    {
+        using var client = fixture.Anonymous();
+        var json = await client.GetStringAsync($"/api/docs/{version}/swagger.json");
+        var document = JsonDocument.Parse(json).RootElement;
+        document.GetProperty("openapi").GetString()!.ShouldStartWith("3.");
+        document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString().ShouldBe("bearer");
+        document.GetProperty("servers").GetArrayLength().ShouldBe(1);
+
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(await client.GetStringAsync($"/api/docs/{version}/swagger.yaml")));
+        ((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("openapi")].ToString().ShouldStartWith("3.");
+
+        var path = Path.Combine(RepositoryRoot(), "docs", "openapi", $"{version}.json");
+        var pretty = JsonSerializer.Serialize(document, Indented) + "\n";
+        if (Environment.GetEnvironmentVariable("NPQ_UPDATE_OPENAPI") == "1")
+            await File.WriteAllTextAsync(path, pretty);
+        File.Exists(path).ShouldBeTrue($"{path} is missing: run the tests with NPQ_UPDATE_OPENAPI=1 and commit it");
+        (await File.ReadAllTextAsync(path)).ShouldBe(pretty, "the generated document drifted from docs/openapi: refresh it with NPQ_UPDATE_OPENAPI=1");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Every_routed_endpoint_is_documented_and_every_documented_path_is_routed(int version)
+    {
+        var routed = new HashSet<string>();
+        foreach (var endpoint in fixture.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.OfType<ApiExplorerSettingsAttribute>().Any(a => a.IgnoreApi)
+                || endpoint.Metadata.GetMetadata<ApiVersionMetadata>() is not { } versions)
+            {
+                continue;
+            }
+
+            // The versions the endpoint's controller declares ([ApiVersion] on the class).
+            if (!versions.Map(ApiVersionMapping.Implicit).DeclaredApiVersions.Any(v => v.MajorVersion == version))
+                continue;
+            var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single().ToLowerInvariant();
+            var template = Constraint().Replace(endpoint.RoutePattern.RawText!.Replace("{version:apiVersion}", $"{version}", StringComparison.Ordinal), "{$1}");
+            routed.Add($"{method} /{template.TrimStart('~', '/')}");
+        }
+
+        using var client = fixture.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/v{version}/swagger.json")).RootElement;
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => $"{operation.Name} {path.Name}"))
+            .ToHashSet();
+
+        routed.ShouldNotBeEmpty();
+        documented.Order().ShouldBe(routed.Order());
+    }
+
+    [GeneratedRegex(@"\{(\w+):[^}]+\}")]
+    private static partial Regex Constraint();
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "Npq.sln")))
+            dir = dir.Parent;
+        return dir.FullName;
+    }
+}
