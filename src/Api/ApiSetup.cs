@@ -2,6 +2,7 @@ using Asp.Versioning;
 using Microsoft.AspNetCore.Authentication;
 using Npq.Api.Authentication;
 using Npq.Api.Errors;
+using Npq.Api.Guidance;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
 using Npq.Application.Common.Behaviours;
@@ -91,10 +92,12 @@ public static class ApiSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<RateLimitMiddleware>();
+        app.UseNpqSwaggerUi(); // docs pages are limited per client IP like other unauthenticated requests
         app.UseAuthorization();
         app.UseMiddleware<ServerDateMiddleware>();
         app.MapControllers();
         app.MapNpqOpenApi();
+        app.MapNpqGuidance();
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
         app.MapGet("/health/ready", async (ReadinessProbe probe, CancellationToken cancellationToken) =>
         {

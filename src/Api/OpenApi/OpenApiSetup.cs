@@ -101,4 +101,20 @@ public static class OpenApiSetup
         app.MapOpenApi("/api/docs/{documentName}/swagger.yaml");
         return app;
     }
+
+    /// <summary>Interactive docs per version at <c>/api/docs/{v1|v2|v3}</c>: Swagger UI from its package, no CDN.</summary>
+    public static WebApplication UseNpqSwaggerUi(this WebApplication app)
+    {
+        foreach (var version in Versions)
+        {
+            app.UseSwaggerUI(options =>
+            {
+                options.RoutePrefix = $"api/docs/{version}";
+                options.SwaggerEndpoint($"/api/docs/{version}/swagger.json", $"NPQ lead-provider API {version}");
+                options.DocumentTitle = $"NPQ lead-provider API {version}";
+            });
+        }
+
+        return app;
+    }
 }
