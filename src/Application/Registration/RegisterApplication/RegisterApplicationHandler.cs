@@ -148,10 +148,6 @@ public sealed class RegisterApplicationHandler(
                 participant.Id, participant.FullName, participant.Email, participant.Trn, participant.TrnVerified,
                 ParseDate(command.DateOfBirth)!.Value, Clean(command.NationalInsuranceNumber), now));
         }
-        else
-        {
-            await session.LockParticipantAsync(participant.Id, cancellationToken);
-        }
 
         session.Events.StartStream(applicationId, new ApplicationRegistered(
             applicationId,
@@ -187,6 +183,8 @@ public sealed class RegisterApplicationHandler(
                 return new(existingId, false, "", "", null, false);
             }
 
+            // Lock the person before reading their other applications (previously funded, §6 rule 2).
+            await session.LockParticipantAsync(existing.Id, cancellationToken);
             return new(existing.Id, false, existing.FullName, existing.Email, existing.TeacherReferenceNumber, existing.TeacherReferenceNumberVerified);
         }
 
