@@ -22,6 +22,26 @@ public static class OpenApiSetup
 {
     public static readonly string[] Versions = ["v1", "v2", "v3"];
 
+    private static readonly Dictionary<string, string[]> EnumValues = new(StringComparer.Ordinal)
+    {
+        ["status"] = ["pending", "accepted", "rejected"],
+        ["state"] = ["submitted", "eligible", "payable", "paid", "voided", "ineligible", "awaiting-clawback", "clawed-back"],
+        ["reason_for_rejection"] = ["registration_expired", "rejected_by_provider", "other_application_in_this_cohort_accepted"],
+        ["declaration_type"] = [.. Domain.Declarations.DeclarationTypes.All],
+        ["course_identifier"] = [.. Domain.Courses.Courses.All.Select(c => c.Identifier)],
+        ["funding_choice"] = [.. Domain.Registration.FundingChoices.All],
+        ["headteacher_status"] = ["no", "yes_when_course_starts", "yes_in_first_two_years", "yes_over_two_years", "yes_in_first_five_years", "yes_over_five_years"],
+        ["ineligible_for_funding_reason"] = ["previously-funded", "establishment-ineligible"],
+        ["declaration_ineligible_for_funding_reason"] = ["duplicate_declaration"],
+        ["works_as_senco"] = [.. Domain.Registration.SencoAnswers.All],
+        ["schedule_identifier"] =
+        [
+            "npq-leadership-autumn", "npq-leadership-spring", "npq-specialist-autumn", "npq-specialist-spring",
+            "npq-ehco-november", "npq-ehco-december", "npq-ehco-march", "npq-ehco-june",
+            "npq-aso-november", "npq-aso-december", "npq-aso-march", "npq-aso-june",
+        ],
+    };
+
     public static IServiceCollection AddNpqOpenApi(this IServiceCollection services)
     {
         // The documents describe the JSON the API writes (Json/ApiJson.cs): snake_case names.
@@ -48,6 +68,24 @@ public static class OpenApiSetup
                         ["bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API token (npq_…)" },
                     };
                     document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+                    return Task.CompletedTask;
+                });
+                options.AddSchemaTransformer((schema, context, _) =>
+                {
+                    // The value lists of CONTRACT §4.4 on the string properties that carry them
+                    // (a nullable property lists null too, as JSON Schema requires).
+                    var declaration = context.JsonTypeInfo.Type.Name.Contains("Declaration", StringComparison.Ordinal);
+                    foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+                    {
+                        var key = declaration && name == "ineligible_for_funding_reason" ? "declaration_ineligible_for_funding_reason" : name;
+                        if (property is not OpenApiSchema concrete || !EnumValues.TryGetValue(key, out var values))
+                            continue;
+                        var list = values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList();
+                        if (concrete.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+                            list.Add(null!);
+                        concrete.Enum = list;
+                    }
+
                     return Task.CompletedTask;
                 });
                 options.AddOperationTransformer((operation, context, _) =>
