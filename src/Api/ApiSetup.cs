@@ -42,7 +42,7 @@ public static class ApiSetup
         services.AddHttpContextAccessor();
         services.AddScoped<IClientAddress, HttpClientAddress>();
         services.AddScoped<IRequestContext, HttpRequestContext>();
-        services.AddControllers();
+        services.AddControllers(options => options.Conventions.Add(new ErrorResponsesConvention()));
         services.AddApiVersioning(options =>
             {
                 options.ApiVersionReader = new UrlSegmentApiVersionReader();

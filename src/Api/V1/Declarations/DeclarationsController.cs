@@ -23,10 +23,6 @@ namespace Npq.Api.V1.Declarations;
 [ApiVersion(2)]
 [Route("api/v{version:apiVersion}/participant-declarations")]
 [Authorize(Policy = Policies.LeadProvider)]
-[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class DeclarationsController(IMediator mediator) : ControllerBase
 {
     public const string Type = "participant-declaration";

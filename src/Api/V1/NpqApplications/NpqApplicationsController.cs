@@ -24,10 +24,6 @@ namespace Npq.Api.V1.NpqApplications;
 [ApiVersion(2)]
 [Route("api/v{version:apiVersion}/npq-applications")]
 [Authorize(Policy = Policies.LeadProvider)]
-[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class NpqApplicationsController(IMediator mediator) : ControllerBase
 {
     public const string Type = "npq_application";

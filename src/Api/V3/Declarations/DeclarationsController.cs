@@ -19,10 +19,6 @@ namespace Npq.Api.V3.Declarations;
 [ApiVersion(3)]
 [Route("api/v{version:apiVersion}/participant-declarations")]
 [Authorize(Policy = Policies.LeadProvider)]
-[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status401Unauthorized, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.SingleError>(StatusCodes.Status404NotFound, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status400BadRequest, "application/json")]
-[ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status429TooManyRequests, "application/json")]
 public sealed class DeclarationsController(IMediator mediator) : ControllerBase
 {
     [HttpGet]
