@@ -81,6 +81,9 @@ start() {
 stop() {
   local bin
   bin=$(find_bin) || { log "PostgreSQL is not installed"; return 0; }
+  # The same fallback as start when the repository is private to root.
+  local fallback="/tmp/npq-postgres-$(printf '%s' "$repo" | sha256sum | cut -c1-12)"
+  [ -f "$data/PG_VERSION" ] || [ ! -f "$fallback/PG_VERSION" ] || data="$fallback"
   [ -f "$data/PG_VERSION" ] || { log "no cluster in $data"; return 0; }
   as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null && log "stopped"
 }
