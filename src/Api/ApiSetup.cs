@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Npq.Api.Authentication;
 using Npq.Api.Errors;
 using Npq.Api.Guidance;
+using Npq.Api.Pages;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
 using Npq.Application.Common.Behaviours;
@@ -43,6 +44,7 @@ public static class ApiSetup
         services.AddScoped<IClientAddress, HttpClientAddress>();
         services.AddScoped<IRequestContext, HttpRequestContext>();
         services.AddControllers(options => options.Conventions.Add(new ErrorResponsesConvention()));
+        services.AddRazorPages();
         services.AddApiVersioning(options =>
             {
                 options.ApiVersionReader = new UrlSegmentApiVersionReader();
@@ -80,6 +82,7 @@ public static class ApiSetup
     {
         app.UseMiddleware<ErrorMappingMiddleware>();
         app.UseMiddleware<EdgeMiddleware>();
+        app.UseNpqStaticAssets(); // the registration form's GOV.UK Frontend files: no database, no limiter
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
@@ -96,6 +99,7 @@ public static class ApiSetup
         app.UseAuthorization();
         app.UseMiddleware<ServerDateMiddleware>();
         app.MapControllers();
+        app.MapRazorPages();
         app.MapNpqOpenApi();
         app.MapNpqGuidance();
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
