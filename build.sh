@@ -19,9 +19,18 @@ case "$target" in
       export ConnectionStrings__Npq="$base;Database=npq"
     fi
     export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Sandbox}"
+    scripts/tools.sh npm
     dotnet build src/Api -nologo -v quiet >/dev/null
     exec dotnet run --project src/Api --no-build --no-launch-profile -- "$target" "$@"
     ;;
+esac
+
+# The build installs the registration form's assets with npm; the browser tests need Chromium.
+case "$target" in
+  build|test|run|bench|Build|Test|Run|Bench) scripts/tools.sh npm ;;
+esac
+case "$target" in
+  test|Test) scripts/tools.sh chromium ;;
 esac
 
 dotnet tool restore >/dev/null

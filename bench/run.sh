@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+scripts/tools.sh npm
 port="${NPQ_BENCH_PORT:-5090}"
 base=$(scripts/postgres.sh start npq_bench | tail -n 1)
 
