@@ -57,6 +57,7 @@ public static class DependencyInjection
         services.AddScoped<FinanceScenarios>();
         services.AddSingleton<Audit.ProjectionVerifier>();
         services.AddSingleton<Health.ReadinessProbe>();
+        Security.DataProtectionKeyStore.Register(services);
 
         ValidatorOptions.Global.LanguageManager.Enabled = false;
         services.AddValidatorsFromAssemblyContaining<RegisterApplicationValidator>(ServiceLifetime.Singleton);

@@ -115,6 +115,7 @@ public static class MartenSetup
         opts.Schema.For<IttProvider>().Identity(p => p.Id);
         opts.Schema.For<SentEmail>();
         opts.Schema.For<SeedMarker>().Identity(m => m.Id);
+        opts.Schema.For<Security.DataProtectionKey>().Identity(k => k.Id);
     }
 }
 

@@ -29,6 +29,9 @@ public sealed class RegistrationFormBrowserTests(ApiFixture fixture) : IAsyncLif
         _server = await ServerProcess.StartAsync(fixture.Database.ConnectionString, new Dictionary<string, string>
         {
             ["Npq__RateLimit__PermitsPerIp"] = "1000000",
+            // Another home folder, as on another machine: ASP.NET's default key ring (in the home
+            // folder) is not shared with the in-process server, only the database is.
+            ["HOME"] = Directory.CreateTempSubdirectory("npq-second-server-").FullName,
         });
         (_playwright, _browser) = await Chromium.LaunchAsync();
     }
@@ -181,6 +184,50 @@ public sealed class RegistrationFormBrowserTests(ApiFixture fixture) : IAsyncLif
         attributes.GetProperty("funding_choice").GetString().ShouldBe("self");
         attributes.GetProperty("eligible_for_funding").GetBoolean().ShouldBeFalse();
         _foreignRequests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_form_fetched_from_one_server_process_can_be_posted_to_another()
+    {
+        // The data protection keys (antiforgery, TempData) are in the database, shared by both.
+        using var first = new HttpClient { BaseAddress = _server.Address };
+        using var form = await first.GetAsync("/registration");
+        var cookie = string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var token = System.Text.RegularExpressions.Regex.Match(
+            await form.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        token.ShouldNotBeEmpty();
+
+        using var second = fixture.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/registration")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["full_name"] = "Two Processes",
+                ["email"] = $"two.{Guid.NewGuid():N}@example.com",
+                ["date_of_birth_day"] = "5",
+                ["date_of_birth_month"] = "11",
+                ["date_of_birth_year"] = "1975",
+                ["teacher_catchment"] = "england",
+                ["work_setting"] = "a_school",
+                ["school_urn"] = "100002",
+                ["course_identifier"] = "npq-headship",
+                ["lead_provider_id"] = _provider.Id.ToString(),
+            }),
+        };
+        post.Headers.Add("Cookie", cookie);
+        using var response = await second.SendAsync(post);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        response.Headers.Location!.ToString().ShouldBe("/registration/confirmation");
+
+        // And the confirmation hand-over made by the second process is read by the first.
+        var handOver = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Mvc.CookieTempDataProvider=", StringComparison.Ordinal));
+        using var confirmation = new HttpRequestMessage(HttpMethod.Get, "/registration/confirmation");
+        confirmation.Headers.Add("Cookie", handOver.Split(';')[0]);
+        using var shown = await first.SendAsync(confirmation);
+        shown.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await shown.Content.ReadAsStringAsync()).ShouldContain("Registration complete");
     }
 
     private async Task<IPage> NewPageAsync(bool javaScript)
