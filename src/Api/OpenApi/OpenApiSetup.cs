@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
 
 namespace Npq.Api.OpenApi;
@@ -33,6 +34,7 @@ public static class OpenApiSetup
         ["headteacher_status"] = ["no", "yes_when_course_starts", "yes_in_first_two_years", "yes_over_two_years", "yes_in_first_five_years", "yes_over_five_years"],
         ["ineligible_for_funding_reason"] = ["previously-funded", "establishment-ineligible"],
         ["declaration_ineligible_for_funding_reason"] = ["duplicate_declaration"],
+        ["outcome_state"] = [Domain.Declarations.OutcomeStates.Passed, Domain.Declarations.OutcomeStates.Failed, Domain.Declarations.OutcomeStates.Voided],
         ["works_as_senco"] = [.. Domain.Registration.SencoAnswers.All],
         ["schedule_identifier"] =
         [
@@ -46,6 +48,7 @@ public static class OpenApiSetup
     {
         // The documents describe the JSON the API writes (Json/ApiJson.cs): snake_case names.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, DocumentedShapesProvider>());
 
         foreach (var version in Versions)
         {
@@ -74,11 +77,26 @@ public static class OpenApiSetup
                 {
                     // The value lists of CONTRACT §4.4 on the string properties that carry them
                     // (a nullable property lists null too, as JSON Schema requires).
-                    var declaration = context.JsonTypeInfo.Type.Name.Contains("Declaration", StringComparison.Ordinal);
+                    // A property that names its own list ([ValuesFrom]) keeps it.
+                    if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(ValuesFromAttribute), inherit: false)
+                            .OfType<ValuesFromAttribute>().FirstOrDefault() is { } own)
+                    {
+                        schema.Enum = own.Values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList();
+                        return Task.CompletedTask;
+                    }
+
+                    var typeName = context.JsonTypeInfo.Type.Name;
+                    var declaration = typeName.Contains("Declaration", StringComparison.Ordinal);
+                    var outcome = typeName.Contains("Outcome", StringComparison.Ordinal);
                     foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
                     {
-                        var key = declaration && name == "ineligible_for_funding_reason" ? "declaration_ineligible_for_funding_reason" : name;
-                        if (property is not OpenApiSchema concrete || !EnumValues.TryGetValue(key, out var values))
+                        var key = (name, declaration, outcome) switch
+                        {
+                            ("ineligible_for_funding_reason", true, _) => "declaration_ineligible_for_funding_reason",
+                            ("state", _, true) => "outcome_state",
+                            _ => name,
+                        };
+                        if (property is not OpenApiSchema concrete || concrete.Enum is { Count: > 0 } || !EnumValues.TryGetValue(key, out var values))
                             continue;
                         var list = values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList();
                         if (concrete.Type is { } type && type.HasFlag(JsonSchemaType.Null))

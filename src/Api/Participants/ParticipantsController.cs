@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.Json;
 using Npq.Api.OpenApi;
 using Npq.Application.Common.Errors;
 using Npq.Application.Outcomes.CreateOutcome;
@@ -35,6 +36,9 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     private int Version => int.Parse((string)RouteData.Values["version"]!, CultureInfo.InvariantCulture);
 
     [HttpGet]
+    [DocumentedResponse(typeof(ListEnvelope<ParticipantAttributesV1>), Version = 1)]
+    [DocumentedResponse(typeof(ListEnvelope<ParticipantAttributesV2>), Version = 2)]
+    [DocumentedResponse(typeof(ListEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ListParameters("updated_since", "training_status", "from_participant_id", Sorted = true)]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
@@ -63,19 +67,44 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     }
 
     [HttpGet("{id:guid}")]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
+    [ProducesResponseType<Errors.ErrorBodies.GoneList>(StatusCodes.Status410Gone, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new GetParticipant(HttpContext.Caller(), id, IsV3: Version == 3), cancellationToken));
 
     [HttpPut("{id:guid}/defer")]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
+    [DocumentedBody(typeof(RequestEnvelope<DeferRequest>))]
     public Task<IActionResult> Defer(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Defer, cancellationToken);
 
     [HttpPut("{id:guid}/resume")]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
+    [DocumentedBody(typeof(RequestEnvelope<ResumeRequest>))]
     public Task<IActionResult> Resume(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Resume, cancellationToken);
 
     [HttpPut("{id:guid}/withdraw")]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
+    [DocumentedBody(typeof(RequestEnvelope<WithdrawRequestV1>))]
+    [DocumentedBody(typeof(RequestEnvelope<WithdrawRequestV3>), Version = 3)]
     public Task<IActionResult> Withdraw(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Withdraw, cancellationToken);
 
     [HttpPut("{id:guid}/change-schedule")]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
+    [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
+    [DocumentedBody(typeof(RequestEnvelope<ChangeScheduleRequest>))]
     public async Task<IActionResult> ChangeSchedule(Guid id, CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
@@ -84,6 +113,8 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     }
 
     [HttpGet("outcomes")]
+    [DocumentedResponse(typeof(ListEnvelope<OutcomeAttributesV1>))]
+    [DocumentedResponse(typeof(ListEnvelope<OutcomeAttributesV3>), Version = 3)]
     [ListParameters("created_since")]
     public async Task<IActionResult> Outcomes(CancellationToken cancellationToken)
     {
@@ -94,6 +125,8 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     }
 
     [HttpGet("{id:guid}/outcomes")]
+    [DocumentedResponse(typeof(ListEnvelope<OutcomeAttributesV1>))]
+    [DocumentedResponse(typeof(ListEnvelope<OutcomeAttributesV3>), Version = 3)]
     [ListParameters]
     public async Task<IActionResult> ParticipantOutcomes(Guid id, CancellationToken cancellationToken)
     {
@@ -103,6 +136,10 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     }
 
     [HttpPost("{id:guid}/outcomes")]
+    [DocumentedResponse(typeof(SingleEnvelope<OutcomeAttributesV1>))]
+    [DocumentedResponse(typeof(SingleEnvelope<OutcomeAttributesV3>), Version = 3)]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
+    [DocumentedBody(typeof(RequestEnvelope<CreateOutcomeRequest>))]
     public async Task<IActionResult> CreateOutcome(Guid id, CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();

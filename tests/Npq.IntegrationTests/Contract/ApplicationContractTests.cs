@@ -79,5 +79,19 @@ public sealed class ApplicationContractTests(ApiFixture fixture)
         errors.ShouldContain(e => e.Contains("status"));
         errors.ShouldContain(e => e.Contains("eligible_for_funding"));
         errors.ShouldContain(e => e.Contains("surprise"));
+
+        // The same body against our own document (docs/openapi), where nothing is excused.
+        errors.ShouldContain(e => e.StartsWith("our document: ", StringComparison.Ordinal) && e.Contains("$.data[0].id"));
+        errors.ShouldContain(e => e.StartsWith("our document: ", StringComparison.Ordinal) && e.Contains("status"));
+        errors.ShouldContain(e => e.StartsWith("our document: ", StringComparison.Ordinal) && e.Contains("lacks the required 'full_name'"));
+
+        // A null where our document allows none (3.1 type lists), and one where it allows it.
+        var participant = JsonDocument.Parse("""
+            {"data":{"id":"0e9e3a3e-9a1c-4f6e-8e0e-2b2f5f8d1c11","type":"npq-participant","attributes":{
+              "full_name":null,"previous_names":[],"teacher_reference_number":null,"updated_at":"2025-01-10T10:42:00Z",
+              "npq_enrolments":[],"participant_id_changes":[]}}}
+            """).RootElement;
+        var own = schemas.Validate("/api/v3/participants/npq/{id}", "get", 200, participant).Where(e => e.StartsWith("our document: ", StringComparison.Ordinal)).ToList();
+        own.ShouldBe(["our document: $.data.attributes.full_name is null, but the schema does not allow null"]);
     }
 }

@@ -15,8 +15,15 @@ public sealed partial class ReferenceSchemas
 {
     private static readonly Dictionary<string, ReferenceSchemas> Cache = [];
     private readonly JsonNode _document;
+    private readonly bool _strict;
+    private readonly ReferenceSchemas? _own;
 
-    private ReferenceSchemas(JsonNode document) => _document = document;
+    private ReferenceSchemas(JsonNode document, bool strict, ReferenceSchemas? own)
+    {
+        _document = document;
+        _strict = strict;
+        _own = own;
+    }
 
     /// <summary>
     /// (path ending, what differs) pairs that CONTRACT.md documents, matched against the value's path
@@ -39,17 +46,29 @@ public sealed partial class ReferenceSchemas
         lock (Cache)
         {
             if (!Cache.TryGetValue(version, out var schemas))
-                Cache[version] = schemas = new ReferenceSchemas(Load(Path.Combine(Directory(), $"{version}.yaml")));
+            {
+                // Every response is also checked, with no deviation allowed, against our own
+                // committed document (docs/openapi), so that it describes exactly what we return.
+                var own = new ReferenceSchemas(
+                    JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "openapi", $"{version}.json")))!,
+                    strict: true, own: null);
+                Cache[version] = schemas = new ReferenceSchemas(Load(Path.Combine(Directory(), $"{version}.yaml")), strict: false, own);
+            }
             return schemas;
         }
     }
 
-    public static string Directory()
+    private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Npq.sln")))
             dir = dir.Parent;
-        var root = dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (Npq.sln).");
+        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (Npq.sln).");
+    }
+
+    public static string Directory()
+    {
+        var root = RepositoryRoot();
         var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "reference-openapi"));
         return System.IO.Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"The reference OpenAPI documents are missing: {path}");
     }
@@ -61,10 +80,21 @@ public sealed partial class ReferenceSchemas
     /// <summary>Checks a response body against the schema the reference documents for that path, method and status.</summary>
     public IReadOnlyList<string> Validate(string pathTemplate, string method, int status, JsonElement body)
     {
-        var schema = _document["paths"]?[pathTemplate]?[method]?["responses"]?[status.ToString(CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"]
-                     ?? throw new InvalidOperationException($"The reference documents no {status} JSON response for {method.ToUpperInvariant()} {pathTemplate}.");
+        var schema = _document["paths"]?[pathTemplate]?[method]?["responses"]?[status.ToString(CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"];
         var errors = new List<string>();
-        Check(schema, body, "$", errors);
+        if (schema is null)
+        {
+            if (!_strict)
+                throw new InvalidOperationException($"The reference documents no {status} JSON response for {method.ToUpperInvariant()} {pathTemplate}.");
+            errors.Add($"no {status} JSON response for {method.ToUpperInvariant()} {pathTemplate}");
+        }
+        else
+        {
+            Check(schema, body, "$", errors);
+        }
+
+        if (_own is not null)
+            errors.AddRange(_own.Validate(pathTemplate, method, status, body).Select(e => "our document: " + e));
         return errors;
     }
 
@@ -73,12 +103,27 @@ public sealed partial class ReferenceSchemas
         schema = Resolve(schema);
         if (value.ValueKind == JsonValueKind.Null)
         {
-            if (schema["nullable"]?.GetValue<bool>() != true && !Allowed(at, "null"))
+            if (!Nullable(schema) && !Allowed(at, "null"))
                 errors.Add($"{at} is null, but the schema does not allow null");
             return;
         }
 
-        var type = schema["type"]?.GetValue<string>();
+        // OpenAPI 3.1 (our documents): oneOf/anyOf alternatives, one of which must fit.
+        if ((schema["oneOf"] ?? schema["anyOf"]) is JsonArray alternatives && schema["type"] is null)
+        {
+            var candidates = alternatives.Select(a => Resolve(a!)).Where(a => a["type"]?.ToString() != "null").ToList();
+            var attempts = candidates.Select(c => { var e = new List<string>(); Check(c, value, at, e); return e; }).ToList();
+            if (attempts.Count > 0 && attempts.All(e => e.Count > 0))
+                errors.AddRange(attempts.OrderBy(e => e.Count).First());
+            return;
+        }
+
+        var type = schema["type"] switch
+        {
+            JsonArray types => types.Select(t => t!.GetValue<string>()).FirstOrDefault(t => t != "null"),
+            { } single => single.GetValue<string>(),
+            null => null,
+        };
         var kindMatches = type switch
         {
             null => true,
@@ -132,8 +177,15 @@ public sealed partial class ReferenceSchemas
         }
     }
 
-    private static bool Allowed(string at, string deviation)
+    private bool Nullable(JsonNode schema) =>
+        schema["nullable"]?.GetValue<bool>() == true
+        || (schema["type"] is JsonArray types && types.Any(t => t!.GetValue<string>() == "null"))
+        || ((schema["oneOf"] ?? schema["anyOf"]) is JsonArray alternatives && alternatives.Any(a => Resolve(a!)["type"]?.ToString() == "null"));
+
+    private bool Allowed(string at, string deviation)
     {
+        if (_strict)
+            return false;
         var folded = ArrayIndex().Replace(at, "[]");
         return AllowedDeviations.Any(d => d.Deviation == deviation && folded.EndsWith(d.PathEnding, StringComparison.Ordinal));
     }

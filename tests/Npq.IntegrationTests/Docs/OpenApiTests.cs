@@ -77,6 +77,39 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
         documented.Order().ShouldBe(routed.Order());
     }
 
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task Every_operation_documents_its_success_body_and_every_write_that_reads_a_body_documents_it(string version)
+    {
+        using var client = fixture.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+        var withoutBody = new List<string>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var name = $"{operation.Name} {path.Name}";
+                var content = operation.Value.GetProperty("responses").GetProperty("200").GetProperty("content");
+                content.EnumerateObject().ShouldNotBeEmpty($"{name} has no 200 body");
+                foreach (var media in content.EnumerateObject())
+                    media.Value.TryGetProperty("schema", out _).ShouldBeTrue($"{name} has no 200 schema for {media.Name}");
+
+                if (operation.Name is "post" or "put" && !operation.Value.TryGetProperty("requestBody", out _))
+                    withoutBody.Add(name);
+            }
+        }
+
+        // Only reject and void take no body.
+        withoutBody.ShouldAllBe(n => n.EndsWith("/reject", StringComparison.Ordinal) || n.EndsWith("/void", StringComparison.Ordinal), string.Join(", ", withoutBody));
+        var bodies = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Value.TryGetProperty("requestBody", out _)).Select(o => $"{o.Name} {p.Name}"))
+            .ToList();
+        bodies.ShouldContain($"put /api/{version}/participants/npq/{{id}}/withdraw");
+        bodies.ShouldContain($"post /api/{version}/participant-declarations");
+    }
+
     [GeneratedRegex(@"\{(\w+):[^}]+\}")]
     private static partial Regex Constraint();
 

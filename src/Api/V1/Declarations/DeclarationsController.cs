@@ -56,6 +56,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
         Single(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IsV3: false, id), cancellationToken));
 
     [HttpPost]
+    [DocumentedBody(typeof(RequestEnvelope<DeclarationRequestV1>))]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Submit(CancellationToken cancellationToken)

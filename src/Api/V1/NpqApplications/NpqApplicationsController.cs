@@ -56,6 +56,7 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpPost("{id:guid}/accept")]
+    [DocumentedBody(typeof(RequestEnvelope<AcceptApplicationRequestV1>), Required = false)]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
@@ -75,6 +76,7 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
         Single(await mediator.Send(new RejectApplication(HttpContext.Caller(), id, AllowRejectingAccepted: false), cancellationToken));
 
     [HttpPut("{id:guid}/change-funded-place")]
+    [DocumentedBody(typeof(RequestEnvelope<ChangeFundedPlaceRequest>))]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)

@@ -40,6 +40,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
         await SingleAsync(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IsV3: true, id), cancellationToken), cancellationToken);
 
     [HttpPost]
+    [DocumentedBody(typeof(RequestEnvelope<DeclarationRequestV3>))]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Submit(CancellationToken cancellationToken)
@@ -56,6 +57,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
         await SingleAsync(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IsV3: true), cancellationToken), cancellationToken);
 
     [HttpPut("{id:guid}/change-delivery-partner")]
+    [DocumentedBody(typeof(RequestEnvelope<ChangeDeliveryPartnerRequest>))]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status403Forbidden, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]

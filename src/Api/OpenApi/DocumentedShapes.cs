@@ -1,0 +1,94 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Npq.Api.OpenApi;
+
+/// <summary>
+/// The JSON body an action reads, for its OpenAPI description: the controllers read bodies by hand
+/// (<c>JsonBody</c>, so that bad input gets the contract's errors), so the framework cannot see them.
+/// <see cref="Version"/> 0 means every version the action serves.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class DocumentedBodyAttribute(Type type) : Attribute
+{
+    public Type Type { get; } = type;
+
+    public int Version { get; init; }
+
+    public bool Required { get; init; } = true;
+}
+
+/// <summary>The 200 body of an action that serves several versions with a view per version.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class DocumentedResponseAttribute(Type type) : Attribute
+{
+    public Type Type { get; } = type;
+
+    public int Version { get; init; }
+}
+
+/// <summary>A documented string property's value list, read from a static list of the domain.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ValuesFromAttribute(Type holder, string member) : Attribute
+{
+    public IReadOnlyList<string> Values { get; } =
+        (IReadOnlyList<string>)holder.GetProperty(member, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+}
+
+/// <summary>
+/// Puts the documented bodies and per-version responses into each version's API description, after
+/// Asp.Versioning has split the actions into version groups (its <c>OnProvidersExecuted</c> runs
+/// before this one's, which has a lower order).
+/// </summary>
+public sealed class DocumentedShapesProvider(IModelMetadataProvider metadata) : IApiDescriptionProvider
+{
+    public int Order => -1;
+
+    public void OnProvidersExecuting(ApiDescriptionProviderContext context)
+    {
+    }
+
+    public void OnProvidersExecuted(ApiDescriptionProviderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var description in context.Results)
+        {
+            if (description.GroupName is not { Length: > 1 } group || !int.TryParse(group.AsSpan(1), out var version))
+                continue;
+            var attributes = description.ActionDescriptor.EndpointMetadata;
+
+            if (Pick(attributes.OfType<DocumentedBodyAttribute>(), a => a.Version, version) is { } body)
+            {
+                description.ParameterDescriptions.Add(new ApiParameterDescription
+                {
+                    Name = "body",
+                    Source = BindingSource.Body,
+                    Type = body.Type,
+                    ModelMetadata = metadata.GetMetadataForType(body.Type),
+                    IsRequired = body.Required,
+                });
+                description.SupportedRequestFormats.Add(new ApiRequestFormat { MediaType = "application/json" });
+            }
+
+            if (Pick(attributes.OfType<DocumentedResponseAttribute>(), a => a.Version, version) is { } response)
+            {
+                foreach (var ok in description.SupportedResponseTypes.Where(r => r.StatusCode == StatusCodes.Status200OK).ToList())
+                    description.SupportedResponseTypes.Remove(ok);
+                description.SupportedResponseTypes.Add(new ApiResponseType
+                {
+                    StatusCode = StatusCodes.Status200OK,
+                    Type = response.Type,
+                    ModelMetadata = metadata.GetMetadataForType(response.Type),
+                    ApiResponseFormats = [new ApiResponseFormat { MediaType = "application/json" }],
+                });
+            }
+        }
+    }
+
+    private static T? Pick<T>(IEnumerable<T> candidates, Func<T, int> versionOf, int version) where T : class
+    {
+        var list = candidates.ToList();
+        return list.FirstOrDefault(c => versionOf(c) == version) ?? list.FirstOrDefault(c => versionOf(c) == 0);
+    }
+}
