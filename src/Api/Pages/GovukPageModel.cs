@@ -33,7 +33,9 @@ public abstract class GovukPageModel : PageModel
         EnvironmentName = services.GetRequiredService<IHostEnvironment>().EnvironmentName;
         var headers = context.HttpContext.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers.CacheControl = "no-store";
+        // As the antiforgery token requires (it would override anything else, with a warning).
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
     }
