@@ -47,7 +47,7 @@ public sealed class ChangeFundedPlaceRequest
 }
 
 /// <summary>Submit a declaration (v1, v2).</summary>
-public sealed class DeclarationRequestV1
+public class DeclarationRequestV1
 {
     public required Guid ParticipantId { get; init; }
 
@@ -64,21 +64,8 @@ public sealed class DeclarationRequestV1
 }
 
 /// <summary>Submit a declaration (v3): with delivery partners.</summary>
-public sealed class DeclarationRequestV3
+public sealed class DeclarationRequestV3 : DeclarationRequestV1
 {
-    public required Guid ParticipantId { get; init; }
-
-    [ValuesFrom(typeof(DeclarationTypes), nameof(DeclarationTypes.All))]
-    public required string DeclarationType { get; init; }
-
-    /// <summary>RFC 3339 date-time, not in the future.</summary>
-    public required string DeclarationDate { get; init; }
-
-    public required string CourseIdentifier { get; init; }
-
-    /// <summary>For a completed declaration of a leadership or specialist course.</summary>
-    public bool? HasPassed { get; init; }
-
     /// <summary>Required from the 2025 cohort.</summary>
     public Guid? DeliveryPartnerId { get; init; }
 
