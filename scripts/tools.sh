@@ -21,8 +21,10 @@ apt_install() {
 
 case "${1:-}" in
   npm)
-    # Once the package is installed, npm is no longer needed.
-    if [ -f "$(dirname "$0")/../frontend/node_modules/govuk-frontend/package.json" ] || command -v npm >/dev/null 2>&1; then
+    # npm is needed until the lock file's packages are installed (the build runs npm ci when
+    # frontend/package-lock.json is newer than npm's record of the last install).
+    frontend="$(dirname "$0")/../frontend"
+    if command -v npm >/dev/null 2>&1 || [ "$frontend/node_modules/.package-lock.json" -nt "$frontend/package-lock.json" ]; then
       exit 0
     fi
     apt_install "npm" nodejs npm

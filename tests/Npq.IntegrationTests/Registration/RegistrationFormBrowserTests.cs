@@ -49,6 +49,7 @@ public sealed class RegistrationFormBrowserTests(ApiFixture fixture) : IAsyncLif
         var page = await NewPageAsync(javaScript: true);
         await page.GotoAsync("/registration");
         await Expect(page).ToHaveTitleAsync("Register for a National Professional Qualification");
+        (await Axe.ViolationsAsync(page)).ShouldBeEmpty("axe-core, the empty form");
 
         var trn = Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
@@ -72,6 +73,7 @@ public sealed class RegistrationFormBrowserTests(ApiFixture fixture) : IAsyncLif
         var applicationId = Guid.Parse(await page.Locator("#application-id").InnerTextAsync());
         await Expect(page.Locator(".govuk-summary-list")).ToContainTextAsync(_provider.Name);
         await page.ScreenshotAsync(new() { Path = Chromium.ArtefactPath("registration-confirmation.png"), FullPage = true });
+        (await Axe.ViolationsAsync(page)).ShouldBeEmpty("axe-core, the confirmation");
 
         // The provider sees it through the API, in the v3 list and by id, with what was typed.
         var (status, body, _) = await _provider.GetAsync($"/api/v3/npq-applications/{applicationId}");
@@ -134,6 +136,7 @@ public sealed class RegistrationFormBrowserTests(ApiFixture fixture) : IAsyncLif
         await Expect(page.GetByLabel("Full name")).ToHaveValueAsync("Grace Hopper");
         await Expect(page.GetByLabel("NPQ for Headship")).ToBeCheckedAsync();
         await page.ScreenshotAsync(new() { Path = Chromium.ArtefactPath("registration-errors.png"), FullPage = true });
+        (await Axe.ViolationsAsync(page)).ShouldBeEmpty("axe-core, the form with errors");
 
         // With a real date, the reference-data check answers for the URN.
         await dateOfBirth.GetByLabel("Day").FillAsync("28");
