@@ -62,7 +62,10 @@ public static class OpenApiSetup
                         Title = $"NPQ lead-provider API {version}",
                         Version = version,
                         Description = "The API through which lead providers run National Professional Qualification courses. " +
-                                      "Every request needs 'Authorization: Bearer <token>'. See /api/guidance.",
+                                      "Every request needs `Authorization: Bearer <token>`. " +
+                                      "[Guidance](/api/guidance) · this document as [YAML](/api/docs/" + version + "/swagger.yaml) " +
+                                      "or [JSON](/api/docs/" + version + "/swagger.json), to import into Postman · " +
+                                      "sandbox test data: [register a participant](/registration).",
                     };
                     document.Servers = [new OpenApiServer { Url = "/", Description = "This server" }];
                     document.Components ??= new OpenApiComponents();
