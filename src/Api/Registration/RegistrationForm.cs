@@ -88,13 +88,14 @@ public sealed class RegistrationForm
 
     /// <summary>
     /// The value of an attribute for the command: the two dates are put together from their parts
-    /// (a date that is not a real one is sent as missing, and the form says why); everything else
-    /// is the field of the same name.
+    /// (a date that is not a real one is sent as missing, and the form says why); the API-only
+    /// <c>participant_id</c> is never taken from a form; everything else is the field of the same name.
     /// </summary>
     public string? Attribute(string attribute) => attribute switch
     {
         RegistrationAttributes.DateOfBirth => Date(attribute, withDay: true),
         RegistrationAttributes.SencoStartDate => Date(attribute, withDay: false),
+        RegistrationAttributes.ParticipantId => null, // API only: the form registers new participants
         _ => Value(attribute),
     };
 

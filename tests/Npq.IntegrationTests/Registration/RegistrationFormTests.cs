@@ -120,6 +120,71 @@ public sealed partial class RegistrationFormTests(ApiFixture fixture)
         (await client.GetAsync("/registration/confirmation")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Over_the_per_ip_limit_the_form_answers_429_as_a_page_with_retry_after()
+    {
+        await using var limited = new ApiFactory(fixture.Database.ConnectionString, "Sandbox",
+            new Dictionary<string, string?> { ["Npq:RateLimit:PermitsPerIp"] = "2", ["Npq:RateLimit:WindowSeconds"] = "300" });
+        using var client = limited.CreateClient();
+        var token = Token().Match(await client.GetStringAsync("/registration")).Groups[1].Value;
+        token.ShouldNotBeEmpty();
+
+        HttpResponseMessage? refused = null;
+        for (var attempt = 0; attempt < 5 && refused is null; attempt++)
+        {
+            var response = await client.PostAsync("/registration", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["full_name"] = "Too Many",
+            }));
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                refused = response;
+            else
+                response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        }
+
+        refused.ShouldNotBeNull("the third registration within the window should be refused");
+        refused.Headers.RetryAfter.ShouldNotBeNull();
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        var html = await refused.Content.ReadAsStringAsync();
+        html.ShouldContain("There have been too many registrations from your network");
+        html.ShouldContain("value=\"Too Many\"");
+        refused.Dispose();
+    }
+
+    [Fact]
+    public async Task The_form_never_takes_the_api_only_participant_id()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var existing = await provider.RegisterAsync();
+        using var client = fixture.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var token = Token().Match(await client.GetStringAsync("/registration")).Groups[1].Value;
+        var email = $"new.{Guid.NewGuid():N}@example.com";
+        using var response = await client.PostAsync("/registration", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["participant_id"] = existing.ParticipantId.ToString(),
+            ["full_name"] = "Someone Else",
+            ["email"] = email,
+            ["date_of_birth_day"] = "3",
+            ["date_of_birth_month"] = "4",
+            ["date_of_birth_year"] = "1981",
+            ["teacher_catchment"] = "england",
+            ["work_setting"] = "a_school",
+            ["school_urn"] = "100001",
+            ["course_identifier"] = "npq-leading-literacy",
+            ["lead_provider_id"] = provider.Id.ToString(),
+        }));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        await using var session = fixture.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var created = await session.Query<ApplicationView>().SingleAsync(a => a.Email == email);
+        created.ParticipantId.ShouldNotBe(existing.ParticipantId);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+
     [GeneratedRegex("name=\"([^\"]+)\"")]
     private static partial Regex FieldName();
 
