@@ -203,20 +203,8 @@ public sealed class RegistrationFormBrowserTests(ApiFixture fixture) : IAsyncLif
         using var second = fixture.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         using var post = new HttpRequestMessage(HttpMethod.Post, "/registration")
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["__RequestVerificationToken"] = token,
-                ["full_name"] = "Two Processes",
-                ["email"] = $"two.{Guid.NewGuid():N}@example.com",
-                ["date_of_birth_day"] = "5",
-                ["date_of_birth_month"] = "11",
-                ["date_of_birth_year"] = "1975",
-                ["teacher_catchment"] = "england",
-                ["work_setting"] = "a_school",
-                ["school_urn"] = "100002",
-                ["course_identifier"] = "npq-headship",
-                ["lead_provider_id"] = _provider.Id.ToString(),
-            }),
+            Content = new FormUrlEncodedContent(
+                RegistrationFormTests.ValidForm(_provider.Id, "Two Processes", $"two.{Guid.NewGuid():N}@example.com", token)),
         };
         post.Headers.Add("Cookie", cookie);
         using var response = await second.SendAsync(post);

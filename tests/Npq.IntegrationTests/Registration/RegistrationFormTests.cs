@@ -85,19 +85,7 @@ public sealed partial class RegistrationFormTests(ApiFixture fixture)
         var provider = await fixture.NewLeadProviderAsync();
         var email = $"forged.{Guid.NewGuid():N}@example.com";
         using var client = fixture.Anonymous();
-        using var response = await client.PostAsync("/registration", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["full_name"] = "Forged Post",
-            ["email"] = email,
-            ["date_of_birth_day"] = "1",
-            ["date_of_birth_month"] = "2",
-            ["date_of_birth_year"] = "1980",
-            ["teacher_catchment"] = "england",
-            ["work_setting"] = "a_school",
-            ["school_urn"] = "100001",
-            ["course_identifier"] = "npq-headship",
-            ["lead_provider_id"] = provider.Id.ToString(),
-        }));
+        using var response = await client.PostAsync("/registration", new FormUrlEncodedContent(ValidForm(provider.Id, "Forged Post", email, token: null)));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var html = await response.Content.ReadAsStringAsync();
@@ -160,26 +148,34 @@ public sealed partial class RegistrationFormTests(ApiFixture fixture)
         using var client = fixture.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var token = Token().Match(await client.GetStringAsync("/registration")).Groups[1].Value;
         var email = $"new.{Guid.NewGuid():N}@example.com";
-        using var response = await client.PostAsync("/registration", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token,
-            ["participant_id"] = existing.ParticipantId.ToString(),
-            ["full_name"] = "Someone Else",
-            ["email"] = email,
-            ["date_of_birth_day"] = "3",
-            ["date_of_birth_month"] = "4",
-            ["date_of_birth_year"] = "1981",
-            ["teacher_catchment"] = "england",
-            ["work_setting"] = "a_school",
-            ["school_urn"] = "100001",
-            ["course_identifier"] = "npq-leading-literacy",
-            ["lead_provider_id"] = provider.Id.ToString(),
-        }));
+        using var response = await client.PostAsync("/registration", new FormUrlEncodedContent(
+            ValidForm(provider.Id, "Someone Else", email, token, course: "npq-leading-literacy").Append(new("participant_id", existing.ParticipantId.ToString()))));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         await using var session = fixture.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var created = await session.Query<ApplicationView>().SingleAsync(a => a.Email == email);
         created.ParticipantId.ShouldNotBe(existing.ParticipantId);
+    }
+
+    /// <summary>A complete, valid set of form fields for a new participant at a school in England.</summary>
+    internal static Dictionary<string, string> ValidForm(Guid leadProviderId, string fullName, string email, string? token, string course = "npq-headship")
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["full_name"] = fullName,
+            ["email"] = email,
+            ["date_of_birth_day"] = "5",
+            ["date_of_birth_month"] = "11",
+            ["date_of_birth_year"] = "1975",
+            ["teacher_catchment"] = "england",
+            ["work_setting"] = "a_school",
+            ["school_urn"] = "100001",
+            ["course_identifier"] = course,
+            ["lead_provider_id"] = leadProviderId.ToString(),
+        };
+        if (token is not null)
+            fields["__RequestVerificationToken"] = token;
+        return fields;
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
