@@ -90,7 +90,7 @@ Task("Run")
     if (string.IsNullOrWhiteSpace(EnvironmentVariable("ConnectionStrings__Npq")))
     {
         environment["ConnectionStrings__Npq"] = StartLocalPostgres("npq") + ";Database=npq";
-        Information("Using the local PostgreSQL cluster in .data/postgres (set ConnectionStrings__Npq to use another).");
+        Information($"Using this checkout's PostgreSQL cluster ({environment["ConnectionStrings__Npq"]}; set ConnectionStrings__Npq to use another).");
     }
 
     var urls = EnvironmentVariable("ASPNETCORE_URLS");

@@ -11,10 +11,9 @@ public sealed class DeclarationContractTests(ApiFixture fixture)
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
     [Theory]
-    [InlineData("v1")]
-    [InlineData("v2")]
-    [InlineData("v3")]
-    public async Task Declarations_fit_the_reference_schemas(string version)
+    [OwnDocuments("v1", "v2", "v3")]
+    [ReferenceDocuments("v1", "v2", "v3")]
+    public async Task Declarations_fit_the_published_schemas(string version, ContractDocuments documents)
     {
         var provider = await fixture.NewLeadProviderAsync();
         var partner = await provider.AddDeliveryPartnerAsync("Contract Partner", 2025);
@@ -22,7 +21,7 @@ public sealed class DeclarationContractTests(ApiFixture fixture)
         await provider.OpenStatementAsync("2025", Today.AddDays(60));
         var application = await provider.AcceptedApplicationAsync("2025");
         Action<JsonObject>? withPartner = version == "v3" ? a => a["delivery_partner_id"] = partner.ToString() : null;
-        var schemas = ReferenceSchemas.For(version);
+        var schemas = ReferenceSchemas.For(version, documents);
 
         var created = await provider.DeclareAsync(application, "completed", "2025-11-01T10:00:00Z", version, customise: a =>
         {

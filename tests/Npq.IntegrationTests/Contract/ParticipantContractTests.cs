@@ -7,16 +7,15 @@ namespace Npq.IntegrationTests.Contract;
 public sealed class ParticipantContractTests(ApiFixture fixture)
 {
     [Theory]
-    [InlineData("v1")]
-    [InlineData("v2")]
-    [InlineData("v3")]
-    public async Task Participants_and_outcomes_fit_the_reference_schemas(string version)
+    [OwnDocuments("v1", "v2", "v3")]
+    [ReferenceDocuments("v1", "v2", "v3")]
+    public async Task Participants_and_outcomes_fit_the_published_schemas(string version, ContractDocuments documents)
     {
         var provider = await fixture.NewLeadProviderAsync();
         await provider.OpenStatementAsync("2023", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
         var application = await provider.AcceptedApplicationAsync("2023");
         await provider.DeclareAsync(application, "completed", "2024-06-30T10:00:00Z", version, customise: a => a["has_passed"] = true);
-        var schemas = ReferenceSchemas.For(version);
+        var schemas = ReferenceSchemas.For(version, documents);
 
         ReferenceSchemas.AssertFits(schemas.Validate($"/api/{version}/participants/npq", "get", 200, (await provider.GetAsync($"/api/{version}/participants/npq")).Body));
         ReferenceSchemas.AssertFits(schemas.Validate($"/api/{version}/participants/npq/{{id}}", "get", 200,

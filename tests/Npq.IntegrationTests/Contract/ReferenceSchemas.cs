@@ -2,27 +2,28 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Npq.IntegrationTests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace Npq.IntegrationTests.Contract;
 
 /// <summary>
-/// The reference service's published OpenAPI documents (../shared/reference-openapi), used to check
-/// that what we send fits the schemas providers integrated against. Only the deviations that
-/// CONTRACT.md names are allowed; each is listed in <see cref="AllowedDeviations"/> with its reason.
+/// A published OpenAPI description used to check what we send: the reference service's documents
+/// (<see cref="ContractDocuments.Reference"/>, found through <see cref="Repository.ReferenceOpenApi"/>),
+/// where only the deviations that CONTRACT.md names are allowed (each is listed in
+/// <see cref="AllowedDeviations"/> with its reason), or our own committed documents in docs/openapi
+/// (<see cref="ContractDocuments.Own"/>), where nothing is excused.
 /// </summary>
 public sealed partial class ReferenceSchemas
 {
-    private static readonly Dictionary<string, ReferenceSchemas> Cache = [];
+    private static readonly Dictionary<(string, ContractDocuments), ReferenceSchemas> Cache = [];
     private readonly JsonNode _document;
     private readonly bool _strict;
-    private readonly ReferenceSchemas? _own;
 
-    private ReferenceSchemas(JsonNode document, bool strict, ReferenceSchemas? own)
+    private ReferenceSchemas(JsonNode document, bool strict)
     {
         _document = document;
         _strict = strict;
-        _own = own;
     }
 
     /// <summary>
@@ -41,43 +42,30 @@ public sealed partial class ReferenceSchemas
         (".attributes.cohort[]", "type"),
     };
 
-    public static ReferenceSchemas For(string version)
+    public static ReferenceSchemas For(string version, ContractDocuments documents)
     {
         lock (Cache)
         {
-            if (!Cache.TryGetValue(version, out var schemas))
+            if (!Cache.TryGetValue((version, documents), out var schemas))
             {
-                // Every response is also checked, with no deviation allowed, against our own
-                // committed document (docs/openapi), so that it describes exactly what we return.
-                var own = new ReferenceSchemas(
-                    JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "openapi", $"{version}.json")))!,
-                    strict: true, own: null);
-                Cache[version] = schemas = new ReferenceSchemas(Load(Path.Combine(Directory(), $"{version}.yaml")), strict: false, own);
+                Cache[(version, documents)] = schemas = documents switch
+                {
+                    ContractDocuments.Own => new ReferenceSchemas(
+                        JsonNode.Parse(File.ReadAllText(Repository.File("docs", "openapi", $"{version}.json")))!, strict: true),
+                    _ when Repository.ReferenceOpenApiMissing is { } missing => throw new InvalidOperationException(missing),
+                    _ => new ReferenceSchemas(Load(Path.Combine(Repository.ReferenceOpenApi, $"{version}.yaml")), strict: false),
+                };
             }
+
             return schemas;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Npq.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (Npq.sln).");
-    }
-
-    public static string Directory()
-    {
-        var root = RepositoryRoot();
-        var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "reference-openapi"));
-        return System.IO.Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"The reference OpenAPI documents are missing: {path}");
     }
 
     /// <summary>Fails the test with every mismatch listed.</summary>
     public static void AssertFits(IReadOnlyList<string> errors) =>
         errors.ShouldBeEmpty(string.Join(Environment.NewLine, errors));
 
-    /// <summary>Checks a response body against the schema the reference documents for that path, method and status.</summary>
+    /// <summary>Checks a response body against the schema the document gives for that path, method and status.</summary>
     public IReadOnlyList<string> Validate(string pathTemplate, string method, int status, JsonElement body)
     {
         var schema = _document["paths"]?[pathTemplate]?[method]?["responses"]?[status.ToString(CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"];
@@ -93,9 +81,7 @@ public sealed partial class ReferenceSchemas
             Check(schema, body, "$", errors);
         }
 
-        if (_own is not null)
-            errors.AddRange(_own.Validate(pathTemplate, method, status, body).Select(e => "our document: " + e));
-        return errors;
+        return _strict ? errors.Select(e => "our document: " + e).ToList() : errors;
     }
 
     private void Check(JsonNode schema, JsonElement value, string at, List<string> errors)

@@ -36,7 +36,7 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
         yaml.Load(new StringReader(await client.GetStringAsync($"/api/docs/{version}/swagger.yaml")));
         ((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("openapi")].ToString().ShouldStartWith("3.");
 
-        var path = Path.Combine(RepositoryRoot(), "docs", "openapi", $"{version}.json");
+        var path = Repository.File("docs", "openapi", $"{version}.json");
         var pretty = JsonSerializer.Serialize(document, Indented) + "\n";
         if (Environment.GetEnvironmentVariable("NPQ_UPDATE_OPENAPI") == "1")
             await File.WriteAllTextAsync(path, pretty);
@@ -112,12 +112,4 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
 
     [GeneratedRegex(@"\{(\w+):[^}]+\}")]
     private static partial Regex Constraint();
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "Npq.sln")))
-            dir = dir.Parent;
-        return dir.FullName;
-    }
 }

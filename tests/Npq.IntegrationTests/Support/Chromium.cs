@@ -39,7 +39,7 @@ public static class Chromium
     /// <summary>Where screenshots go: <c>artifacts/test-results/browser/</c> (kept by CI with the test results).</summary>
     public static string ArtefactPath(string fileName)
     {
-        var folder = Path.Combine(ServerProcess.RepositoryRoot().FullName, "artifacts", "test-results", "browser");
+        var folder = Path.Combine(Repository.Root.FullName, "artifacts", "test-results", "browser");
         Directory.CreateDirectory(folder);
         return Path.Combine(folder, fileName);
     }
@@ -56,7 +56,7 @@ public static class Axe
 {
     private static readonly Lazy<string> Source = new(() =>
     {
-        var path = Path.Combine(ServerProcess.RepositoryRoot().FullName, "frontend", "node_modules", "axe-core", "axe.min.js");
+        var path = Path.Combine(Repository.Root.FullName, "frontend", "node_modules", "axe-core", "axe.min.js");
         return File.Exists(path)
             ? File.ReadAllText(path)
             : throw new FileNotFoundException($"axe-core is missing at {path}: build the solution (it runs npm ci in frontend/).");

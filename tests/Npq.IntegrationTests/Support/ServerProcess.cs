@@ -22,12 +22,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string connectionString, IDictionary<string, string> settings)
     {
-        var root = Path.GetDirectoryName(Contract.ReferenceSchemas.Directory())!;
-        var repository = RepositoryRoot();
+        var repository = Repository.Root;
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var dll = Path.Combine(repository.FullName, "src", "Api", "bin", configuration, "net10.0", "Npq.Api.dll");
         if (!File.Exists(dll))
-            throw new FileNotFoundException($"Build the solution first: {dll} is missing ({root}).");
+            throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
 
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:{port}")
@@ -76,15 +75,6 @@ public sealed class ServerProcess : IAsyncDisposable
 
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("The second server did not start within 60 seconds.");
-    }
-
-    /// <summary>The folder of <c>Npq.sln</c>, above the test's output folder.</summary>
-    public static DirectoryInfo RepositoryRoot()
-    {
-        var repository = Directory.GetParent(AppContext.BaseDirectory)!;
-        while (!File.Exists(Path.Combine(repository.FullName, "Npq.sln")))
-            repository = repository.Parent ?? throw new DirectoryNotFoundException("Npq.sln is not above " + AppContext.BaseDirectory);
-        return repository;
     }
 
     private static int FreePort()
