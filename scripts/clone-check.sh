@@ -26,8 +26,9 @@ for side in a b; do
 done
 
 echo "clone-check: running ./build.sh test in $work/a/npq and $work/b/npq at the same time"
-(cd "$work/a/npq" && ./build.sh test >"$work/a.log" 2>&1; echo $? >"$work/a.rc") &
-(cd "$work/b/npq" && ./build.sh test >"$work/b.log" 2>&1; echo $? >"$work/b.rc") &
+for side in a b; do
+  (set +e; cd "$work/$side/npq"; ./build.sh test >"$work/$side.log" 2>&1; echo $? >"$work/$side.rc") &
+done
 wait
 
 status=0
@@ -37,7 +38,8 @@ for side in a b; do
   port=$(cat "$work/$side/npq/.data/postgres.port" 2>/dev/null || echo '?')
   skipped=$(grep -c "reference service's OpenAPI documents are not at" "$work/$side.log" || true)
   echo "clone $side: exit $rc; $summary; PostgreSQL port $port; $skipped lines report the reference checks as skipped"
-  [ "$rc" = 0 ] || { status=1; tail -n 40 "$work/$side.log"; }
+  cp "$work/$side.log" "/tmp/npq-clone-check-$side.log"
+  [ "$rc" = 0 ] || { status=1; echo "clone $side failed; its output is in /tmp/npq-clone-check-$side.log"; }
   [ "$skipped" -gt 0 ] || { status=1; echo "clone $side: the reference checks were not reported as skipped"; }
 done
 [ "$(cat "$work/a/npq/.data/postgres.port")" != "$(cat "$work/b/npq/.data/postgres.port")" ] || { status=1; echo "both clones used one port"; }

@@ -86,8 +86,13 @@ public static class MartenSetup
             .Duplicate(a => a.ParticipantId)
             .Duplicate(a => a.Cohort)
             .Duplicate(a => a.CreatedAt)
-            .Duplicate(a => a.UpdatedAt);
-        opts.Schema.For<ParticipantView>().Duplicate(p => p.CreatedAt).Duplicate(p => p.UpdatedAt).GinIndexJsonData();
+            .Duplicate(a => a.UpdatedAt)
+            .Duplicate(a => a.TeacherReferenceNumber);
+        opts.Schema.For<ParticipantView>()
+            .Duplicate(p => p.CreatedAt)
+            .Duplicate(p => p.UpdatedAt)
+            .Duplicate(p => p.TeacherReferenceNumber)
+            .GinIndexJsonData();
         opts.Schema.For<DeclarationView>()
             .Duplicate(d => d.ApplicationId)
             .Duplicate(d => d.ParticipantId)
@@ -96,6 +101,14 @@ public static class MartenSetup
             .Duplicate(d => d.Cohort)
             .Duplicate(d => d.CreatedAt)
             .Duplicate(d => d.UpdatedAt);
+        // Pages filter on the provider and sort on (created_at, id) or (updated_at, id): one composite
+        // index each lets PostgreSQL read a page in order and stop at its LIMIT instead of sorting every
+        // row of the provider (ADR 0017).
+        opts.Schema.For<ApplicationView>()
+            .Index([a => a.LeadProviderId, a => a.CreatedAt, a => a.Id])
+            .Index([a => a.LeadProviderId, a => a.UpdatedAt, a => a.Id]);
+        opts.Schema.For<DeclarationView>().Index([d => d.LeadProviderId, d => d.CreatedAt, d => d.Id]);
+        opts.Schema.For<OutcomeView>().Index([o => o.LeadProviderId, o => o.CreatedAt, o => o.Id]);
         opts.Schema.For<StatementView>().Duplicate(s => s.LeadProviderId).Duplicate(s => s.CohortId);
         opts.Schema.For<OutcomeView>().Duplicate(o => o.ParticipantId).Duplicate(o => o.LeadProviderId).Duplicate(o => o.CreatedAt);
         opts.Schema.For<LiveDeclarationReservation>().Identity(r => r.Id);

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Npq.IntegrationTests.Support;
 
 /// <summary>The real server (every middleware, the real pipeline) on the test database, in the Sandbox environment.</summary>
-public sealed class ApiFactory(string connectionString, string environment = "Sandbox", IDictionary<string, string?>? settings = null)
+public sealed class ApiFactory(
+    string connectionString, string environment = "Sandbox", IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string TokenSecret = "integration-tests-token-key-0123456789abcdef";
@@ -31,5 +33,7 @@ public sealed class ApiFactory(string connectionString, string environment = "Sa
                 values[key] = value;
             configuration.AddInMemoryCollection(values);
         });
+        if (services is not null)
+            builder.ConfigureServices(services);
     }
 }

@@ -22,7 +22,7 @@ public sealed class ApiTests : ICollectionFixture<ApiFixture>
 /// One server and one fresh database for the whole run. Tests never share rows: each makes its own
 /// lead provider (with its own token) and its own applications through the public API.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     private int _providers;
 
@@ -35,7 +35,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        Factory = new ApiFactory(Database.ConnectionString);
+        Factory = CreateFactory(Database.ConnectionString);
         _ = Factory.Server; // start the host: schema, Wolverine
 
         // Guard: the server must be on this run's fresh database, not on whatever appsettings name.
@@ -49,6 +49,9 @@ public sealed class ApiFixture : IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<Seeder>().SeedAsync(scenarios: false, CancellationToken.None);
     }
+
+    /// <summary>The server of this fixture; a fixture with other needs (a SQL capture, say) overrides it.</summary>
+    protected virtual ApiFactory CreateFactory(string connectionString) => new(connectionString);
 
     public async Task DisposeAsync()
     {
