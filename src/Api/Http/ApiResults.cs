@@ -25,15 +25,16 @@ public sealed class ApiJsonResult(object body, int statusCode = StatusCodes.Stat
 }
 
 /// <summary>A CSV download (§1.9): <c>Content-Type: text/csv</c>.</summary>
-public sealed class CsvResult(string content) : IActionResult
+/// <summary>A CSV body written by <paramref name="write"/> straight to the response, through a 32 KiB buffer.</summary>
+public sealed class CsvResult(Func<TextWriter, CancellationToken, Task> write) : IActionResult
 {
-    public string Content { get; } = content;
-
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/csv";
-        await response.WriteAsync(Content, context.HttpContext.RequestAborted);
+        await using var writer = new StreamWriter(response.Body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 32 * 1024);
+        await write(writer, context.HttpContext.RequestAborted);
+        await writer.FlushAsync(context.HttpContext.RequestAborted);
     }
 }

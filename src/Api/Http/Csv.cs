@@ -4,24 +4,39 @@ using Npq.Api.Json;
 
 namespace Npq.Api.Http;
 
-/// <summary>RFC 4180 CSV with the value formats of §1.9–§1.10.</summary>
+/// <summary>
+/// RFC 4180 CSV with the value formats of §1.9–§1.10, written row by row as the rows are read from
+/// the database: the server holds one row at a time, whatever the size of the file (ADR 0017).
+/// </summary>
 public static class Csv
 {
-    public static string Write(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows, bool headerWhenEmpty = true)
+    /// <summary>The result of a CSV endpoint: <paramref name="rows"/> are read while the response is written.</summary>
+    public static CsvResult Stream<T>(IReadOnlyList<string> header, IAsyncEnumerable<T> rows, Func<T, IReadOnlyList<object?>> columns, bool headerWhenEmpty = true) =>
+        new((writer, cancellationToken) => WriteAsync(writer, header, rows, columns, headerWhenEmpty, cancellationToken));
+
+    public static async Task WriteAsync<T>(
+        TextWriter writer, IReadOnlyList<string> header, IAsyncEnumerable<T> rows, Func<T, IReadOnlyList<object?>> columns,
+        bool headerWhenEmpty, CancellationToken cancellationToken)
     {
-        var builder = new StringBuilder();
+        var line = new StringBuilder(512);
         var any = false;
-        foreach (var row in rows)
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             if (!any)
-                AppendRow(builder, header);
+                await WriteLineAsync(writer, line, header);
             any = true;
-            AppendRow(builder, row.Select(Format).ToList());
+            await WriteLineAsync(writer, line, columns(row).Select(Format).ToList());
         }
 
         if (!any && headerWhenEmpty)
-            AppendRow(builder, header);
-        return builder.ToString();
+            await WriteLineAsync(writer, line, header);
+    }
+
+    private static async Task WriteLineAsync(TextWriter writer, StringBuilder line, IReadOnlyList<string> values)
+    {
+        line.Clear();
+        AppendRow(line, values);
+        await writer.WriteAsync(line);
     }
 
     private static string Format(object? value) => value switch

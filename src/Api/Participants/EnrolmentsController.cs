@@ -25,13 +25,14 @@ public sealed class EnrolmentsController(IMediator mediator) : ControllerBase
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
         var enrolments = await mediator.Send(new ListEnrolments(HttpContext.Caller(), query.ReadTimestamp("updated_since")), cancellationToken);
-        return new CsvResult(Http.Csv.Write(
+        return Http.Csv.Stream(
             ["participant_id", "course_identifier", "schedule_identifier", "cohort", "npq_application_id", "eligible_for_funding", "training_status", "school_urn", "funded_place"],
-            enrolments.Select(a => (IReadOnlyList<object?>)
+            enrolments,
+            a =>
             [
                 a.ParticipantId, a.CourseIdentifier, a.ScheduleIdentifier, a.Cohort.ToString(CultureInfo.InvariantCulture), a.Id,
                 a.EligibleForFundingRaw, WireValues.Of(a.TrainingStatus), a.SchoolUrn, a.FundedPlace,
-            ])));
+            ]);
     }
 
     [HttpGet("npq-enrolments")]

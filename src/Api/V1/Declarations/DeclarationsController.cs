@@ -46,8 +46,8 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public async Task<IActionResult> Csv(CancellationToken cancellationToken)
     {
-        var declarations = await mediator.Send(Filters(new ListQuery(Request.Query)), cancellationToken);
-        return new CsvResult(DeclarationsCsv.Write(declarations, IsV1));
+        var declarations = await mediator.Send(new StreamDeclarations(Filters(new ListQuery(Request.Query))), cancellationToken);
+        return DeclarationsCsv.Write(declarations, IsV1);
     }
 
     [HttpGet("{id:guid}")]
@@ -87,18 +87,18 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
 /// <summary><c>participant-declarations.csv</c> (§1.9): the flattened view without <c>type</c>; empty body when no rows.</summary>
 public static class DeclarationsCsv
 {
-    public static string Write(IReadOnlyList<DeclarationView> declarations, bool v1)
+    public static CsvResult Write(IAsyncEnumerable<DeclarationView> declarations, bool v1)
     {
         IReadOnlyList<string> header = v1
             ? ["id", "participant_id", "declaration_type", "course_identifier", "declaration_date", "state", "has_passed", "voided", "eligible_for_payment", "updated_at"]
             : ["id", "participant_id", "declaration_type", "course_identifier", "declaration_date", "state", "has_passed", "updated_at"];
-        return Http.Csv.Write(header, declarations.Select(d => (IReadOnlyList<object?>)(v1
+        return Http.Csv.Stream(header, declarations, d => v1
             ?
             [
                 d.Id, d.ParticipantId, d.DeclarationType, d.CourseIdentifier, d.DeclarationDate, DeclarationWire.Of(d.State), d.HasPassed,
                 d.State == DeclarationState.Voided, d.State is DeclarationState.Eligible or DeclarationState.Payable, d.UpdatedAt,
             ]
-            : [d.Id, d.ParticipantId, d.DeclarationType, d.CourseIdentifier, d.DeclarationDate, DeclarationWire.Of(d.State), d.HasPassed, d.UpdatedAt])),
+            : [d.Id, d.ParticipantId, d.DeclarationType, d.CourseIdentifier, d.DeclarationDate, DeclarationWire.Of(d.State), d.HasPassed, d.UpdatedAt],
             headerWhenEmpty: false);
     }
 }

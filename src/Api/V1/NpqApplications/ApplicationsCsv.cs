@@ -17,8 +17,8 @@ public static class ApplicationsCsv
         "teacher_catchment_country", "teacher_catchment_iso_country_code", "itt_provider", "lead_mentor",
     ];
 
-    public static string Write(IEnumerable<ApplicationView> applications) =>
-        Csv.Write(Header, applications.Select(a => (IReadOnlyList<object?>)
+    public static CsvResult Write(IAsyncEnumerable<ApplicationView> applications) =>
+        Csv.Stream(Header, applications, a =>
         [
             a.Id, a.ParticipantId, a.FullName, a.Email, true, a.TeacherReferenceNumber,
             a.TeacherReferenceNumberValidated, a.SchoolUrn, a.SchoolUkprn, a.PrivateChildcareProviderUrn,
@@ -26,5 +26,5 @@ public static class ApplicationsCsv
             a.WorksInSchool, a.EmployerName, a.EmploymentRole, a.CreatedAt, a.UpdatedAt, a.Cohort.ToString(),
             a.IneligibleForFundingReason, a.TargetedDeliveryFundingEligibility, a.TeacherCatchment,
             a.TeacherCatchmentCountry, a.TeacherCatchmentIsoCountryCode, a.IttProvider, a.LeadMentor,
-        ]));
+        ]);
 }

@@ -44,8 +44,8 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public async Task<IActionResult> Csv(CancellationToken cancellationToken)
     {
-        var applications = await mediator.Send(Filters(new ListQuery(Request.Query)), cancellationToken);
-        return new CsvResult(ApplicationsCsv.Write(applications));
+        var applications = await mediator.Send(new StreamApplications(Filters(new ListQuery(Request.Query))), cancellationToken);
+        return ApplicationsCsv.Write(applications);
     }
 
     [HttpGet("{id:guid}")]

@@ -14,9 +14,27 @@ public sealed record ListDeclarations(
     IReadOnlyList<int>? Cohorts,
     Page? Page) : IQuery<IReadOnlyList<DeclarationView>>, ILeadProviderRequest;
 
-public sealed class ListDeclarationsHandler(IQuerySession session) : IQueryHandler<ListDeclarations, IReadOnlyList<DeclarationView>>
+/// <summary>Every declaration that <see cref="Filters"/> selects, read as the caller consumes them (the CSV endpoints).</summary>
+public sealed record StreamDeclarations(ListDeclarations Filters) : IQuery<IAsyncEnumerable<DeclarationView>>, ILeadProviderRequest
+{
+    public Caller Caller => Filters.Caller;
+}
+
+public sealed class ListDeclarationsHandler(IQuerySession session)
+    : IQueryHandler<ListDeclarations, IReadOnlyList<DeclarationView>>, IQueryHandler<StreamDeclarations, IAsyncEnumerable<DeclarationView>>
 {
     public async ValueTask<IReadOnlyList<DeclarationView>> Handle(ListDeclarations query, CancellationToken cancellationToken)
+    {
+        var ordered = Select(session, query);
+        return query.Page is { } page
+            ? await ordered.Skip(page.Skip).Take(page.Size).ToListAsync(cancellationToken)
+            : await ordered.ToListAsync(cancellationToken);
+    }
+
+    public ValueTask<IAsyncEnumerable<DeclarationView>> Handle(StreamDeclarations query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Select(session, query.Filters).ToAsyncEnumerable(cancellationToken));
+
+    private static IQueryable<DeclarationView> Select(IQuerySession session, ListDeclarations query)
     {
         var providerId = query.Caller.ProviderId;
         var declarations = query.IsV3
@@ -29,10 +47,7 @@ public sealed class ListDeclarationsHandler(IQuerySession session) : IQueryHandl
         if (query.Cohorts is { Count: > 0 } cohorts)
             declarations = declarations.Where(d => cohorts.Contains(d.Cohort));
 
-        var ordered = declarations.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id);
-        return query.Page is { } page
-            ? await ordered.Skip(page.Skip).Take(page.Size).ToListAsync(cancellationToken)
-            : await ordered.ToListAsync(cancellationToken);
+        return declarations.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id);
     }
 }
 

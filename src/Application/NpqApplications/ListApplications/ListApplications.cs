@@ -14,3 +14,12 @@ public sealed record ListApplications(
     IReadOnlyList<Guid>? ParticipantIds,
     IReadOnlyList<SortField> Sort,
     Page? Page) : IQuery<IReadOnlyList<ApplicationView>>, ILeadProviderRequest;
+
+/// <summary>
+/// Every application that <see cref="Filters"/> selects, in its order, read from PostgreSQL as the
+/// caller consumes them (the CSV endpoints write each row as it is read; memory does not grow with rows).
+/// </summary>
+public sealed record StreamApplications(ListApplications Filters) : IQuery<IAsyncEnumerable<ApplicationView>>, ILeadProviderRequest
+{
+    public Caller Caller => Filters.Caller;
+}

@@ -3,9 +3,21 @@ using Mediator;
 
 namespace Npq.Application.NpqApplications.ListApplications;
 
-public sealed class ListApplicationsHandler(IQuerySession session) : IQueryHandler<ListApplications, IReadOnlyList<ApplicationView>>
+public sealed class ListApplicationsHandler(IQuerySession session)
+    : IQueryHandler<ListApplications, IReadOnlyList<ApplicationView>>, IQueryHandler<StreamApplications, IAsyncEnumerable<ApplicationView>>
 {
     public async ValueTask<IReadOnlyList<ApplicationView>> Handle(ListApplications query, CancellationToken cancellationToken)
+    {
+        var ordered = Select(session, query);
+        if (query.Page is { } page)
+            return await ordered.Skip(page.Skip).Take(page.Size).ToListAsync(cancellationToken);
+        return await ordered.ToListAsync(cancellationToken);
+    }
+
+    public ValueTask<IAsyncEnumerable<ApplicationView>> Handle(StreamApplications query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Select(session, query.Filters).ToAsyncEnumerable(cancellationToken));
+
+    private static IQueryable<ApplicationView> Select(IQuerySession session, ListApplications query)
     {
         var providerId = query.Caller.ProviderId;
         var applications = session.Query<ApplicationView>().Where(a => a.LeadProviderId == providerId);
@@ -17,9 +29,6 @@ public sealed class ListApplicationsHandler(IQuerySession session) : IQueryHandl
         if (query.ParticipantIds is { Count: > 0 } participantIds)
             applications = applications.Where(a => participantIds.Contains(a.ParticipantId));
 
-        var ordered = ApplicationOrdering.Apply(applications, query.Sort);
-        if (query.Page is { } page)
-            return await ordered.Skip(page.Skip).Take(page.Size).ToListAsync(cancellationToken);
-        return await ordered.ToListAsync(cancellationToken);
+        return ApplicationOrdering.Apply(applications, query.Sort);
     }
 }

@@ -68,17 +68,20 @@ public sealed class GetParticipantHandler(IQuerySession session) : IQueryHandler
     }
 }
 
-/// <summary>v2 <c>npq-enrolments.csv</c>: the caller's accepted applications, <c>updated_since</c> only (§1.9).</summary>
-public sealed record ListEnrolments(Caller Caller, DateTimeOffset? UpdatedSince) : IQuery<IReadOnlyList<ApplicationView>>, ILeadProviderRequest;
+/// <summary>
+/// v2 <c>npq-enrolments.csv</c>: the caller's accepted applications, <c>updated_since</c> only (§1.9),
+/// read as the caller consumes them.
+/// </summary>
+public sealed record ListEnrolments(Caller Caller, DateTimeOffset? UpdatedSince) : IQuery<IAsyncEnumerable<ApplicationView>>, ILeadProviderRequest;
 
-public sealed class ListEnrolmentsHandler(IQuerySession session) : IQueryHandler<ListEnrolments, IReadOnlyList<ApplicationView>>
+public sealed class ListEnrolmentsHandler(IQuerySession session) : IQueryHandler<ListEnrolments, IAsyncEnumerable<ApplicationView>>
 {
-    public async ValueTask<IReadOnlyList<ApplicationView>> Handle(ListEnrolments query, CancellationToken cancellationToken)
+    public ValueTask<IAsyncEnumerable<ApplicationView>> Handle(ListEnrolments query, CancellationToken cancellationToken)
     {
         var providerId = query.Caller.ProviderId;
         var enrolments = session.Query<ApplicationView>().Where(a => a.LeadProviderId == providerId && a.Status == ApplicationStatus.Accepted);
         if (query.UpdatedSince is { } since)
             enrolments = enrolments.Where(a => a.UpdatedAt >= since);
-        return await enrolments.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(cancellationToken);
+        return ValueTask.FromResult(enrolments.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToAsyncEnumerable(cancellationToken));
     }
 }
