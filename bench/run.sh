@@ -4,6 +4,8 @@
 #   bench/run.sh            the rate limiter, and the applications page benchmark (10,000 applications, 3,000-row pages)
 #   bench/run.sh audit      issue 7: generate 1,000,000 events, time replay, rebuild and "state as of"
 #                           (NPQ_BENCH_EVENTS overrides the count)
+#   bench/run.sh scale      issue 13: grow the database to 200,000 applications (NPQ_BENCH_APPLICATIONS) and
+#                           print one table: writes, pages, CSV, rebuild and verify, memory, each beside its floor
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,7 +17,15 @@ if [ "${1:-}" = "audit" ]; then
   dotnet build -c Release -nologo -v quiet bench/Npq.Bench >/dev/null
   exec dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll audit --server "$base" --events "${NPQ_BENCH_EVENTS:-1000000}"
 fi
-export ConnectionStrings__Npq="$base;Database=npq_bench"
+if [ "${1:-}" = "scale" ]; then
+  # A database of its own, made anew each run: the first writes are measured on an empty database.
+  db=npq_bench_scale
+  psql "postgresql://postgres@127.0.0.1:$(printf '%s' "$base" | sed 's/.*Port=\([0-9]*\).*/\1/')/postgres" -qc "drop database if exists $db with (force)"
+  base=$(scripts/postgres.sh start "$db" | tail -n 1)
+else
+  db=npq_bench
+fi
+export ConnectionStrings__Npq="$base;Database=$db"
 export ASPNETCORE_ENVIRONMENT=Sandbox
 export Npq__Seed__OnStart=false
 
@@ -28,13 +38,22 @@ issued=$(api tokens issue --lead-provider "Teach First")
 token=$(printf '%s' "$issued" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 provider=$(printf '%s' "$issued" | python3 -c 'import json,sys; print(json.load(sys.stdin)["lead_provider_id"])')
 
-dotnet run -c Release --project src/Api --no-build --no-launch-profile --urls "http://127.0.0.1:$port" >/tmp/npq-bench-server.log 2>&1 &
+# The server runs as its own process (not under `dotnet run`), so its memory can be read from /proc.
+export Npq__RateLimit__PermitsPerToken=100000000 Npq__RateLimit__PermitsPerIp=100000000
+(cd src/Api && exec dotnet bin/Release/net10.0/Npq.Api.dll --urls "http://127.0.0.1:$port") >/tmp/npq-bench-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -s -o /dev/null "http://127.0.0.1:$port/api/v3/npq-applications" && break
   sleep 0.5
 done
+
+if [ "${1:-}" = "scale" ]; then
+  dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll scale --url "http://127.0.0.1:$port" --token "$token" \
+    --provider-id "$provider" --database "$ConnectionStrings__Npq" --server-pid "$server" \
+    --api-dll "$PWD/src/Api/bin/Release/net10.0/Npq.Api.dll" --applications "${NPQ_BENCH_APPLICATIONS:-200000}" --writes "${NPQ_BENCH_WRITES:-2000}"
+  exit $?
+fi
 
 dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll rate-limit --database "$ConnectionStrings__Npq"
 

@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
 {
     "applications-page" => await ApplicationsPage(options),
     "rate-limit" => await RateLimit(options),
+    "scale" => await Npq.Bench.ScaleBench.RunAsync(options),
     "audit" => await Npq.Bench.EventGenerator.RunAsync(options["server"], int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture)),
     _ => Usage(),
 };

@@ -1,0 +1,425 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Npgsql;
+using Npq.Application.ReferenceData;
+using Npq.Domain.NpqApplications;
+using Npq.Domain.Participants;
+using Npq.Infrastructure.Persistence;
+
+namespace Npq.Bench;
+
+/// <summary>
+/// Issue 13's figures (bench/run.sh scale): a running Release server on loopback, its database grown to
+/// N applications, and every figure printed beside its floor (the bare SQL that reads or writes the
+/// same rows, or the same operation on the empty database), measured in the same run.
+/// The applications are generated with the service's own events through Marten with the service's
+/// inline projections, so the read models are the ones the commands would have produced.
+/// </summary>
+public static class ScaleBench
+{
+    private sealed record Row(string What, string Measured, string Floor, string Ratio);
+
+    private static readonly List<Row> Rows = [];
+
+    public static async Task<int> RunAsync(Dictionary<string, string> options)
+    {
+        var url = options["url"];
+        var database = options["database"];
+        var serverPid = int.Parse(options["server-pid"], CultureInfo.InvariantCulture);
+        var target = int.Parse(options.GetValueOrDefault("applications", "200000"), CultureInfo.InvariantCulture);
+        var provider = Guid.Parse(options["provider-id"]);
+        var writes = int.Parse(options.GetValueOrDefault("writes", "2000"), CultureInfo.InvariantCulture);
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options["token"]);
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        var peak = new PeakMemory(serverPid);
+
+        // 1. Writes on the empty database (after a warm-up of the JIT, the pools and PostgreSQL's caches).
+        await AcceptAsync(http, (await RegisterAsync(url, provider, 100, "warm-up")).Ids.Take(50).ToList());
+        var emptyRegistrations = await RegisterAsync(url, provider, writes, "empty");
+        var emptyAccepts = await AcceptAsync(http, emptyRegistrations.Ids.Take(writes / 2).ToList());
+        var floorEmpty = await BareWritesAsync(dataSource, writes);
+
+        // 2. Grow the database.
+        var existing = await ScalarAsync(dataSource, "select count(*) from npq.mt_doc_applicationview");
+        if (existing < target)
+            await GenerateAsync(database, provider, target - (int)existing);
+        await ExecuteAsync(dataSource, "vacuum analyze");
+        var total = await ScalarAsync(dataSource, "select count(*) from npq.mt_doc_applicationview");
+        var mine = await ScalarAsync(dataSource, $"select count(*) from npq.mt_doc_applicationview where lead_provider_id = '{provider}'");
+        var events = await ScalarAsync(dataSource, "select count(*) from npq.mt_events");
+        Console.WriteLine($"database: {total:N0} applications ({mine:N0} of the measured provider), {events:N0} events");
+
+        // 3. Writes on the full database.
+        var fullRegistrations = await RegisterAsync(url, provider, writes, "full");
+        var fullAccepts = await AcceptAsync(http, fullRegistrations.Ids.Take(writes / 2).ToList());
+        var floorFull = await BareWritesAsync(dataSource, writes);
+        Add("registrations/s, 8 clients (empty → full db)", $"{emptyRegistrations.Rate:F0} → {fullRegistrations.Rate:F0}/s, p99 {fullRegistrations.P99:F0} ms",
+            $"bare INSERTs of the same rows {floorEmpty.Rate:F0} → {floorFull.Rate:F0}/s",
+            $"{fullRegistrations.Rate / emptyRegistrations.Rate:F2} of empty; {fullRegistrations.Rate / floorFull.Rate:F2} of SQL");
+        Add("accepts/s, 8 clients (empty → full db)", $"{emptyAccepts.Rate:F0} → {fullAccepts.Rate:F0}/s, p99 {fullAccepts.P99:F0} ms",
+            "", $"{fullAccepts.Rate / emptyAccepts.Rate:F2} of empty");
+
+        // 4. Pages.
+        var offset = (int)Math.Min(mine / 2, 9000);
+        foreach (var (size, clients) in new[] { (100, 1), (100, 4), (3000, 1), (3000, 4) })
+        {
+            var page = 1 + (offset / size);
+            var requests = size == 100 ? 400 : 40;
+            var api = await TimeAsync(requests, clients, async () =>
+            {
+                using var response = await http.GetAsync($"/api/v3/npq-applications?page[per_page]={size}&page[page]={page}");
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync();
+            });
+            var sql = await TimeAsync(requests, clients, async () =>
+            {
+                await using var command = dataSource.CreateCommand(
+                    "select data from npq.mt_doc_applicationview where lead_provider_id = $1 order by created_at, id offset $2 limit $3");
+                command.Parameters.AddWithValue(provider);
+                command.Parameters.AddWithValue((page - 1) * size);
+                command.Parameters.AddWithValue(size);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                    _ = reader.GetString(0);
+            });
+            Add($"v3 page of {size:N0}, {clients} client(s)", $"{api.Rate:F1}/s, p50 {api.P50:F1} ms, p95 {api.P95:F1} ms",
+                $"{sql.Rate:F1}/s, p50 {sql.P50:F1} ms", $"{api.Rate / sql.Rate:F2}");
+        }
+
+        // 5. CSV of every application of the provider, against COPY of the same rows.
+        foreach (var version in new[] { "v1", "v2" })
+        {
+            var before = PeakMemory.Resident(serverPid);
+            using var sampler = new RssSampler(serverPid);
+            var watch = Stopwatch.StartNew();
+            long bytes;
+            using (var response = await http.GetAsync($"/api/{version}/npq-applications.csv", HttpCompletionOption.ResponseHeadersRead))
+            {
+                response.EnsureSuccessStatusCode();
+                await using var body = await response.Content.ReadAsStreamAsync();
+                bytes = await DrainAsync(body);
+            }
+
+            var csv = watch.Elapsed.TotalSeconds;
+            var growth = (sampler.Stop() - before) / 1024.0 / 1024.0;
+            watch.Restart();
+            await using (var connection = await dataSource.OpenConnectionAsync())
+            {
+                using var export = await connection.BeginTextExportAsync(
+                    $"copy (select data from npq.mt_doc_applicationview where lead_provider_id = '{provider}' order by created_at, id) to stdout");
+                var buffer = new char[65536];
+                while (await export.ReadAsync(buffer, 0, buffer.Length) > 0)
+                {
+                }
+            }
+
+            var copy = watch.Elapsed.TotalSeconds;
+            Add($"{version} npq-applications.csv, {mine:N0} rows", $"{csv:F2} s ({bytes / 1024 / 1024} MiB); server memory +{growth:F0} MB while streaming",
+                $"COPY {copy:F2} s", $"{copy / csv:F2} of COPY's speed");
+        }
+
+        // 6. Rebuild and verify of the whole log, in a process of their own.
+        foreach (var mode in new[] { "rebuild", "verify" })
+        {
+            var (seconds, rss, output) = await CliAsync(options["api-dll"], database, "projections", mode);
+            Add($"projections {mode}, {events:N0} events", $"{seconds:F1} s = {events / seconds:N0} events/s; peak {rss / 1024 / 1024} MB",
+                "", output);
+        }
+
+        Add("server resident memory, whole run", $"peak {peak.HighWaterMark() / 1024 / 1024} MB", "", "");
+
+        Console.WriteLine();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores; PostgreSQL on loopback; server: Release build");
+        Console.WriteLine($"| {"What",-50} | {"Measured",-62} | {"Floor, same run",-44} | Ratio |");
+        Console.WriteLine($"|{new string('-', 52)}|{new string('-', 64)}|{new string('-', 46)}|-------|");
+        foreach (var row in Rows)
+            Console.WriteLine($"| {row.What,-50} | {row.Measured,-62} | {row.Floor,-44} | {row.Ratio} |");
+        return 0;
+    }
+
+    private static void Add(string what, string measured, string floor, string ratio) => Rows.Add(new Row(what, measured, floor, ratio));
+
+    private sealed record Timing(double Rate, double P50, double P95, double P99, List<Guid> Ids);
+
+    private static async Task<Timing> TimeAsync(int requests, int clients, Func<Task> once)
+    {
+        for (var i = 0; i < Math.Min(10, requests); i++)
+            await once(); // warm up
+        var times = new ConcurrentBag<double>();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, requests, new ParallelOptions { MaxDegreeOfParallelism = clients }, async (_, _) =>
+        {
+            var one = Stopwatch.StartNew();
+            await once();
+            times.Add(one.Elapsed.TotalMilliseconds);
+        });
+        return Summarise(times, watch.Elapsed.TotalSeconds, []);
+    }
+
+    private static Timing Summarise(IEnumerable<double> times, double seconds, List<Guid> ids)
+    {
+        var sorted = times.Order().ToList();
+        double At(double q) => sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * q))];
+        return new Timing(sorted.Count / seconds, At(0.5), At(0.95), At(0.99), ids);
+    }
+
+    private static async Task<Timing> RegisterAsync(string url, Guid provider, int count, string phase)
+    {
+        using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
+        var trnBase = phase switch { "warm-up" => 5_000_000, "empty" => 6_000_000, _ => 7_000_000 };
+        var ids = new ConcurrentBag<Guid>();
+        var times = new ConcurrentBag<double>();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var body = new JsonObject
+            {
+                ["data"] = new JsonObject
+                {
+                    ["type"] = "registration",
+                    ["attributes"] = new JsonObject
+                    {
+                        ["full_name"] = $"Bench {phase} {i}",
+                        ["email"] = $"bench.{phase}.{i}.{Guid.NewGuid():N}@example.com",
+                        ["date_of_birth"] = "1980-01-01",
+                        // Unique, and apart from the generated people's (2,000,000 up): a shared TRN changes the rules.
+                        ["teacher_reference_number"] = (trnBase + i).ToString(CultureInfo.InvariantCulture),
+                        ["course_identifier"] = i % 2 == 0 ? "npq-headship" : "npq-senior-leadership",
+                        ["lead_provider_id"] = provider.ToString(),
+                        ["cohort"] = "2023",
+                        ["teacher_catchment"] = "england",
+                        ["work_setting"] = "a_school",
+                        ["school_urn"] = "100001",
+                    },
+                },
+            };
+            var one = Stopwatch.StartNew();
+            using var response = await anonymous.PostAsJsonAsync("/api/registrations", body, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            times.Add(one.Elapsed.TotalMilliseconds);
+            if ((int)response.StatusCode != 201)
+                throw new InvalidOperationException($"registration {i}: {(int)response.StatusCode} {text}");
+            ids.Add(JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("id").GetGuid());
+        });
+        return Summarise(times, watch.Elapsed.TotalSeconds, ids.ToList());
+    }
+
+    private static async Task<Timing> AcceptAsync(HttpClient http, List<Guid> ids)
+    {
+        var times = new ConcurrentBag<double>();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) =>
+        {
+            var one = Stopwatch.StartNew();
+            using var response = await http.PostAsync($"/api/v3/npq-applications/{id}/accept", null, ct);
+            times.Add(one.Elapsed.TotalMilliseconds);
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"accept {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        });
+        return Summarise(times, watch.Elapsed.TotalSeconds, []);
+    }
+
+    /// <summary>
+    /// The floor of a registration: the rows it writes (two streams, two events, the application and
+    /// participant views), as plain INSERTs in one transaction each, 8 clients, into scratch tables.
+    /// </summary>
+    private static async Task<Timing> BareWritesAsync(NpgsqlDataSource dataSource, int count)
+    {
+        await ExecuteAsync(dataSource, """
+            create schema if not exists bench;
+            drop table if exists bench.streams, bench.events, bench.documents;
+            create table bench.streams (id uuid primary key, type text, version bigint, timestamp timestamptz default now());
+            create table bench.events (seq_id bigserial primary key, id uuid, stream_id uuid references bench.streams(id), version int, data jsonb, type text,
+              timestamp timestamptz default now(), unique (stream_id, version));
+            create table bench.documents (id uuid primary key, data jsonb, lead_provider_id uuid, participant_id uuid, created_at timestamptz, updated_at timestamptz);
+            create index on bench.documents (lead_provider_id, created_at, id);
+            create index on bench.documents (participant_id);
+            """);
+        var document = """{"FullName":"Bench Person","Email":"bench@example.com","CourseIdentifier":"npq-headship","Cohort":2023,"Status":"Pending"}""";
+        var times = new ConcurrentBag<double>();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, ct) =>
+        {
+            var one = Stopwatch.StartNew();
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var stream in new[] { Guid.CreateVersion7(), Guid.CreateVersion7() })
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("insert into bench.streams (id, type, version) values ($1, 'x', 1)") { Parameters = { new() { Value = stream } } });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("insert into bench.events (id, stream_id, version, data, type) values ($1, $2, 1, $3::jsonb, 'x')")
+                {
+                    Parameters = { new() { Value = Guid.CreateVersion7() }, new() { Value = stream }, new() { Value = document } },
+                });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                    "insert into bench.documents (id, data, lead_provider_id, participant_id, created_at, updated_at) values ($1, $2::jsonb, $3, $4, now(), now())")
+                {
+                    Parameters = { new() { Value = stream }, new() { Value = document }, new() { Value = Guid.CreateVersion7() }, new() { Value = Guid.CreateVersion7() } },
+                });
+            }
+
+            await batch.ExecuteNonQueryAsync(ct);
+            await transaction.CommitAsync(ct);
+            times.Add(one.Elapsed.TotalMilliseconds);
+        });
+        var timing = Summarise(times, watch.Elapsed.TotalSeconds, []);
+        await ExecuteAsync(dataSource, "drop schema bench cascade");
+        return timing;
+    }
+
+    /// <summary>
+    /// Grows the log by <paramref name="count"/> registrations (a third of them accepted) spread over every
+    /// provider that offers courses, one in eight for the measured provider, through Marten with the
+    /// service's inline projections.
+    /// </summary>
+    private static async Task GenerateAsync(string database, Guid measured, int count)
+    {
+        using var store = DocumentStore.For(o => MartenSetup.Configure(o, database));
+        await using var query = store.QuerySession();
+        var providers = (await query.Query<LeadProvider>().ToListAsync()).Where(p => p.OfferedCourses.Count > 0).Select(p => p.Id).ToList();
+        if (!providers.Contains(measured))
+            providers.Add(measured);
+        var watch = Stopwatch.StartNew();
+        var at = new DateTimeOffset(2023, 9, 1, 9, 0, 0, TimeSpan.Zero);
+        var answers = new RegistrationAnswers(true, "United Kingdom of Great Britain and Northern Ireland", "GBR", "a_school", true, false, null,
+            "100001", "10000001", null, null, null, null, false, null, false, null, null, null, null, "england");
+        for (var done = 0; done < count;)
+        {
+            await using var session = store.LightweightSession();
+            for (var i = 0; i < 1000 && done < count; i++, done++)
+            {
+                var participant = Guid.CreateVersion7();
+                var application = Guid.CreateVersion7();
+                var provider = providers[done % providers.Count];
+                var when = at.AddSeconds(done);
+                session.Events.StartStream(participant, new ParticipantRegistered(participant, $"Generated {done}", $"g{done}@example.com",
+                    (2_000_000 + done).ToString(CultureInfo.InvariantCulture), true, new DateOnly(1980, 1, 1), null, when));
+                var stream = new List<object>
+                {
+                    new ApplicationRegistered(application, participant, provider, "npq-senior-leadership", 2023, "a", answers, true, "funded", false, null, when),
+                };
+                if (done % 3 == 0)
+                    stream.Add(new ApplicationAccepted(application, participant, provider, "npq-leadership-autumn", null, when.AddDays(1)));
+                session.Events.StartStream(application, stream.ToArray());
+            }
+
+            await session.SaveChangesAsync();
+            if (done % 20000 < 1000)
+                Console.WriteLine($"  generated {done:N0} of {count:N0} applications ({done / watch.Elapsed.TotalSeconds:F0}/s)");
+        }
+    }
+
+    private static async Task<(double Seconds, long PeakRss, string Output)> CliAsync(string apiDll, string database, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [apiDll, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(apiDll)!,
+        };
+        start.Environment["ConnectionStrings__Npq"] = database;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Sandbox";
+        start.Environment["Npq__Seed__OnStart"] = "false";
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        using var sampler = new RssSampler(process.Id);
+        await process.WaitForExitAsync();
+        var last = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        return (watch.Elapsed.TotalSeconds, sampler.Stop(), $"exit {process.ExitCode}: {(last.Length > 60 ? last[..60] + "…" : last)}");
+    }
+
+    private static async Task<long> DrainAsync(Stream body)
+    {
+        var buffer = new byte[65536];
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+            total += read;
+        return total;
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 600;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Resident and peak memory of a process, from /proc.</summary>
+    private sealed class PeakMemory(int pid)
+    {
+        public long HighWaterMark() => Read(pid, "VmHWM:");
+
+        public static long Resident(int pid) => Read(pid, "VmRSS:");
+
+        public static long Read(int pid, string field)
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>Samples a process's resident memory every 20 ms and keeps the highest.</summary>
+    private sealed class RssSampler : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private long _max;
+
+        public RssSampler(int pid)
+        {
+            _loop = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var rss = PeakMemory.Resident(pid);
+                    if (rss > _max)
+                        _max = rss;
+                    try
+                    {
+                        await Task.Delay(20, _stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
+            });
+        }
+
+        public long Stop()
+        {
+            _stop.Cancel();
+            _loop.Wait();
+            return _max;
+        }
+
+        public void Dispose()
+        {
+            if (!_stop.IsCancellationRequested)
+                Stop();
+            _stop.Dispose();
+        }
+    }
+}
