@@ -24,8 +24,10 @@ public sealed class ApiJsonResult(object body, int statusCode = StatusCodes.Stat
     }
 }
 
-/// <summary>A CSV download (§1.9): <c>Content-Type: text/csv</c>.</summary>
-/// <summary>A CSV body written by <paramref name="write"/> straight to the response, through a 32 KiB buffer.</summary>
+/// <summary>
+/// A CSV download (§1.9): <c>Content-Type: text/csv</c>, its body written by <paramref name="write"/>
+/// straight to the response through a 32 KiB buffer.
+/// </summary>
 public sealed class CsvResult(Func<TextWriter, CancellationToken, Task> write) : IActionResult
 {
     public async Task ExecuteResultAsync(ActionContext context)

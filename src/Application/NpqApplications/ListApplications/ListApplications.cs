@@ -5,7 +5,7 @@ namespace Npq.Application.NpqApplications.ListApplications;
 
 /// <summary>
 /// The caller's applications, oldest first unless sorted (CONTRACT §1.6–§1.8). A null
-/// <see cref="Page"/> returns every row (the CSV endpoints).
+/// <see cref="Page"/> returns every row at once; <see cref="StreamApplications"/> reads them one by one.
 /// </summary>
 public sealed record ListApplications(
     Caller Caller,
