@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -12,7 +13,13 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
 {
     public const string Prefix = "npq_";
 
+    /// <summary>At most this many valid tokens are remembered; past it the cache starts again (an attacker cannot grow it: unknown tokens are never cached).</summary>
+    private const int CacheLimit = 10_000;
+
     private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Secret);
+    private readonly TimeSpan _cacheFor = options.Value.CacheFor;
+    // Expiry on the monotonic clock: a request's X-With-Server-Date (Sandbox) must not stretch it.
+    private readonly ConcurrentDictionary<string, (ApiToken Token, long Until)> _valid = new(StringComparer.Ordinal);
 
     public sealed record IssuedToken(ApiToken Token, string Secret, LeadProvider? LeadProvider);
 
@@ -66,6 +73,7 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
         token.RevokedAt ??= time.GetUtcNow();
         session.Update(token);
         await session.SaveChangesAsync(cancellationToken);
+        _valid.TryRemove(token.Digest, out _);
         return token;
     }
 
@@ -82,12 +90,29 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
             return null;
 
         var digest = Digest(secret);
-        await using var session = store.QuerySession();
-        var token = await session.Query<ApiToken>().Where(t => t.Digest == digest).FirstOrDefaultAsync(cancellationToken);
-        if (token is null || token.RevokedAt is not null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Digest), Encoding.ASCII.GetBytes(digest)))
+        var tick = Environment.TickCount64;
+        ApiToken? token;
+        if (_valid.TryGetValue(digest, out var cached) && cached.Until > tick)
         {
-            return null;
+            token = cached.Token;
+        }
+        else
+        {
+            await using var session = store.QuerySession();
+            token = await session.Query<ApiToken>().Where(t => t.Digest == digest).FirstOrDefaultAsync(cancellationToken);
+            if (token is null || token.RevokedAt is not null
+                || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Digest), Encoding.ASCII.GetBytes(digest)))
+            {
+                _valid.TryRemove(digest, out _);
+                return null;
+            }
+
+            if (_cacheFor > TimeSpan.Zero)
+            {
+                if (_valid.Count >= CacheLimit)
+                    _valid.Clear();
+                _valid[digest] = (token, tick + (long)_cacheFor.TotalMilliseconds);
+            }
         }
 
         usage.Record(token.Id, time.GetUtcNow());

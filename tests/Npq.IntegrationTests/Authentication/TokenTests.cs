@@ -38,6 +38,37 @@ public sealed class TokenTests(ApiFixture fixture)
         (await provider.GetAsync("/api/v3/npq-applications")).Status.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task A_token_revoked_by_another_process_is_refused_within_the_cache_time()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        (await provider.GetAsync("/api/v3/npq-applications")).Status.ShouldBe(HttpStatusCode.OK);
+
+        // As `tokens revoke` in another process does: straight to the database, this server's cache untouched.
+        var store = fixture.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            var token = (await session.LoadAsync<ApiToken>(provider.TokenId))!;
+            token.RevokedAt = DateTimeOffset.UtcNow;
+            session.Update(token);
+            await session.SaveChangesAsync();
+        }
+
+        var cacheFor = fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TokenOptions>>().Value.CacheFor;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            status = (await provider.GetAsync("/api/v3/npq-applications")).Status;
+            if (status == HttpStatusCode.OK)
+                await Task.Delay(100);
+        }
+        while (status == HttpStatusCode.OK && watch.Elapsed < cacheFor + TimeSpan.FromSeconds(5));
+
+        status.ShouldBe(HttpStatusCode.Unauthorized);
+        watch.Elapsed.ShouldBeLessThan(cacheFor + TimeSpan.FromSeconds(2), "a revocation elsewhere is obeyed once the cached lookup expires");
+    }
+
     [Theory]
     [InlineData("Bearer npq_not-a-real-token")]
     [InlineData("Bearer")]

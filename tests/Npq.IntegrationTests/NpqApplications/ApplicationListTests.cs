@@ -250,6 +250,7 @@ public sealed class ApplicationListTests(ApiFixture fixture)
         for (var i = 0; i < 30; i++)
             await provider.RegisterAsync();
 
+        (await provider.GetAsync("/api/v3/npq-applications")).Status.ShouldBe(System.Net.HttpStatusCode.OK); // the token is now cached
         foreach (var path in new[] { "/api/v3/npq-applications", "/api/v1/npq-applications", "/api/v2/npq-applications.csv" })
         {
             var separator = path.Contains(".csv", StringComparison.Ordinal) ? "?filter[cohort]=" : "?page[per_page]=";
@@ -257,7 +258,7 @@ public sealed class ApplicationListTests(ApiFixture fixture)
             var large = RoundTrips((await provider.GetAsync(path + separator + (separator.Contains("cohort") ? "2026" : "30"))).Response);
 
             large.ShouldBe(small, path);
-            large.ShouldBeLessThanOrEqualTo(3, $"{path}: the token lookup, the rate limiter and one query");
+            large.ShouldBe(2, $"{path}: the rate limiter and one query (the token was looked up by an earlier request)");
         }
     }
 
