@@ -27,7 +27,7 @@ public static class ApiSetup
         builder.Logging.AddFilter("Weasel", LogLevel.Warning);
 
         // Wolverine before Marten: Marten's Wolverine integration expects the runtime registered.
-        builder.Host.UseWolverine(DependencyInjection.ConfigureWolverine);
+        builder.Host.UseWolverine(opts => DependencyInjection.ConfigureWolverine(opts, typeof(ApiSetup).Assembly));
         services.AddNpqInfrastructure(builder.Configuration, builder.Environment);
 
         services.AddMediator((Mediator.MediatorOptions options) =>

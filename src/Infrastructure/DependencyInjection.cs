@@ -76,12 +76,18 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>Wolverine: durable local queues for side effects, only our own <c>*Consumer</c> handlers.</summary>
-    public static void ConfigureWolverine(WolverineOptions opts)
+    /// <summary>
+    /// Wolverine: durable local queues for side effects, only our own <c>*Consumer</c> handlers. Their
+    /// handler code is generated ahead of time into the API assembly (<c>src/Api/Internal/Generated</c>,
+    /// refreshed with <c>codegen write</c>) and loaded statically: compiling it at run time loaded
+    /// Roslyn into every server process on its first message (+200 MB resident; ADR 0017).
+    /// </summary>
+    public static void ConfigureWolverine(WolverineOptions opts, System.Reflection.Assembly applicationAssembly)
     {
+        opts.ApplicationAssembly = applicationAssembly;
         opts.Discovery.DisableConventionalDiscovery().IncludeType(typeof(ParticipantEmailConsumer));
         opts.Policies.UseDurableLocalQueues();
         opts.Policies.AutoApplyTransactions();
-        opts.UseRuntimeCompilation();
+        opts.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
     }
 }
