@@ -162,7 +162,7 @@ public static class CommandLine
                 foreach (var model in report.ReadModels)
                 {
                     await Console.Error.WriteLineAsync(
-                        $"{model.Name,-26} live {model.Live,8}  replayed {model.Replayed,8}  {(model.Matches ? "ok" : "DIVERGES")}  {model.LiveDigest[..16]}");
+                        $"{model.Name,-26} live {model.Live,8}  replayed {model.Replayed,8}  {(model.Matches ? "ok" : "DIVERGES")}  {model.LiveDigest[..Math.Min(16, model.LiveDigest.Length)]}");
                 }
 
                 await Console.Error.WriteLineAsync($"{report.Events} events replayed in {report.Seconds:F1} s ({report.EventsPerSecond:F0} events/s)");

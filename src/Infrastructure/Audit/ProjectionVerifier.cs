@@ -65,25 +65,42 @@ public sealed class ProjectionVerifier(IDocumentStore store)
         return new Report(events, seconds, seconds > 0 ? events / seconds : events, models);
     }
 
-    /// <summary>Replaces every read model with the replay, then verifies. Run it with the API stopped.</summary>
+    /// <summary>
+    /// Replaces every read model by replaying the log through the same projections that keep them
+    /// inline, run by Marten's projection daemon: it reads the events in order, in pages, and applies
+    /// each page with the projection's own code, so memory does not grow with the log (ADR 0017).
+    /// Run it with the API stopped: meanwhile the read models are incomplete. Compare with
+    /// <see cref="VerifyAsync"/> afterwards.
+    /// </summary>
     public async Task<Report> RebuildAsync(CancellationToken cancellationToken)
     {
-        var (replay, _, _) = await ReplayAsync(cancellationToken);
+        var watch = Stopwatch.StartNew();
+        foreach (var type in new[] { typeof(ParticipantView), typeof(ApplicationView), typeof(DeclarationView), typeof(OutcomeView), typeof(StatementView) })
+            await store.Advanced.Clean.DeleteDocumentsByTypeAsync(type, cancellationToken);
 
-        // Replace each read model: delete it, then load the replay with PostgreSQL's COPY (Marten's bulk
-        // insert). A maintenance operation: between the two steps readers see that read model empty.
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(ParticipantView), cancellationToken);
-        await store.BulkInsertAsync(replay.Participants.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 10_000, cancellation: cancellationToken);
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(ApplicationView), cancellationToken);
-        await store.BulkInsertAsync(replay.Applications.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 10_000, cancellation: cancellationToken);
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(DeclarationView), cancellationToken);
-        await store.BulkInsertAsync(replay.Declarations.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 10_000, cancellation: cancellationToken);
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(OutcomeView), cancellationToken);
-        await store.BulkInsertAsync(replay.Outcomes.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 10_000, cancellation: cancellationToken);
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(StatementView), cancellationToken);
-        await store.BulkInsertAsync(replay.Statements.ToList(), BulkInsertMode.OverwriteExisting, batchSize: 1_000, cancellation: cancellationToken);
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        foreach (var projection in new[] { nameof(ParticipantApplicationsProjection), nameof(DeclarationViewProjection), nameof(StatementViewProjection) })
+            await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(30), cancellationToken);
 
-        return await VerifyAsync(cancellationToken);
+        await using var session = store.QuerySession();
+        var events = await session.Events.QueryAllRawEvents().LongCountAsync(cancellationToken);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var models = new List<ModelReport>
+        {
+            await CountAsync<ParticipantView>(session, "participants", cancellationToken),
+            await CountAsync<ApplicationView>(session, "npq_applications", cancellationToken),
+            await CountAsync<DeclarationView>(session, "participant_declarations", cancellationToken),
+            await CountAsync<OutcomeView>(session, "participant_outcomes", cancellationToken),
+            await CountAsync<StatementView>(session, "statements", cancellationToken),
+        };
+        return new Report(events, seconds, seconds > 0 ? events / seconds : events, models);
+    }
+
+    private static async Task<ModelReport> CountAsync<T>(IQuerySession session, string name, CancellationToken cancellationToken)
+        where T : notnull
+    {
+        var count = await session.Query<T>().CountAsync(cancellationToken);
+        return new ModelReport(name, count, count, "rebuilt", "rebuilt", []);
     }
 
     private ModelReport Compare<T>(string name, IReadOnlyCollection<T> live, IReadOnlyCollection<T> replayed, Func<T, Guid> id)
