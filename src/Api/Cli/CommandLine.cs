@@ -165,6 +165,8 @@ public static class CommandLine
                         $"{model.Name,-26} live {model.Live,8}  replayed {model.Replayed,8}  {(model.Matches ? "ok" : "DIVERGES")}  {model.LiveDigest[..Math.Min(16, model.LiveDigest.Length)]}");
                 }
 
+                foreach (var (projection, seconds) in report.ReplaySeconds)
+                    await Console.Error.WriteLineAsync($"{projection,-36} replayed in {seconds,6:F1} s");
                 await Console.Error.WriteLineAsync($"{report.Events} events replayed in {report.Seconds:F1} s ({report.EventsPerSecond:F0} events/s)");
                 if (!report.Ok)
                     Environment.ExitCode = 3;

@@ -1,34 +1,57 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Marten;
-using Weasel.Core;
+using Npgsql;
 using Npq.Application.Audit;
 using Npq.Application.Declarations;
 using Npq.Application.NpqApplications;
 using Npq.Application.Outcomes;
 using Npq.Application.Participants;
 using Npq.Application.Statements;
+using Npq.Infrastructure.Persistence;
 
 namespace Npq.Infrastructure.Audit;
 
 /// <summary>
-/// <c>projections verify</c> and <c>projections rebuild</c> (CONTRACT B7, ADR 0012): replay the whole
-/// event log through the same appliers the inline projections use, then compare each read model with
-/// the live documents by a digest over their JSON (or replace the live documents with the replay).
+/// <c>projections rebuild</c> and <c>projections verify</c> (CONTRACT B7, ADR 0012, ADR 0017). Both
+/// replay the event log through the projections that keep the read models inline, run by Marten's
+/// projection daemon, which reads the log a page at a time: memory does not grow with the log.
+/// Rebuild replays into the live read models; verify replays into a shadow schema
+/// (<see cref="ShadowSchema"/>, events still read from the live one) and compares the two in SQL.
 /// </summary>
 public sealed class ProjectionVerifier(IDocumentStore store)
 {
-    public sealed record ModelReport(string Name, int Live, int Replayed, string LiveDigest, string ReplayedDigest, IReadOnlyList<string> Divergent)
+    /// <summary>Where verify rebuilds its copy of the read models; dropped before and after.</summary>
+    public const string ShadowSchema = MartenSetup.Schema + "_verify";
+
+    private static readonly string[] Projections =
+        [nameof(ParticipantApplicationsProjection), nameof(DeclarationViewProjection), nameof(StatementViewProjection)];
+
+    private static readonly (string Name, Type Type)[] ReadModels =
+    [
+        ("participants", typeof(ParticipantView)),
+        ("npq_applications", typeof(ApplicationView)),
+        ("participant_declarations", typeof(DeclarationView)),
+        ("participant_outcomes", typeof(OutcomeView)),
+        ("statements", typeof(StatementView)),
+    ];
+
+    public sealed record ModelReport(string Name, long Live, long Replayed, string LiveDigest, string ReplayedDigest, IReadOnlyList<string> Divergent)
     {
-        public bool Matches => LiveDigest == ReplayedDigest;
+        public bool Matches => LiveDigest == ReplayedDigest && Divergent.Count == 0;
     }
 
     public sealed record Report(long Events, double Seconds, double EventsPerSecond, IReadOnlyList<ModelReport> ReadModels)
     {
+        /// <summary>Seconds the daemon took to replay the log into each projection.</summary>
+        public IReadOnlyDictionary<string, double> ReplaySeconds { get; init; } = new Dictionary<string, double>();
+
         public bool Ok => ReadModels.All(m => m.Matches);
     }
 
+    /// <summary>
+    /// Replays the whole log into memory (<see cref="ReadModelReplay"/>, the code behind "state as of"):
+    /// the audit benchmark times it. Memory grows with the log; the commands do not use it.
+    /// </summary>
     public async Task<(ReadModelReplay Replay, long Events, double Seconds)> ReplayAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
@@ -50,80 +73,129 @@ public sealed class ProjectionVerifier(IDocumentStore store)
         return (replay, count, watch.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Replays the log into a shadow copy of the read models and compares each with the live one by a
+    /// SHA-256 digest over (id, JSON) in id order, listing up to 20 divergent ids. Run it at a quiet
+    /// moment: a document written while it runs shows as divergent.
+    /// </summary>
     public async Task<Report> VerifyAsync(CancellationToken cancellationToken)
     {
-        var (replay, events, seconds) = await ReplayAsync(cancellationToken);
-        await using var session = store.QuerySession();
-        var models = new List<ModelReport>
+        var watch = Stopwatch.StartNew();
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, $"drop schema if exists {ShadowSchema} cascade", cancellationToken);
+        IReadOnlyDictionary<string, double> replaySeconds;
+        try
         {
-            Compare("participants", await session.Query<ParticipantView>().ToListAsync(cancellationToken), replay.Participants, p => p.Id),
-            Compare("npq_applications", await session.Query<ApplicationView>().ToListAsync(cancellationToken), replay.Applications, a => a.Id),
-            Compare("participant_declarations", await session.Query<DeclarationView>().ToListAsync(cancellationToken), replay.Declarations, d => d.Id),
-            Compare("participant_outcomes", await session.Query<OutcomeView>().ToListAsync(cancellationToken), replay.Outcomes, o => o.Id),
-            Compare("statements", await session.Query<StatementView>().ToListAsync(cancellationToken), replay.Statements, s => s.Id),
-        };
-        return new Report(events, seconds, seconds > 0 ? events / seconds : events, models);
+            using (var shadow = DocumentStore.For(options =>
+                   {
+                       MartenSetup.Configure(options, connection.ConnectionString);
+                       options.DatabaseSchemaName = ShadowSchema;
+                       options.Events.DatabaseSchemaName = MartenSetup.Schema;
+                   }))
+            {
+                await shadow.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                replaySeconds = await ReplayIntoAsync(shadow, cancellationToken);
+            }
+
+            var models = new List<ModelReport>();
+            foreach (var (name, type) in ReadModels)
+                models.Add(await CompareAsync(connection, name, Table(type), cancellationToken));
+            var events = await EventCountAsync(cancellationToken);
+            var seconds = watch.Elapsed.TotalSeconds;
+            return new Report(events, seconds, seconds > 0 ? events / seconds : events, models) { ReplaySeconds = replaySeconds };
+        }
+        finally
+        {
+            await ExecuteAsync(connection, $"drop schema if exists {ShadowSchema} cascade", CancellationToken.None);
+        }
     }
 
     /// <summary>
-    /// Replaces every read model by replaying the log through the same projections that keep them
-    /// inline, run by Marten's projection daemon: it reads the events in order, in pages, and applies
-    /// each page with the projection's own code, so memory does not grow with the log (ADR 0017).
-    /// Run it with the API stopped: meanwhile the read models are incomplete. Compare with
-    /// <see cref="VerifyAsync"/> afterwards.
+    /// Replaces every read model by replaying the log into the live projections. Run it with the API
+    /// stopped: meanwhile the read models are incomplete. Compare with <see cref="VerifyAsync"/> afterwards.
     /// </summary>
     public async Task<Report> RebuildAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        foreach (var type in new[] { typeof(ParticipantView), typeof(ApplicationView), typeof(DeclarationView), typeof(OutcomeView), typeof(StatementView) })
+        foreach (var (_, type) in ReadModels)
             await store.Advanced.Clean.DeleteDocumentsByTypeAsync(type, cancellationToken);
+        var replaySeconds = await ReplayIntoAsync(store, cancellationToken);
 
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        foreach (var projection in new[] { nameof(ParticipantApplicationsProjection), nameof(DeclarationViewProjection), nameof(StatementViewProjection) })
-            await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(30), cancellationToken);
-
-        await using var session = store.QuerySession();
-        var events = await session.Events.QueryAllRawEvents().LongCountAsync(cancellationToken);
+        var events = await EventCountAsync(cancellationToken);
         var seconds = watch.Elapsed.TotalSeconds;
-        var models = new List<ModelReport>
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        var models = new List<ModelReport>();
+        foreach (var (name, type) in ReadModels)
         {
-            await CountAsync<ParticipantView>(session, "participants", cancellationToken),
-            await CountAsync<ApplicationView>(session, "npq_applications", cancellationToken),
-            await CountAsync<DeclarationView>(session, "participant_declarations", cancellationToken),
-            await CountAsync<OutcomeView>(session, "participant_outcomes", cancellationToken),
-            await CountAsync<StatementView>(session, "statements", cancellationToken),
-        };
-        return new Report(events, seconds, seconds > 0 ? events / seconds : events, models);
-    }
-
-    private static async Task<ModelReport> CountAsync<T>(IQuerySession session, string name, CancellationToken cancellationToken)
-        where T : notnull
-    {
-        var count = await session.Query<T>().CountAsync(cancellationToken);
-        return new ModelReport(name, count, count, "rebuilt", "rebuilt", []);
-    }
-
-    private ModelReport Compare<T>(string name, IReadOnlyCollection<T> live, IReadOnlyCollection<T> replayed, Func<T, Guid> id)
-    {
-        var serializer = store.Options.Serializer();
-        Dictionary<Guid, string> Json(IEnumerable<T> docs) => docs.ToDictionary(id, d => serializer.ToJson(d!));
-        var liveJson = Json(live);
-        var replayedJson = Json(replayed);
-        var divergent = liveJson.Keys.Union(replayedJson.Keys)
-            .Where(k => liveJson.GetValueOrDefault(k) != replayedJson.GetValueOrDefault(k))
-            .Order().Take(20).Select(k => k.ToString()).ToList();
-        return new ModelReport(name, live.Count, replayed.Count, Digest(liveJson), Digest(replayedJson), divergent);
-    }
-
-    private static string Digest(Dictionary<Guid, string> docs)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (key, json) in docs.OrderBy(kv => kv.Key))
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(key.ToString()));
-            hash.AppendData(Encoding.UTF8.GetBytes(json));
+            var (count, digest) = await SummariseAsync(connection, Table(type), cancellationToken);
+            models.Add(new ModelReport(name, count, count, digest, digest, []));
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return new Report(events, seconds, seconds > 0 ? events / seconds : events, models) { ReplaySeconds = replaySeconds };
+    }
+
+    /// <summary>The daemon replays the log, a page at a time, into each projection of <paramref name="target"/>.</summary>
+    private static async Task<IReadOnlyDictionary<string, double>> ReplayIntoAsync(IDocumentStore target, CancellationToken cancellationToken)
+    {
+        var seconds = new Dictionary<string, double>();
+        using var daemon = await target.BuildProjectionDaemonAsync();
+        foreach (var projection in Projections)
+        {
+            var watch = Stopwatch.StartNew();
+            await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(30), cancellationToken);
+            seconds[projection] = Math.Round(watch.Elapsed.TotalSeconds, 2);
+        }
+
+        return seconds;
+    }
+
+    /// <summary>A read model's live table (Marten's default name: <c>mt_doc_</c> and the type's name).</summary>
+    private static string Table(Type type) => $"{MartenSetup.Schema}.mt_doc_{type.Name.ToLowerInvariant()}";
+
+    private async Task<long> EventCountAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await session.Events.QueryAllRawEvents().LongCountAsync(cancellationToken);
+    }
+
+    private static async Task<ModelReport> CompareAsync(NpgsqlConnection connection, string name, string table, CancellationToken cancellationToken)
+    {
+        var shadowTable = ShadowSchema + table[table.IndexOf('.', StringComparison.Ordinal)..];
+        var (live, liveDigest) = await SummariseAsync(connection, table, cancellationToken);
+        var (replayed, replayedDigest) = await SummariseAsync(connection, shadowTable, cancellationToken);
+        var divergent = new List<string>();
+        await using (var command = new NpgsqlCommand(
+            $"""
+            select coalesce(l.id, s.id)::text from {table} l full join {shadowTable} s on l.id = s.id
+            where l.data is distinct from s.data order by 1 limit 20
+            """, connection))
+        {
+            command.CommandTimeout = 0;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                divergent.Add(reader.GetString(0));
+        }
+
+        return new ModelReport(name, live, replayed, liveDigest, replayedDigest, divergent);
+    }
+
+    /// <summary>Row count and SHA-256 over the (id, JSON) pairs in id order, computed by PostgreSQL.</summary>
+    private static async Task<(long Count, string Digest)> SummariseAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select count(*), encode(sha256(convert_to(coalesce(string_agg(md5(id::text || data::text), '' order by id), ''), 'UTF8')), 'hex') from {table}",
+            connection);
+        command.CommandTimeout = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetString(1));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
