@@ -56,6 +56,8 @@ public static class MartenSetup
         typeof(StatementMarkedPaid),
     ];
 
+    private static void Brin(Marten.Schema.DocumentIndex index) => index.Method = Weasel.Postgresql.Tables.IndexMethod.brin;
+
     /// <param name="inlineProjections">False only for bulk tools (the event generator of the benchmarks).</param>
     public static void Configure(StoreOptions opts, string connectionString, bool inlineProjections = true)
     {
@@ -81,12 +83,15 @@ public static class MartenSetup
         }
 
         // Read models: real columns for what lists filter and sort on, with the indexes a page needs.
+        // The time columns get BRIN indexes, not B-trees: pages are read through the composite
+        // (provider, time, id) indexes below, and a B-tree on the time alone tempted the planner to walk
+        // every provider's rows in time order and filter (77 ms for a page the composite reads in 10 ms).
         opts.Schema.For<ApplicationView>()
             .Duplicate(a => a.LeadProviderId)
             .Duplicate(a => a.ParticipantId)
             .Duplicate(a => a.Cohort)
-            .Duplicate(a => a.CreatedAt)
-            .Duplicate(a => a.UpdatedAt)
+            .Duplicate(a => a.CreatedAt, configure: Brin)
+            .Duplicate(a => a.UpdatedAt, configure: Brin)
             .Duplicate(a => a.TeacherReferenceNumber);
         opts.Schema.For<ParticipantView>()
             .Duplicate(p => p.CreatedAt)
@@ -99,8 +104,8 @@ public static class MartenSetup
             .Duplicate(d => d.LeadProviderId)
             .Duplicate(d => d.OwnerProviderId)
             .Duplicate(d => d.Cohort)
-            .Duplicate(d => d.CreatedAt)
-            .Duplicate(d => d.UpdatedAt);
+            .Duplicate(d => d.CreatedAt, configure: Brin)
+            .Duplicate(d => d.UpdatedAt, configure: Brin);
         // Pages filter on the provider and sort on (created_at, id) or (updated_at, id): one composite
         // index each lets PostgreSQL read a page in order and stop at its LIMIT instead of sorting every
         // row of the provider (ADR 0017).
@@ -110,7 +115,7 @@ public static class MartenSetup
         opts.Schema.For<DeclarationView>().Index([d => d.LeadProviderId, d => d.CreatedAt, d => d.Id]);
         opts.Schema.For<OutcomeView>().Index([o => o.LeadProviderId, o => o.CreatedAt, o => o.Id]);
         opts.Schema.For<StatementView>().Duplicate(s => s.LeadProviderId).Duplicate(s => s.CohortId);
-        opts.Schema.For<OutcomeView>().Duplicate(o => o.ParticipantId).Duplicate(o => o.LeadProviderId).Duplicate(o => o.CreatedAt);
+        opts.Schema.For<OutcomeView>().Duplicate(o => o.ParticipantId).Duplicate(o => o.LeadProviderId).Duplicate(o => o.CreatedAt, configure: Brin);
         opts.Schema.For<LiveDeclarationReservation>().Identity(r => r.Id);
         opts.Schema.For<Contract>().Identity(c => c.Id).Duplicate(c => c.LeadProviderId);
         opts.Schema.For<DeliveryPartner>();
