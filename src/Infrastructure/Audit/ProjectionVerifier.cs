@@ -122,10 +122,18 @@ public sealed class ProjectionVerifier(IDocumentStore store)
             await store.Advanced.Clean.DeleteDocumentsByTypeAsync(type, cancellationToken);
         var replaySeconds = await ReplayIntoAsync(store, cancellationToken);
 
-        var events = await EventCountAsync(cancellationToken);
-        var seconds = watch.Elapsed.TotalSeconds;
+        // The delete left every old row dead in the tables and their indexes: a page's index scan would
+        // step over them until autovacuum came by (a page at offset 9,000 took 9 ms instead of 2).
         await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
+        foreach (var (_, type) in ReadModels)
+        {
+            await using var vacuum = new NpgsqlCommand($"vacuum analyze {Table(type)}", connection) { CommandTimeout = 0 };
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var events = await EventCountAsync(cancellationToken);
+        var seconds = watch.Elapsed.TotalSeconds;
         var models = new List<ModelReport>();
         foreach (var (name, type) in ReadModels)
         {
