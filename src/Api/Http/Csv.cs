@@ -6,7 +6,9 @@ namespace Npq.Api.Http;
 
 /// <summary>
 /// RFC 4180 CSV with the value formats of §1.9–§1.10, written row by row as the rows are read from
-/// the database: the server holds one row at a time, whatever the size of the file (ADR 0017).
+/// the database: the server holds one row at a time, whatever the size of the file (ADR 0017). A cell
+/// that begins with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return is prefixed with
+/// <c>'</c>, so that a spreadsheet shows it as text rather than running it as a formula (OWASP).
 /// </summary>
 public static class Csv
 {
@@ -56,6 +58,9 @@ public static class Csv
             if (i > 0)
                 builder.Append(',');
             var value = values[i];
+            // OWASP CSV injection: a cell a spreadsheet would read as a formula is written as text.
+            if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+                value = "'" + value;
             if (value.IndexOfAny([',', '"', '\n', '\r']) >= 0)
                 builder.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
             else

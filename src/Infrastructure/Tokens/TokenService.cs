@@ -115,14 +115,18 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
             }
         }
 
-        usage.Record(token.Id, time.GetUtcNow());
-        var kind = token.Kind switch
+        // Fail closed: a kind this version does not know grants nothing.
+        CallerKind? kind = token.Kind switch
         {
             TokenKind.LeadProvider => CallerKind.LeadProvider,
             TokenKind.Auditor => CallerKind.Auditor,
-            _ => CallerKind.Admin,
+            TokenKind.Admin => CallerKind.Admin,
+            _ => null,
         };
-        return (new Caller(kind, token.Id, token.LeadProviderId, token.Name), token);
+        if (kind is not { } known)
+            return null;
+        usage.Record(token.Id, time.GetUtcNow());
+        return (new Caller(known, token.Id, token.LeadProviderId, token.Name), token);
     }
 
     public string Digest(string secret) =>

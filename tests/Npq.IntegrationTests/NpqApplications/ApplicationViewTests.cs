@@ -99,6 +99,78 @@ public sealed class ApplicationViewTests(ApiFixture fixture)
         lines[2].ShouldContain(",establishment-ineligible,false,true,United Kingdom of Great Britain and Northern Ireland,GBR,,false");
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://evil.example/\",\"x\")")]
+    [InlineData("+SUM(1,2)")]
+    [InlineData("-2+3")]
+    [InlineData("@cmd")]
+    public async Task A_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(string name)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var registered = await provider.RegisterAsync(a => a["full_name"] = name);
+
+        using var client = provider.Client();
+        var csv = await client.GetStringAsync("/api/v1/npq-applications.csv");
+
+        // Read the file as a spreadsheet reads CSV (RFC 4180 quoting): the name cell starts with the
+        // apostrophe that makes it text, and holds the name after it unchanged.
+        var row = CsvCells(csv).Single(r => r[0] == registered.Id.ToString());
+        row[2].ShouldBe("'" + name);
+        row[2][0].ShouldNotBeOneOf('=', '+', '-', '@', '\t', '\r');
+        (await provider.GetAsync($"/api/v3/npq-applications/{registered.Id}")).Body
+            .GetProperty("data").GetProperty("attributes").GetProperty("full_name").GetString().ShouldBe(name, "the JSON is not changed");
+    }
+
+    private static List<List<string>> CsvCells(string csv)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < csv.Length; i++)
+        {
+            var c = csv[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+            }
+            else if (c == '\n')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+                rows.Add(row);
+                row = [];
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        return rows;
+    }
+
     [Fact]
     public async Task The_csv_honours_the_cohort_and_updated_since_filters()
     {
