@@ -26,9 +26,25 @@ public sealed class RegistrationsController(IMediator mediator, IOptions<Registr
         if (!options.Value.Enabled)
             throw new ResourceNotFoundException();
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        var application = await mediator.Send(RegistrationAttributes.ToCommand(body.Text, HttpContext.Caller()), cancellationToken);
-        return new ApiJsonResult(
-            new SingleEnvelope<ApplicationAttributesV3>(NpqApplicationsController.Resource(application)),
-            StatusCodes.Status201Created);
+        var command = RegistrationAttributes.ToCommand(body.Text, HttpContext.Caller());
+        var application = await mediator.Send(command, cancellationToken);
+        var resource = NpqApplicationsController.Resource(application);
+
+        // The answer tells an anonymous caller nothing it did not send: for an existing person, the
+        // identity on record (name, TRN) is replaced by what the request said (issue 14).
+        if (command.ParticipantId is not null)
+        {
+            resource = resource with
+            {
+                Attributes = resource.Attributes with
+                {
+                    FullName = command.FullName?.Trim() ?? "",
+                    Email = command.Email?.Trim(),
+                    TeacherReferenceNumber = string.IsNullOrWhiteSpace(command.TeacherReferenceNumber) ? null : command.TeacherReferenceNumber.Trim(),
+                },
+            };
+        }
+
+        return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(resource), StatusCodes.Status201Created);
     }
 }

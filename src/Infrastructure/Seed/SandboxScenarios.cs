@@ -45,6 +45,7 @@ public static class SandboxScenarios
             {
                 ParticipantId = first.NewParticipantId!.Value.ToString(),
                 NewParticipantId = null,
+                Email = first.Email, // the same person proves it with their email and date of birth
             };
         }
     }

@@ -37,7 +37,7 @@ public sealed class AuditTests(ApiFixture fixture)
         var b = await fixture.NewLeadProviderAsync();
         await a.OpenStatementAsync("2023", Today.AddDays(30));
         var atA = await a.RegisterAsync(r => r["cohort"] = "2023");
-        await b.RegisterAsync(r => { r["cohort"] = "2023"; r["participant_id"] = atA.ParticipantId.ToString(); });
+        await b.RegisterAsync(r => { r["cohort"] = "2023"; r.AsPersonOf(atA); });
         (await a.AcceptAsync(atA.Id)).ShouldBeOk(); // auto-rejects the application at B
         var declared = (await a.DeclareAsync(atA, "started", "2023-11-01T10:00:00Z")).Body.GetProperty("data").GetProperty("id").GetGuid();
         (await a.DeclareAsync(atA, "retained-1", "2023-12-01T10:00:00Z")).ShouldBeOk();
@@ -101,7 +101,7 @@ public sealed class AuditTests(ApiFixture fixture)
         var provider = await fixture.NewLeadProviderAsync();
         var other = await fixture.NewLeadProviderAsync();
         var mine = await provider.RegisterAsync(r => r["cohort"] = "2023");
-        var theirs = await other.RegisterAsync(r => { r["cohort"] = "2023"; r["participant_id"] = mine.ParticipantId.ToString(); });
+        var theirs = await other.RegisterAsync(r => { r["cohort"] = "2023"; r.AsPersonOf(mine); });
         var accept = await provider.AcceptAsync(mine.Id);
         var requestId = accept.Response.Headers.GetValues("X-Request-Id").Single();
         using var auditor = await AuditorAsync();

@@ -61,12 +61,12 @@ public sealed class AcceptApplicationTests(ApiFixture fixture)
         var atB = await b.RegisterAsync(r =>
         {
             r["cohort"] = "2025";
-            r["participant_id"] = atA.ParticipantId.ToString();
+            r.AsPersonOf(atA);
         });
         var otherCourse = await b.RegisterAsync(r =>
         {
             r["cohort"] = "2025";
-            r["participant_id"] = atA.ParticipantId.ToString();
+            r.AsPersonOf(atA);
             r["course_identifier"] = "npq-headship";
         });
         var beforeB = (await b.GetAsync($"/api/v3/npq-applications/{otherCourse.Id}")).Body.GetProperty("data").GetProperty("attributes").GetProperty("updated_at").GetString();
@@ -176,7 +176,7 @@ public sealed class AcceptApplicationTests(ApiFixture fixture)
     {
         var a = await fixture.NewLeadProviderAsync();
         var b = await fixture.NewLeadProviderAsync();
-        var trn = Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var trn = ApiFixture.NextTrn();
         var first = await a.RegisterAsync(r => { r["cohort"] = "2023"; r["teacher_reference_number"] = trn; });
         var second = await b.RegisterAsync(r => { r["cohort"] = "2023"; r["teacher_reference_number"] = trn; });
         var otherCohort = await b.RegisterAsync(r => { r["cohort"] = "2022"; r["teacher_reference_number"] = trn; });

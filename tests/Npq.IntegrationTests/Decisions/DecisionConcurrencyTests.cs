@@ -38,7 +38,7 @@ public sealed class DecisionConcurrencyTests(ApiFixture fixture)
         for (var i = 0; i < 12; i++)
         {
             var atA = await a.RegisterAsync(r => r["cohort"] = "2025");
-            var atB = await b.RegisterAsync(r => { r["cohort"] = "2025"; r["participant_id"] = atA.ParticipantId.ToString(); });
+            var atB = await b.RegisterAsync(r => { r["cohort"] = "2025"; r.AsPersonOf(atA); });
             pairs.Add((atA.Id, atB.Id));
         }
 
@@ -65,7 +65,7 @@ public sealed class DecisionConcurrencyTests(ApiFixture fixture)
         var pairs = new List<(Guid AtA, Guid AtB)>();
         for (var i = 0; i < 12; i++)
         {
-            var trn = Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var trn = ApiFixture.NextTrn();
             var atA = await a.RegisterAsync(r => { r["cohort"] = "2023"; r["teacher_reference_number"] = trn; });
             var atB = await b.RegisterAsync(r => { r["cohort"] = "2023"; r["teacher_reference_number"] = trn; });
             pairs.Add((atA.Id, atB.Id));

@@ -49,7 +49,7 @@ public sealed class RejectAndFundedPlaceTests(ApiFixture fixture)
         var again = await provider.RegisterAsync(a =>
         {
             a["cohort"] = "2023";
-            a["participant_id"] = first.ParticipantId.ToString();
+            a.AsPersonOf(first);
             a["course_identifier"] = "npq-senior-leadership";
         });
         (await provider.AcceptAsync(again.Id)).ShouldBeOk();

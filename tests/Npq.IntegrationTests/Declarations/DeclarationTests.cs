@@ -232,7 +232,7 @@ public sealed class DeclarationTests(ApiFixture fixture)
     [Fact]
     public async Task A_duplicate_by_another_person_with_the_same_trn_is_ineligible()
     {
-        var trn = Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var trn = ApiFixture.NextTrn();
         var first = await SetUpAsync(customise: a => a["teacher_reference_number"] = trn);
         (await first.Provider.DeclareAsync(first.Application, "started", InSchedule, customise: WithPartner(first.Partner))).ShouldBeOk();
         // Same TRN, another person, another cohort (the same cohort would be blocked at accept).

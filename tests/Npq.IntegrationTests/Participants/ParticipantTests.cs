@@ -176,9 +176,9 @@ public sealed class ParticipantTests(ApiFixture fixture)
         var b = await fixture.NewLeadProviderAsync();
         var c = await fixture.NewLeadProviderAsync();
         var atA = await a.AcceptedApplicationAsync("2023");
-        var atB = await b.RegisterAsync(r => { r["cohort"] = "2023"; r["course_identifier"] = "npq-headship"; r["participant_id"] = atA.ParticipantId.ToString(); });
+        var atB = await b.RegisterAsync(r => { r["cohort"] = "2023"; r["course_identifier"] = "npq-headship"; r.AsPersonOf(atA); });
         (await b.AcceptAsync(atB.Id)).ShouldBeOk();
-        var atC = await c.RegisterAsync(r => { r["cohort"] = "2023"; r["course_identifier"] = "npq-leading-literacy"; r["participant_id"] = atA.ParticipantId.ToString(); });
+        var atC = await c.RegisterAsync(r => { r["cohort"] = "2023"; r["course_identifier"] = "npq-leading-literacy"; r.AsPersonOf(atA); });
         (await c.RejectAsync(atC.Id)).ShouldBeOk();
 
         foreach (var (provider, course) in new[] { (a, "npq-senior-leadership"), (b, "npq-headship") })
@@ -202,7 +202,7 @@ public sealed class ParticipantTests(ApiFixture fixture)
         await Task.Delay(1100);
         (await a.GetAsync($"/api/v2/participants/npq?filter[updated_since]={since}")).Body.GetProperty("data").GetArrayLength().ShouldBe(0);
 
-        await b.RegisterAsync(r => { r["cohort"] = "2023"; r["course_identifier"] = "npq-headship"; r["participant_id"] = atA.ParticipantId.ToString(); });
+        await b.RegisterAsync(r => { r["cohort"] = "2023"; r["course_identifier"] = "npq-headship"; r.AsPersonOf(atA); });
 
         (await a.GetAsync($"/api/v2/participants/npq?filter[updated_since]={since}")).Body.GetProperty("data").GetArrayLength().ShouldBe(1);
     }

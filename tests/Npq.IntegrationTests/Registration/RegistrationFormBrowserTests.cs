@@ -51,7 +51,7 @@ public sealed class RegistrationFormBrowserTests(ApiFixture fixture) : IAsyncLif
         await Expect(page).ToHaveTitleAsync("Register for a National Professional Qualification");
         (await Axe.ViolationsAsync(page)).ShouldBeEmpty("axe-core, the empty form");
 
-        var trn = Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var trn = ApiFixture.NextTrn();
         await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
         await page.GetByLabel("Email address").FillAsync($"ada.{trn}@example.com");
         var dateOfBirth = page.GetByRole(AriaRole.Group, new() { Name = "Date of birth" });

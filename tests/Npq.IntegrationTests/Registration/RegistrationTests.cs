@@ -173,7 +173,7 @@ public sealed class RegistrationTests(ApiFixture fixture)
         var b = await fixture.NewLeadProviderAsync();
         var first = await a.RegisterAsync();
 
-        var second = await b.RegisterAsync(r => r["participant_id"] = first.ParticipantId.ToString());
+        var second = await b.RegisterAsync(r => r.AsPersonOf(first));
 
         second.ParticipantId.ShouldBe(first.ParticipantId);
         second.Id.ShouldNotBe(first.Id);
@@ -181,6 +181,55 @@ public sealed class RegistrationTests(ApiFixture fixture)
         var unknown = ApiFixture.ValidRegistration(b.Id);
         unknown["participant_id"] = Guid.NewGuid().ToString();
         (await RejectedAsync(unknown)).ShouldContain(e => e.Title == "participant_id");
+    }
+
+    [Fact]
+    public async Task Another_persons_id_attaches_nothing_and_reveals_nothing_without_their_email_and_date_of_birth()
+    {
+        var a = await fixture.NewLeadProviderAsync();
+        var b = await fixture.NewLeadProviderAsync();
+        var victim = await a.RegisterAsync(r => r["full_name"] = "Victoria Private");
+        var email = victim.Resource.GetProperty("attributes").GetProperty("email").GetString()!;
+
+        async Task<string> RefusedAsync(Action<JsonObject> customise)
+        {
+            var before = await EventCountAsync();
+            var attempt = ApiFixture.ValidRegistration(b.Id);
+            attempt["participant_id"] = victim.ParticipantId.ToString();
+            customise(attempt);
+            using var response = await fixture.PostRegistrationAsync(attempt);
+            var text = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, text);
+            (await EventCountAsync()).ShouldBe(before, "nothing is written");
+            text.ShouldNotContain("Victoria");
+            return text;
+        }
+
+        var unknownId = ApiFixture.ValidRegistration(b.Id);
+        unknownId["participant_id"] = Guid.NewGuid().ToString();
+        using var unknownResponse = await fixture.PostRegistrationAsync(unknownId);
+        var unknown = await unknownResponse.Content.ReadAsStringAsync();
+
+        // A made-up email, the right email with another birthday: each answers exactly as an unknown id.
+        (await RefusedAsync(r => r["full_name"] = "Anyone")).ShouldBe(unknown);
+        (await RefusedAsync(r => { r["email"] = email; r["date_of_birth"] = "1990-05-05"; })).ShouldBe(unknown);
+        (await RefusedAsync(r => { r["email"] = email.ToUpperInvariant() + "x"; })).ShouldBe(unknown);
+
+        // The person themselves (email in any case, their date of birth) attaches an application, and
+        // the answer shows what they sent, not the identity on record.
+        var own = ApiFixture.ValidRegistration(b.Id);
+        own["participant_id"] = victim.ParticipantId.ToString();
+        own["email"] = email.ToUpperInvariant();
+        own["full_name"] = "V. Private";
+        own.Remove("teacher_reference_number");
+        using var ownResponse = await fixture.PostRegistrationAsync(own);
+        var body = await ownResponse.Content.ReadAsStringAsync();
+        ownResponse.StatusCode.ShouldBe(HttpStatusCode.Created, body);
+        var attributes = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("attributes");
+        attributes.GetProperty("participant_id").GetGuid().ShouldBe(victim.ParticipantId);
+        attributes.GetProperty("full_name").GetString().ShouldBe("V. Private");
+        attributes.GetProperty("teacher_reference_number").ValueKind.ShouldBe(JsonValueKind.Null);
+        body.ShouldNotContain("Victoria");
     }
 
     [Theory]

@@ -107,13 +107,21 @@ public class ApiFixture : IAsyncLifetime
         return (issued.Secret, issued.Token.Id);
     }
 
+    private static int _trn = Random.Shared.Next(1_000_000, 8_000_000);
+
+    /// <summary>
+    /// A 7-digit TRN no other registration of this run has: two people who happened to share a verified
+    /// TRN would change each other's funding (a random one collided in about one run in twenty).
+    /// </summary>
+    public static string NextTrn() => Interlocked.Increment(ref _trn).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A registration that is valid as it stands; tests change what they are about.</summary>
     public static JsonObject ValidRegistration(Guid leadProviderId, string course = "npq-senior-leadership") => new()
     {
         ["full_name"] = "Jo Bloggs",
         ["email"] = $"jo.{Guid.NewGuid():N}@example.com",
         ["date_of_birth"] = "1980-01-31",
-        ["teacher_reference_number"] = Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["teacher_reference_number"] = NextTrn(),
         ["course_identifier"] = course,
         ["lead_provider_id"] = leadProviderId.ToString(),
         ["teacher_catchment"] = "england",
@@ -150,6 +158,20 @@ public class ApiFixture : IAsyncLifetime
 }
 
 public sealed record RegisteredApplication(Guid Id, Guid ParticipantId, JsonElement Resource);
+
+public static class PersonAttributes
+{
+    /// <summary>
+    /// Registers for the person of <paramref name="application"/>: their participant id with the email
+    /// and date of birth that prove it (CONTRACT B5; every test person is born on 1980-01-31).
+    /// </summary>
+    public static void AsPersonOf(this JsonObject attributes, RegisteredApplication application)
+    {
+        attributes["participant_id"] = application.ParticipantId.ToString();
+        attributes["email"] = application.Resource.GetProperty("attributes").GetProperty("email").GetString();
+        attributes["date_of_birth"] = "1980-01-31";
+    }
+}
 
 public sealed record TestProvider(ApiFixture Fixture, Guid Id, string Name, string Token, Guid TokenId)
 {

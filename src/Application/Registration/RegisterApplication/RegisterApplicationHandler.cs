@@ -176,8 +176,11 @@ public sealed class RegisterApplicationHandler(
     {
         if (Guid.TryParse(command.ParticipantId, out var existingId))
         {
+            // An anonymous caller may attach an application to a person only by proving they are that
+            // person: the email and date of birth must match. Any mismatch answers exactly as an unknown
+            // id does, so ids cannot be probed (issue 14).
             var existing = await session.LoadAsync<ParticipantView>(existingId, cancellationToken);
-            if (existing is null)
+            if (existing is null || !await IsSamePersonAsync(existing, command, cancellationToken))
             {
                 errors.Add(new("participant_id", "The participant is not recognised"));
                 return new(existingId, false, "", "", null, false);
@@ -191,6 +194,15 @@ public sealed class RegisterApplicationHandler(
         var trn = Clean(command.TeacherReferenceNumber);
         var verified = trn is { Length: 7 } && options.Value.SevenDigitTrnIsVerified;
         return new(command.NewParticipantId ?? Guid.CreateVersion7(clock.UtcNow), true, command.FullName!.Trim(), command.Email!.Trim(), trn, verified);
+    }
+
+    private async Task<bool> IsSamePersonAsync(ParticipantView existing, RegisterApplication command, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(existing.Email.Trim(), command.Email?.Trim(), StringComparison.OrdinalIgnoreCase))
+            return false;
+        var born = ParseDate(command.DateOfBirth);
+        var events = await session.Events.FetchStreamAsync(existing.Id, token: cancellationToken);
+        return born is not null && events.Select(e => e.Data).OfType<ParticipantRegistered>().FirstOrDefault()?.DateOfBirth == born;
     }
 
     /// <summary>§6 rule 2: the same person, or a person with the same verified TRN, already holds a funded place in the family.</summary>
