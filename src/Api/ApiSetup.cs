@@ -21,6 +21,10 @@ public static class ApiSetup
     public static WebApplicationBuilder AddNpq(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // No request body the service reads is larger than this: Kestrel refuses the rest with 413
+        // before buffering it (JsonBody checks the same limit for hosts without Kestrel, such as tests).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Http.JsonBody.MaxBodyBytes);
         builder.Logging.AddFilter("Marten", LogLevel.Warning);
         builder.Logging.AddFilter("Wolverine", LogLevel.Warning);
         builder.Logging.AddFilter("JasperFx", LogLevel.Warning);
@@ -86,7 +90,7 @@ public static class ApiSetup
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            if (http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            if (http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
                 && http.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
             {
                 await NotFoundFallback.Write(http);

@@ -46,6 +46,9 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
         TooManyRequestsException e => (StatusCodes.Status429TooManyRequests, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
             "Too many requests",
             $"The limit is {e.Decision.Limit} requests per rolling window; retry after {RateLimitMiddleware.Seconds(e.Decision.ResetAfter)} seconds")])),
+        PayloadTooLargeException e => (StatusCodes.Status413PayloadTooLarge, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry("Payload too large", e.Detail)])),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
+            (StatusCodes.Status413PayloadTooLarge, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry("Payload too large", e.Message)])),
         BadHttpRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Message)),
         _ => (StatusCodes.Status500InternalServerError, ErrorBodies.InternalError),
     };

@@ -24,7 +24,7 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
             : Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         context.TraceIdentifier = requestId;
 
-        var isApi = context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
+        var isApi = context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
         var roundTrips = RoundTripCounter.Begin();
         context.Response.OnStarting(() =>
         {
@@ -46,7 +46,9 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex SafeId();
 
-    [GeneratedRegex(@"^/api/v(?![123](/|$))[^/]*(/|$)")]
+    // Paths are matched in any letter case, as routing matches them; v1, v2 and v3 are the versions
+    // (v1.0, v01 and the like are not, whatever Asp.Versioning would make of them).
+    [GeneratedRegex(@"^/api/v(?![123](/|$))[^/]*(/|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UnknownVersion();
 }
 

@@ -11,7 +11,8 @@ namespace Npq.Api.Http;
 /// </summary>
 public sealed class JsonBody
 {
-    private const int MaxBodyBytes = 1024 * 1024;
+    /// <summary>The largest request body read (issue 14); larger ones are refused with 413 before they are buffered.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
 
     private readonly JsonElement? _attributes;
 
@@ -31,17 +32,25 @@ public sealed class JsonBody
         if (!IsJson(request.ContentType))
             return new JsonBody(null, false);
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBodyBytes)
-            throw new BadRequestException($"The request body is larger than {MaxBodyBytes} bytes");
-        if (buffer.ToArray().All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+        if (request.ContentLength > MaxBodyBytes)
+            throw new PayloadTooLargeException(MaxBodyBytes);
+        var bytes = new byte[MaxBodyBytes + 1];
+        var length = 0;
+        int read;
+        while (length < bytes.Length && (read = await request.Body.ReadAsync(bytes.AsMemory(length), cancellationToken)) > 0)
+            length += read;
+        if (length > MaxBodyBytes)
+            throw new PayloadTooLargeException(MaxBodyBytes);
+        var body = bytes.AsMemory(0, length);
+        if (body.Span.TrimStart(" \t\r\n"u8).IsEmpty)
             return new JsonBody(null, false);
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            throw new BadRequestException("The request body is not valid UTF-8");
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.ToArray());
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (JsonException exception)
         {

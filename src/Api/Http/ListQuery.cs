@@ -126,20 +126,21 @@ public sealed partial class ListQuery(IQueryCollection query)
             var digits = zone[1..].Replace(":", "", StringComparison.Ordinal);
             var hours = int.Parse(digits[..2], CultureInfo.InvariantCulture);
             var minutes = digits.Length > 2 ? int.Parse(digits[2..], CultureInfo.InvariantCulture) : 0;
-            if (hours > 14 || minutes > 59)
+            if (minutes > 59)
                 return null;
             offset = sign * new TimeSpan(hours, minutes, 0);
         }
 
-        return new DateTimeOffset(local, offset).ToUniversalTime();
+        return Domain.Common.Timestamps.AtOffset(local, offset);
     }
 
-    [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})(?:T(?<time>\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(?<zone>Z|z|[+\- ]\d{2}(?::?\d{2})?)?)?$")]
+    // [0-9], not \d: \d also matches other scripts' digits, which int.Parse does not read.
+    [GeneratedRegex(@"^(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:T(?<time>[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?)(?<zone>Z|z|[+\- ][0-9]{2}(?::?[0-9]{2})?)?)?$")]
     private static partial Regex TimestampPattern();
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     private static partial Regex UuidPattern();
 
-    [GeneratedRegex(@"^[+-]?\d+")]
+    [GeneratedRegex(@"^[+-]?[0-9]+")]
     private static partial Regex LeadingInteger();
 }

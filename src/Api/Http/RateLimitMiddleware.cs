@@ -20,7 +20,7 @@ public sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limit
 {
     public async Task InvokeAsync(HttpContext context, RateLimitState state)
     {
-        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

@@ -33,7 +33,8 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
 {
     private static readonly string[] TrainingStatuses = ["active", "deferred", "withdrawn"];
 
-    private int Version => int.Parse((string)RouteData.Values["version"]!, CultureInfo.InvariantCulture);
+    // The version routing resolved (v1, V1 and v1.0 alike), not the raw route text.
+    private int Version => HttpContext.Features.Get<Asp.Versioning.IApiVersioningFeature>()?.RequestedApiVersion?.MajorVersion ?? 1;
 
     [HttpGet]
     [DocumentedResponse(typeof(ListEnvelope<ParticipantAttributesV1>), Version = 1)]

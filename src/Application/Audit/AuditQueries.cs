@@ -122,8 +122,8 @@ public sealed class GetStateAsOfHandler(IQuerySession session) : IQueryHandler<G
     public async ValueTask<AsOfState> Handle(GetStateAsOf query, CancellationToken cancellationToken)
     {
         var own = await session.Events.FetchStreamAsync(query.Id, token: cancellationToken);
-        if (own.Count == 0)
-            throw new ResourceNotFoundException();
+        if (own.Count == 0 || !StartsAs(query.Resource, own[0].Data))
+            throw new ResourceNotFoundException(); // unknown, or the stream of another kind of resource
 
         // The moment as a global sequence: the version's event, or the last event committed by then.
         long upTo;
@@ -161,14 +161,27 @@ public sealed class GetStateAsOfHandler(IQuerySession session) : IQueryHandler<G
             replay.Apply(e.StreamId, e.Data);
 
         var sequence = events.Count > 0 ? events[^1].Sequence : 0;
+        // The id may name a stream of another kind of resource: that is a 404, as an unknown id is.
         return query.Resource switch
         {
-            AuditResource.Application => new(sequence, replay.Applications.Single(a => a.Id == query.Id), null, null, null),
+            AuditResource.Application => new(sequence, Found(replay.Applications.SingleOrDefault(a => a.Id == query.Id)), null, null, null),
             AuditResource.Participant => new(sequence, null, new ParticipantResult(
-                replay.Participants.Single(p => p.Id == query.Id),
+                Found(replay.Participants.SingleOrDefault(p => p.Id == query.Id)),
                 replay.Applications.Where(a => a.ParticipantId == query.Id && a.Status == Domain.NpqApplications.ApplicationStatus.Accepted).ToList()), null, null),
-            AuditResource.Declaration => new(sequence, null, null, replay.Declarations.Single(d => d.Id == query.Id), null),
-            _ => new(sequence, null, null, null, replay.Statements.Single(s => s.Id == query.Id)),
+            AuditResource.Declaration => new(sequence, null, null, Found(replay.Declarations.SingleOrDefault(d => d.Id == query.Id)), null),
+            _ => new(sequence, null, null, null, Found(replay.Statements.SingleOrDefault(s => s.Id == query.Id))),
         };
     }
+
+    /// <summary>Whether a stream whose first event is <paramref name="first"/> holds that kind of resource.</summary>
+    private static bool StartsAs(AuditResource resource, object first) => resource switch
+    {
+        AuditResource.Application => first is Domain.NpqApplications.ApplicationRegistered,
+        AuditResource.Participant => first is Domain.Participants.ParticipantRegistered,
+        AuditResource.Declaration => first is Domain.Declarations.DeclarationSubmitted,
+        _ => first is Domain.Statements.StatementOpened,
+    };
+
+    private static T Found<T>(T? resource)
+        where T : class => resource ?? throw new ResourceNotFoundException();
 }

@@ -195,14 +195,19 @@ public static partial class SubmitDeclarationRules
         if (zone.Length > 1)
         {
             var digits = zone[1..].Replace(":", "", StringComparison.Ordinal);
-            offset = new TimeSpan(int.Parse(digits[..2], CultureInfo.InvariantCulture), int.Parse(digits[2..], CultureInfo.InvariantCulture), 0);
+            var hours = int.Parse(digits[..2], CultureInfo.InvariantCulture);
+            var minutes = int.Parse(digits[2..], CultureInfo.InvariantCulture);
+            if (minutes > 59)
+                return null;
+            offset = new TimeSpan(hours, minutes, 0);
             if (zone[0] == '-')
                 offset = -offset;
         }
 
-        return new DateTimeOffset(value, offset).ToUniversalTime();
+        return Common.Timestamps.AtOffset(value, offset);
     }
 
-    [GeneratedRegex(@"^(?<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?)(?<zone>Z|z|[+-]\d{2}:?\d{2})?$")]
+    // [0-9], not \d: \d also matches other scripts' digits, which the parsers below do not read.
+    [GeneratedRegex(@"^(?<local>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,7})?)(?<zone>Z|z|[+-][0-9]{2}:?[0-9]{2})?$")]
     private static partial Regex DateTimePattern();
 }

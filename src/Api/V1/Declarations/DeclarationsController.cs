@@ -27,7 +27,8 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
 {
     public const string Type = "participant-declaration";
 
-    private bool IsV1 => RouteData.Values["version"] as string == "1";
+    // The version routing resolved (v1, V1 and v1.0 alike), not the raw route text.
+    private bool IsV1 => HttpContext.Features.Get<Asp.Versioning.IApiVersioningFeature>()?.RequestedApiVersion?.MajorVersion == 1;
 
     [HttpGet]
     [ListParameters("participant_id", "updated_since")]

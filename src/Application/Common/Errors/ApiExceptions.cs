@@ -32,6 +32,12 @@ public sealed class BadRequestException(string detail) : ApiException(detail)
     public string Detail { get; } = detail;
 }
 
+/// <summary>413: a request body larger than the service reads.</summary>
+public sealed class PayloadTooLargeException(int limit) : ApiException($"The request body is larger than {limit} bytes")
+{
+    public string Detail { get; } = $"The request body is larger than {limit} bytes";
+}
+
 /// <summary>422: broken business rules, one entry per (attribute, message).</summary>
 public sealed class RuleViolationException : ApiException
 {

@@ -81,6 +81,6 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, ICloc
         return (await session.LoadAsync<OutcomeView>(outcomeId, cancellationToken))!;
     }
 
-    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}")]
+    [GeneratedRegex(@"[0-9]{4}-[0-9]{2}-[0-9]{2}")]
     private static partial Regex DatePattern();
 }

@@ -91,6 +91,6 @@ public sealed partial class RegisterApplicationValidator : AbstractValidator<Reg
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex(@"^\d{5,7}$")]
+    [GeneratedRegex(@"^[0-9]{5,7}$")]
     private static partial Regex TrnPattern();
 }

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Npq.Infrastructure.Tokens;
+using Npq.IntegrationTests.Support;
+
+namespace Npq.IntegrationTests.Hostile;
+
+/// <summary>Issue 14: the requests that answered 500 answer a 4xx JSON error in the contract's shape and write nothing.</summary>
+[Collection(ApiTests.Name)]
+public sealed class HostileInputTests(ApiFixture fixture)
+{
+    [Theory]
+    [InlineData("/API/v1.0/participants/npq")]
+    [InlineData("/api/V3/npq-applications")]
+    [InlineData("/api/v1.0/npq-applications")]
+    [InlineData("/api/v3/npq-applications?filter[updated_since]=2024-01-01T00:00:00%2B14:30")]
+    [InlineData("/api/v3/npq-applications?filter[updated_since]=2024-01-01T00:00:00%2B15:00")]
+    [InlineData("/api/v1/participant-declarations?filter[updated_since]=0001-01-01T00:00:00%2B01:00")]
+    [InlineData("/api/v1/participant-declarations?filter[updated_since]=9999-12-31T23:59:59-12:00")]
+    [InlineData("/api/v3/npq-applications?filter[updated_since]=%D9%A2%D9%A0%D9%A2%D9%A4-01-01T00:00:00Z")]
+    public async Task Odd_paths_and_timestamps_answer_a_client_error_or_success_never_500(string path)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        using var client = provider.Client();
+
+        using var response = await client.GetAsync(path);
+
+        await ShouldNotBeServerErrorAsync(response, path);
+    }
+
+    [Theory]
+    [InlineData("2025-01-01T00:00:00+15:00")]
+    [InlineData("0001-01-01T00:00:00+01:00")]
+    [InlineData("9999-12-31T23:59:59-12:00")]
+    [InlineData("2025-13-45T99:99:99Z")]
+    public async Task A_declaration_date_of_any_offset_or_year_is_a_422_not_a_500(string date)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        await provider.OpenStatementAsync("2025", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
+        var application = await provider.AcceptedApplicationAsync("2025");
+
+        var result = await provider.DeclareAsync(application, "started", date);
+
+        ((int)result.Status).ShouldBeInRange(400, 499, result.Body.ValueKind == JsonValueKind.Undefined ? "" : result.Body.GetRawText());
+        result.Body.GetProperty("errors")[0].GetProperty("title").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task A_version_in_any_letter_case_is_served_and_v1_0_is_not_a_version()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        await provider.OpenStatementAsync("2025", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
+        var application = await provider.AcceptedApplicationAsync("2025");
+        (await provider.DeclareAsync(application, "started", "2025-11-01T10:00:00Z", "v1")).ShouldBeOk();
+
+        foreach (var path in new[] { "/API/V1/participant-declarations", "/Api/v1/participant-declarations" })
+        {
+            var list = (await provider.GetAsync(path)).Body.GetProperty("data");
+            list.GetArrayLength().ShouldBe(1, path);
+            list[0].GetProperty("attributes").TryGetProperty("eligible_for_payment", out _).ShouldBeTrue($"{path} has the v1 fields");
+        }
+
+        foreach (var path in new[] { "/api/v1.0/participant-declarations", "/API/v1.0/participants/npq", "/API/V01/npq-applications" })
+        {
+            var (status, body, _) = await provider.GetAsync(path);
+            status.ShouldBe(HttpStatusCode.NotFound, path);
+            body.GetProperty("error").GetString().ShouldBe("Resource not found");
+        }
+    }
+
+    [Theory]
+    [InlineData("/API/v3/npq-applications")]
+    [InlineData("/Api/V3/npq-applications")]
+    public async Task The_limiter_counts_api_paths_in_any_letter_case(string path)
+    {
+        using var anonymous = fixture.Anonymous();
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "npq_not-a-real-token");
+
+        using var response = await anonymous.GetAsync(path);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.Contains("RateLimit-Remaining").ShouldBeTrue("the request was counted against the caller's address");
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_body_over_64_KiB_is_a_413_and_writes_nothing()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        using var client = provider.Client();
+        var big = "{\"data\":{\"attributes\":{\"participant_id\":\"" + new string('x', 70 * 1024) + "\"}}}";
+
+        using var response = await client.PostAsync("/api/v3/participant-declarations", new StringContent(big, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        await ShouldNotBeServerErrorAsync(response, "70 KiB body");
+        (await provider.GetAsync("/api/v3/participant-declarations")).Body.GetProperty("data").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_body_with_invalid_utf8_is_a_400()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        using var client = provider.Client();
+        var bytes = Encoding.UTF8.GetBytes("{\"data\":{\"attributes\":{\"participant_id\":\"X\",\"declaration_type\":\"started\"}}}");
+        bytes[bytes.Length - 8] = 0xC3; // a lead byte …
+        bytes[bytes.Length - 7] = 0x28; // … followed by a byte that cannot continue it
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+
+        using var response = await client.PostAsync("/api/v3/participant-declarations", content);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        await ShouldNotBeServerErrorAsync(response, "invalid UTF-8");
+    }
+
+    [Fact]
+    public async Task The_audit_api_answers_404_for_an_id_of_another_kind_of_resource()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var application = await provider.RegisterAsync();
+        var (token, _) = await fixture.IssueTokenAsync(TokenKind.Auditor);
+        using var auditor = fixture.WithToken(token);
+
+        foreach (var kind in new[] { "statements", "participant-declarations", "participants" })
+        {
+            using var response = await auditor.GetAsync($"/api/audit/{kind}/{application.Id}");
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, kind);
+            await ShouldNotBeServerErrorAsync(response, kind);
+        }
+    }
+
+    private static async Task ShouldNotBeServerErrorAsync(HttpResponseMessage response, string what)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBeLessThan(500, $"{what}: {text}");
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json", what);
+        if ((int)response.StatusCode >= 400)
+        {
+            // The contract's error shapes: {"errors":[…]} (400, 422, 413, 429) or {"error":"…"} (401, 404).
+            var root = JsonDocument.Parse(text).RootElement;
+            (root.TryGetProperty("errors", out _) || root.TryGetProperty("error", out _)).ShouldBeTrue($"{what}: {text}");
+        }
+    }
+}
