@@ -99,6 +99,45 @@ public sealed class HostileInputTests(ApiFixture fixture)
         (await provider.GetAsync("/api/v3/participant-declarations")).Body.GetProperty("data").GetArrayLength().ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData("employer_name", 10_000)]
+    [InlineData("employment_role", 201)]
+    [InlineData("full_name", 201)]
+    [InlineData("email", 255)]
+    public async Task Free_text_over_its_limit_is_a_422_on_that_attribute_and_writes_nothing(string attribute, int length)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var attributes = ApiFixture.ValidRegistration(provider.Id);
+        attributes["work_setting"] = "another_setting";
+        attributes["employment_type"] = "other";
+        attributes["employer_name"] = "Acme";
+        attributes["employment_role"] = "Trainer";
+        attributes["funding_choice"] = "self";
+        attributes.Remove("school_urn");
+        attributes[attribute] = attribute == "email" ? new string('a', length - 12) + "@example.com" : new string('x', length);
+
+        using var response = await fixture.PostRegistrationAsync(attributes);
+
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, text);
+        JsonDocument.Parse(text).RootElement.GetProperty("errors").EnumerateArray()
+            .Select(e => e.GetProperty("title").GetString()).ShouldContain(attribute);
+        (await provider.GetAsync("/api/v3/npq-applications")).Body.GetProperty("data").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task An_email_built_to_make_a_pattern_backtrack_is_refused_on_its_length()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var attributes = ApiFixture.ValidRegistration(provider.Id);
+        attributes["email"] = "a@" + new string('.', 60_000) + "@";
+
+        using var response = await fixture.PostRegistrationAsync(attributes);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("254 characters or fewer");
+    }
+
     [Fact]
     public async Task A_body_with_invalid_utf8_is_a_400()
     {

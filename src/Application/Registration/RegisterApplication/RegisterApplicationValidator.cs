@@ -15,9 +15,22 @@ public sealed partial class RegisterApplicationValidator : AbstractValidator<Reg
     {
         RuleFor(x => x.FullName).NotEmpty().WithMessage("Enter your full name").MaximumLength(200)
             .OverridePropertyName("full_name");
-        RuleFor(x => x.Email).NotEmpty().WithMessage("Enter your email address")
+        // The length is checked before the pattern, and the pattern cannot backtrack (issue 14).
+        RuleFor(x => x.Email).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Enter your email address")
+            .MaximumLength(254).WithMessage("Enter an email address of 254 characters or fewer")
             .Must(e => e is null || EmailPattern().IsMatch(e.Trim())).WithMessage("Enter an email address in the correct format, like name@example.com")
             .OverridePropertyName("email");
+        RuleFor(x => x.NationalInsuranceNumber).Cascade(CascadeMode.Stop)
+            .MaximumLength(20).WithMessage("Enter a National Insurance number in the correct format, like QQ123456C")
+            .Must(n => string.IsNullOrWhiteSpace(n) || NinoPattern().IsMatch(n.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()))
+            .WithMessage("Enter a National Insurance number in the correct format, like QQ123456C")
+            .OverridePropertyName("national_insurance_number");
+        RuleFor(x => x.EmployerName).MaximumLength(200).OverridePropertyName("employer_name");
+        RuleFor(x => x.EmploymentRole).MaximumLength(200).OverridePropertyName("employment_role");
+        RuleFor(x => x.IttProvider).MaximumLength(200).OverridePropertyName("itt_provider");
+        RuleFor(x => x.TeacherCatchmentCountry).MaximumLength(100).OverridePropertyName("teacher_catchment_country");
+        RuleFor(x => x.SchoolUrn).MaximumLength(20).OverridePropertyName("school_urn");
+        RuleFor(x => x.PrivateChildcareProviderUrn).MaximumLength(20).OverridePropertyName("private_childcare_provider_urn");
         RuleFor(x => x.DateOfBirth).NotEmpty().WithMessage("Enter your date of birth")
             .Must(d => d is null || RegistrationInput.ParseDate(d) is not null).WithMessage("Enter your date of birth as YYYY-MM-DD")
             .OverridePropertyName("date_of_birth");
@@ -88,8 +101,11 @@ public sealed partial class RegisterApplicationValidator : AbstractValidator<Reg
             .OverridePropertyName("participant_id");
     }
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.NonBacktracking)]
     private static partial Regex EmailPattern();
+
+    [GeneratedRegex("^[A-Z]{2}[0-9]{6}[A-D]$")]
+    private static partial Regex NinoPattern();
 
     [GeneratedRegex(@"^[0-9]{5,7}$")]
     private static partial Regex TrnPattern();
