@@ -250,6 +250,49 @@ public sealed class DeclarationTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Parallel_started_declarations_for_two_accounts_with_one_verified_trn_pay_at_most_once()
+    {
+        // Two people with one verified TRN, each accepted (with a funded place where the cohort asks)
+        // by a provider of their own before either declared.
+        var trn = ApiFixture.NextTrn();
+        var a = await fixture.NewLeadProviderAsync();
+        var b = await fixture.NewLeadProviderAsync();
+        var partnerA = await a.AddDeliveryPartnerAsync("Partner A", 2024, 2025);
+        var partnerB = await b.AddDeliveryPartnerAsync("Partner B", 2024, 2025);
+        var statementA = await a.OpenStatementAsync("2025", Today.AddDays(30));
+        var statementB = await b.OpenStatementAsync("2024", Today.AddDays(30));
+        var atA = await a.RegisterAsync(r => { r["cohort"] = "2025"; r["teacher_reference_number"] = trn; });
+        var atB = await b.RegisterAsync(r => { r["cohort"] = "2024"; r["teacher_reference_number"] = trn; });
+        (await a.AcceptAsync(atA.Id, "v3", new JsonObject { ["funded_place"] = true })).ShouldBeOk();
+        var acceptedB = await b.AcceptAsync(atB.Id, "v3", new JsonObject { ["funded_place"] = true });
+        ((int)acceptedB.Status).ShouldBeOneOf(200, 422);
+        if (acceptedB.Status != HttpStatusCode.OK)
+            (await b.AcceptAsync(atB.Id, "v3", new JsonObject { ["funded_place"] = false })).ShouldBeOk();
+
+        // Eight at once, four for each account.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => i % 2 == 0
+            ? a.DeclareAsync(atA, "started", InSchedule, customise: WithPartner(partnerA))
+            : b.DeclareAsync(atB, "started", "2024-11-01T10:00:00Z", customise: WithPartner(partnerB))));
+
+        results.ShouldAllBe(r => (int)r.Status < 500);
+        var states = results.Where(r => r.Status == HttpStatusCode.OK)
+            .Select(r => r.Body.GetProperty("data").GetProperty("attributes").GetProperty("state").GetString()).ToList();
+        states.Count(st => st is "eligible").ShouldBeLessThanOrEqualTo(1, string.Join(",", states));
+        var eligibleLines = 0;
+        foreach (var (provider, statement) in new[] { (a, statementA), (b, statementB) })
+        {
+            var declarations = (await provider.GetAsync("/api/v3/participant-declarations")).Body.GetProperty("data").EnumerateArray().ToList();
+            declarations.Count(d => d.GetProperty("attributes").GetProperty("state").GetString() != "ineligible")
+                .ShouldBeLessThanOrEqualTo(1, "one live started declaration per application");
+            eligibleLines += declarations.Count(d => d.GetProperty("attributes").GetProperty("state").GetString() == "eligible"
+                                                     && d.GetProperty("attributes").GetProperty("statement_id").ValueKind == JsonValueKind.String);
+            statement.ShouldNotBe(Guid.Empty);
+        }
+
+        eligibleLines.ShouldBeLessThanOrEqualTo(1, "a verified TRN is paid for a started declaration once");
+    }
+
+    [Fact]
     public async Task Change_delivery_partner_and_its_titles()
     {
         var s = await SetUpAsync();

@@ -119,7 +119,12 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
                 target.TargetedDeliveryFundingEligibility, now),
         };
 
-        // Eligibility, decided once (§3.7 effect 3).
+        // Eligibility, decided once (§3.7 effect 3). Other people with the same TRN are not covered by
+        // this person's lock, so declarations of the type for that TRN serialise on a lock of their own
+        // (after the person's, before the statement's): two duplicate accounts declaring at once cannot
+        // both find no duplicate and both be paid (issue 14).
+        if (target.TeacherReferenceNumber is { } trn)
+            await session.LockParticipantsAsync([DeterministicGuid.From($"trn-declaration:{trn}:{type}")], cancellationToken);
         var duplicate = await OldestDuplicateAsync(target, type, cancellationToken);
         string? lineState = null;
         if (duplicate is not null)
