@@ -1,6 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.Extensions.Options;
 using Npq.Api.Authentication;
 using Npq.Application.Common;
@@ -10,11 +8,11 @@ using Npq.Application.Common.RateLimiting;
 namespace Npq.Api.Http;
 
 /// <summary>
-/// The HTTP edge of rate limiting (CONTRACT B4, ADR 0011). Requests that reach a handler are
-/// limited by the mediator's <c>RateLimitBehaviour</c>; this middleware limits those that never do:
-/// unknown routes and docs pages, and requests without a valid token to protected endpoints (per
-/// client IP, so guessing tokens is slow). It also writes <c>RateLimit-Limit</c>,
-/// <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> on every API response that was counted.
+/// The HTTP edge of rate limiting (CONTRACT B4, ADR 0011): every <c>/api</c> request, in any letter
+/// case, takes one permit from its token's window, or without a valid token from its client
+/// address's (so guessing tokens is slow), before anything else is done with it. The mediator's
+/// <c>RateLimitBehaviour</c> limits requests that arrive by other ways. It also writes
+/// <c>RateLimit-Limit</c>, <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> on every API response.
 /// </summary>
 public sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limiter, IOptions<RateLimitOptions> options)
 {
@@ -33,21 +31,17 @@ public sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limit
             return Task.CompletedTask;
         });
 
-        var endpoint = context.GetEndpoint();
-        var isAction = endpoint?.Metadata.GetMetadata<ControllerActionDescriptor>() is not null;
-        var needsToken = endpoint?.Metadata.GetMetadata<IAuthorizeData>() is not null;
-        var authenticated = context.User.Identity?.IsAuthenticated == true;
-        if (!isAction || (needsToken && !authenticated))
-        {
-            var o = options.Value;
-            var caller = TokenAuthenticationHandler.CallerOf(context.User);
-            var (key, limit) = caller.TokenId is { } tokenId
-                ? ($"token:{tokenId}", o.PermitsPerToken)
-                : ($"ip:{HttpClientAddress.Of(context)}", o.PermitsPerIp);
-            state.Decision = await limiter.AcquireAsync(key, limit, o.Window, context.RequestAborted);
-            if (!state.Decision.Admitted)
-                throw new TooManyRequestsException(state.Decision);
-        }
+        // Every /api request is counted here, before its body is read: refused bodies, malformed JSON
+        // and tokens of the wrong kind cost a permit like any other request (issue 14). The mediator's
+        // behaviour then finds the decision made and does not count the request twice.
+        var o = options.Value;
+        var caller = TokenAuthenticationHandler.CallerOf(context.User);
+        var (key, limit) = caller.TokenId is { } tokenId
+            ? ($"token:{tokenId}", o.PermitsPerToken)
+            : ($"ip:{HttpClientAddress.Of(context)}", o.PermitsPerIp);
+        state.Decision = await limiter.AcquireAsync(key, limit, o.Window, context.RequestAborted);
+        if (!state.Decision.Admitted)
+            throw new TooManyRequestsException(state.Decision);
 
         await next(context);
     }
@@ -69,5 +63,21 @@ public sealed class HttpClientAddress(IHttpContextAccessor accessor) : IClientAd
 {
     public string Address => accessor.HttpContext is { } context ? Of(context) : "unknown";
 
-    public static string Of(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The address a limit is kept for: an IPv4 address as it is, an IPv6 address by its /64 network
+    /// (one subscriber's allocation, which a client can otherwise walk to get a fresh limit per request).
+    /// </summary>
+    public static string Of(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+            return "unknown";
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 }

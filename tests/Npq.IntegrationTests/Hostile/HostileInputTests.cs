@@ -86,6 +86,24 @@ public sealed class HostileInputTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Malformed_and_oversized_bodies_cost_a_permit_like_any_request()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        using var client = provider.Client();
+        async Task<int> RemainingAfterAsync(HttpContent content)
+        {
+            using var response = await client.PostAsync("/api/v3/participant-declarations", content);
+            ((int)response.StatusCode).ShouldBeInRange(400, 499);
+            return int.Parse(response.Headers.GetValues("RateLimit-Remaining").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var first = await RemainingAfterAsync(new StringContent("{not json", Encoding.UTF8, "application/json"));
+        var second = await RemainingAfterAsync(new StringContent(new string('x', 70 * 1024), Encoding.UTF8, "application/json"));
+
+        second.ShouldBe(first - 1);
+    }
+
+    [Fact]
     public async Task A_body_over_64_KiB_is_a_413_and_writes_nothing()
     {
         var provider = await fixture.NewLeadProviderAsync();
