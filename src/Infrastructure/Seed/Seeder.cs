@@ -1,6 +1,7 @@
 using Marten;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npq.Application.Common;
 using Npq.Application.NpqApplications;
@@ -17,12 +18,17 @@ namespace Npq.Infrastructure.Seed;
 /// deterministically: fixed ids, and every scenario goes through the same commands as live traffic.
 /// </summary>
 public sealed class Seeder(
-    IDocumentStore store, IServiceScopeFactory scopes, IReferenceData referenceData, IClock clock, FinanceScenarios finance, ILogger<Seeder> logger)
+    IDocumentStore store, IServiceScopeFactory scopes, IReferenceData referenceData, IClock clock, FinanceScenarios finance, ILogger<Seeder> logger,
+    IHostEnvironment environment)
 {
     public sealed record Result(int ReferenceDocuments, int ApplicationsRegistered, int ApplicationsAlreadyThere);
 
     public async Task<Result> SeedAsync(bool scenarios, CancellationToken cancellationToken)
     {
+        // Made-up people, applications and money have no place beside real ones (issue 14).
+        if (scenarios && environment.IsProduction())
+            throw new InvalidOperationException("The sandbox scenarios are never loaded in Production: run 'seed --reference-only'.");
+
         var referenceCount = await SeedReferenceDataAsync(cancellationToken);
         referenceData.Invalidate();
         var (created, existing) = scenarios ? await SeedScenariosAsync(cancellationToken) : (0, 0);

@@ -17,6 +17,27 @@ namespace Npq.IntegrationTests.Seed;
 public sealed class SeedTests(ApiFixture fixture)
 {
     [Fact]
+    public async Task Production_refuses_the_sandbox_scenarios_and_writes_nothing()
+    {
+        var services = fixture.Services;
+        var production = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Production" };
+        var seeder = ActivatorUtilities.CreateInstance<Seeder>(services, (Microsoft.Extensions.Hosting.IHostEnvironment)production);
+        var store = services.GetRequiredService<IDocumentStore>();
+        async Task<long> CountAsync()
+        {
+            await using var session = store.QuerySession();
+            return await session.Events.QueryAllRawEvents().LongCountAsync();
+        }
+
+        var before = await CountAsync();
+        var refused = await Should.ThrowAsync<InvalidOperationException>(() => seeder.SeedAsync(scenarios: true, CancellationToken.None));
+
+        refused.Message.ShouldContain("--reference-only");
+        (await CountAsync()).ShouldBe(before);
+        (await seeder.SeedAsync(scenarios: false, CancellationToken.None)).ApplicationsRegistered.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Running_the_seed_twice_changes_nothing_and_leaves_every_scenario()
     {
         var store = fixture.Services.GetRequiredService<IDocumentStore>();
