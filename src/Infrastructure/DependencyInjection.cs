@@ -31,6 +31,23 @@ public static class DependencyInjection
             : throw new InvalidOperationException(
                 "No database: set ConnectionStrings__Npq (./build.sh run starts a local PostgreSQL and sets it for you).");
 
+    /// <summary>
+    /// The server's sessions give up instead of waiting without end (issue 14): a statement after 30
+    /// seconds, a lock (a person's advisory lock included) after 5. The HTTP edge answers either with
+    /// 503 and <c>Retry-After</c>. Options already in the connection string win.
+    /// </summary>
+    public static string WithTimeouts(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var options = builder.Options ?? "";
+        if (!options.Contains("statement_timeout", StringComparison.Ordinal))
+            options += " -c statement_timeout=30000";
+        if (!options.Contains("lock_timeout", StringComparison.Ordinal))
+            options += " -c lock_timeout=5000";
+        builder.Options = options.Trim();
+        return builder.ConnectionString;
+    }
+
     public static IServiceCollection AddNpqInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection("Npq:Tokens"))
@@ -66,7 +83,7 @@ public static class DependencyInjection
         services.AddMarten(sp =>
             {
                 var opts = new StoreOptions();
-                MartenSetup.Configure(opts, ConnectionString(sp.GetRequiredService<IConfiguration>()));
+                MartenSetup.Configure(opts, WithTimeouts(ConnectionString(sp.GetRequiredService<IConfiguration>())));
                 return opts;
             })
             .UseLightweightSessions()

@@ -23,6 +23,8 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
                 logger.LogError(exception, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
 
             context.Response.Clear();
+            if (status == StatusCodes.Status503ServiceUnavailable)
+                context.Response.Headers.RetryAfter = "1";
             if (status == StatusCodes.Status401Unauthorized)
                 context.Response.Headers.WWWAuthenticate = "Bearer";
             if (exception is TooManyRequestsException tooMany)
@@ -50,6 +52,25 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
             (StatusCodes.Status413PayloadTooLarge, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry("Payload too large", e.Message)])),
         BadHttpRequestException e => (StatusCodes.Status400BadRequest, ErrorBodies.BadRequest(e.Message)),
+        _ when IsBusyOrUnavailableDatabase(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
+            "Service unavailable", "The service is busy or briefly unavailable; nothing was changed. Retry after the number of seconds in Retry-After.")])),
         _ => (StatusCodes.Status500InternalServerError, ErrorBodies.InternalError),
     };
+
+    /// <summary>
+    /// A statement or lock that hit its timeout (57014, 55P03), or a database that cannot be reached:
+    /// the transaction rolled back, so a retry is safe.
+    /// </summary>
+    private static bool IsBusyOrUnavailableDatabase(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: "57014" or "55P03" or "57P01" or "57P03" })
+                return true;
+            if (e is Npgsql.NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException })
+                return true;
+        }
+
+        return false;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -154,6 +155,29 @@ public sealed class HostileInputTests(ApiFixture fixture)
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await response.Content.ReadAsStringAsync()).ShouldContain("254 characters or fewer");
+    }
+
+    [Fact]
+    public async Task A_request_that_waits_too_long_for_a_persons_lock_is_a_503_with_retry_after_and_writes_nothing()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var application = await provider.RegisterAsync(r => r["cohort"] = "2023");
+        var store = fixture.Services.GetRequiredService<Marten.IDocumentStore>();
+
+        // Another writer holds the person (as a slow transaction would) for longer than lock_timeout.
+        await using (var holder = store.LightweightSession())
+        {
+            await Npq.Application.Common.ParticipantLock.LockParticipantAsync(holder, application.ParticipantId, CancellationToken.None);
+            var (status, body, response) = await provider.AcceptAsync(application.Id);
+
+            status.ShouldBe(HttpStatusCode.ServiceUnavailable, body.ValueKind == JsonValueKind.Undefined ? "" : body.GetRawText());
+            response.Headers.RetryAfter.ShouldNotBeNull();
+            body.GetProperty("errors")[0].GetProperty("title").GetString().ShouldBe("Service unavailable");
+        }
+
+        // The lock released, the same request succeeds: nothing half-done was left behind.
+        (await provider.GetAsync($"/api/v3/npq-applications/{application.Id}")).ShouldBeOk().GetProperty("status").GetString().ShouldBe("pending");
+        (await provider.AcceptAsync(application.Id)).ShouldBeOk().GetProperty("status").GetString().ShouldBe("accepted");
     }
 
     [Fact]
