@@ -18,7 +18,14 @@ public static class ApplicationStreams
         if (view is null || view.LeadProviderId != caller.ProviderId)
             throw new ResourceNotFoundException();
         await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
-        return view;
+
+        // Read again under the lock: a transfer to another provider (or a move to another person) may
+        // have committed while this request waited, and nothing may be done to what the caller no
+        // longer owns (issue 14).
+        var current = await session.LoadAsync<ApplicationView>(id, cancellationToken);
+        if (current is null || current.LeadProviderId != caller.ProviderId || current.ParticipantId != view.ParticipantId)
+            throw new ResourceNotFoundException();
+        return current;
     }
 
     public static async Task<(NpqApplication State, long Version)> LoadAsync(this IDocumentSession session, Guid id, CancellationToken cancellationToken)

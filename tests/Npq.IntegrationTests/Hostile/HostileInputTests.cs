@@ -181,6 +181,28 @@ public sealed class HostileInputTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_accept_waiting_for_the_person_while_DfE_transfers_the_application_acts_on_nothing()
+    {
+        var from = await fixture.NewLeadProviderAsync();
+        var to = await fixture.NewLeadProviderAsync();
+        var application = await from.RegisterAsync(r => r["cohort"] = "2023");
+
+        // DfE's transfer holds the person's lock (its session takes it first) while the provider's accept waits.
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<Marten.IDocumentSession>();
+        await Npq.Application.Common.ParticipantLock.LockParticipantAsync(session, application.ParticipantId, CancellationToken.None);
+        var accept = from.AcceptAsync(application.Id);
+        await Task.Delay(700);
+        await scope.ServiceProvider.GetRequiredService<Mediator.IMediator>().Send(
+            new Npq.Application.NpqApplications.TransferApplication.TransferApplication(Npq.Application.Common.Caller.System, application.Id, to.Id));
+
+        var (status, _, _) = await accept;
+        status.ShouldBe(HttpStatusCode.NotFound, "the application is no longer the caller's");
+        var now = (await to.GetAsync($"/api/v3/npq-applications/{application.Id}")).ShouldBeOk();
+        now.GetProperty("status").GetString().ShouldBe("pending");
+    }
+
+    [Fact]
     public async Task A_body_with_invalid_utf8_is_a_400()
     {
         var provider = await fixture.NewLeadProviderAsync();
