@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Asp.Versioning;
 using Microsoft.AspNetCore.Authentication;
 using Npq.Api.Authentication;
@@ -82,8 +83,29 @@ public static class ApiSetup
         return builder;
     }
 
+    /// <summary>
+    /// <c>X-Forwarded-For</c> and <c>-Proto</c> are believed only from the proxies and networks listed in
+    /// <c>Npq:ForwardedHeaders:KnownProxies</c> (addresses) and <c>KnownNetworks</c> (CIDR), none by
+    /// default, not even loopback: otherwise any client could choose the address its limit is kept
+    /// for (ADR 0018). ASP.NET trusts every proxy when both lists are empty, so then it is not used at all.
+    /// </summary>
+    public static ForwardedHeadersOptions ForwardedHeadersFrom(IConfiguration configuration)
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in configuration.GetSection("Npq:ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+            options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        foreach (var network in configuration.GetSection("Npq:ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        return options;
+    }
+
     public static WebApplication UseNpq(this WebApplication app)
     {
+        // With no proxy configured the middleware is left out: emptied lists would make it trust anyone.
+        if (ForwardedHeadersFrom(app.Configuration) is { } forwarded && (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0))
+            app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<ErrorMappingMiddleware>();
         app.UseMiddleware<EdgeMiddleware>();
         app.UseNpqStaticAssets(); // the registration form's GOV.UK Frontend files: no database, no limiter
