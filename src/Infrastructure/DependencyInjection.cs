@@ -58,7 +58,9 @@ public static class DependencyInjection
             .Validate(o => o.PermitsPerToken > 0 && o.PermitsPerIp > 0 && o.WindowSeconds > 0, "Npq:RateLimit values must be positive")
             .ValidateOnStart();
         services.AddSingleton(sp => new RateLimiterDataSource(ConnectionString(sp.GetRequiredService<IConfiguration>())));
-        services.AddSingleton<IRateLimiter, PostgresRateLimiter>();
+        services.AddSingleton<PostgresRateLimiter>();
+        services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<PostgresRateLimiter>());
+        services.AddHostedService<RateLimitCleanup>();
         services.AddScoped<RateLimitState>();
 
         services.AddSingleton(TimeProvider.System);

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Npq.Application.Common.RateLimiting;
 using Npq.Infrastructure.Persistence;
@@ -44,8 +47,12 @@ public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRat
               v_now timestamptz := clock_timestamp();
               v_expired int;
             begin
-              insert into {{KeysTableName}} as k (key, counted) values (p_key, 0) on conflict (key) do nothing;
-              select k.counted into counted from {{KeysTableName}} k where k.key = p_key for update;
+              -- The clean-up may delete an idle key between the insert and the lock: then insert it again.
+              loop
+                insert into {{KeysTableName}} as k (key, counted) values (p_key, 0) on conflict (key) do nothing;
+                select k.counted into counted from {{KeysTableName}} k where k.key = p_key for update;
+                exit when found;
+              end loop;
               with gone as (delete from {{TableName}} h where h.key = p_key and h.at <= v_now - p_window returning 1)
                 select count(*)::int into v_expired from gone;
               counted := counted - v_expired;
@@ -60,6 +67,35 @@ public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRat
             end
             $f$;
             """);
+    }
+
+    /// <summary>
+    /// Deletes, in batches, the keys with no permit left in the window and their expired permits, so the
+    /// tables do not grow with every token and address ever seen. Keys in use are skipped (their row is
+    /// locked by an acquisition), and an acquisition that finds its key gone inserts it again.
+    /// Returns the number of keys deleted.
+    /// </summary>
+    public async Task<int> DeleteIdleAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        while (true)
+        {
+            await using var connection = await dataSource.Source.OpenConnectionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"""
+                with idle as (
+                  select k.key from {KeysTableName} k
+                  where not exists (select 1 from {TableName} h where h.key = k.key and h.at > clock_timestamp() - @window)
+                  limit 5000
+                  for update skip locked),
+                gone as (delete from {TableName} h using idle where h.key = idle.key)
+                delete from {KeysTableName} k using idle where k.key = idle.key
+                """, connection);
+            command.Parameters.AddWithValue("window", window);
+            var batch = await command.ExecuteNonQueryAsync(cancellationToken);
+            deleted += batch;
+            if (batch < 5000)
+                return deleted;
+        }
     }
 
     public async ValueTask<RateLimitDecision> AcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
@@ -78,6 +114,30 @@ public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRat
         var counted = reader.GetInt32(1);
         var resetSeconds = reader.IsDBNull(2) ? window.TotalSeconds : Math.Max(0, reader.GetDouble(2));
         return new RateLimitDecision(admitted, limit, Math.Max(0, limit - counted), TimeSpan.FromSeconds(resetSeconds));
+    }
+}
+
+/// <summary>Runs <see cref="PostgresRateLimiter.DeleteIdleAsync"/> once per window in every server process.</summary>
+public sealed class RateLimitCleanup(PostgresRateLimiter limiter, IOptions<RateLimitOptions> options,
+    ILogger<RateLimitCleanup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var window = options.Value.Window;
+        using var timer = new PeriodicTimer(window);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var deleted = await limiter.DeleteIdleAsync(window, stoppingToken);
+                if (deleted > 0)
+                    logger.LogInformation("Rate limiter: deleted {Keys} idle keys", deleted);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Rate limiter clean-up failed; it will try again");
+            }
+        }
     }
 }
 
