@@ -79,28 +79,9 @@ static async Task<int> ApplicationsPage(Dictionary<string, string> options)
         using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
         await Parallel.ForAsync(existing, target, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
-            var body = new JsonObject
-            {
-                ["data"] = new JsonObject
-                {
-                    ["type"] = "registration",
-                    ["attributes"] = new JsonObject
-                    {
-                        ["full_name"] = $"Bench Person {i}",
-                        ["email"] = $"bench.{i}.{Guid.NewGuid():N}@example.com",
-                        ["date_of_birth"] = "1980-01-01",
-                        ["teacher_reference_number"] = (3_000_000 + i).ToString(CultureInfo.InvariantCulture),
-                        ["course_identifier"] = i % 2 == 0 ? "npq-headship" : "npq-senco",
-                        ["works_as_senco"] = "yes",
-                        ["senco_start_date"] = "2022-09",
-                        ["lead_provider_id"] = options["provider-id"],
-                        ["cohort"] = (2024 + (i % 3)).ToString(CultureInfo.InvariantCulture),
-                        ["teacher_catchment"] = "england",
-                        ["work_setting"] = "a_school",
-                        ["school_urn"] = "100001",
-                    },
-                },
-            };
+            var body = Npq.Bench.BenchRegistration.Body($"Bench Person {i}", $"bench.{i}.{Guid.NewGuid():N}@example.com",
+                (3_000_000 + i).ToString(CultureInfo.InvariantCulture), i % 2 == 0 ? "npq-headship" : "npq-senco", options["provider-id"],
+                (2024 + (i % 3)).ToString(CultureInfo.InvariantCulture));
             using var response = await anonymous.PostAsJsonAsync("/api/registrations", body, ct);
             if ((int)response.StatusCode != 201)
                 throw new InvalidOperationException($"registration {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");

@@ -179,27 +179,9 @@ public static class ScaleBench
         var watch = Stopwatch.StartNew();
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
-            var body = new JsonObject
-            {
-                ["data"] = new JsonObject
-                {
-                    ["type"] = "registration",
-                    ["attributes"] = new JsonObject
-                    {
-                        ["full_name"] = $"Bench {phase} {i}",
-                        ["email"] = $"bench.{phase}.{i}.{Guid.NewGuid():N}@example.com",
-                        ["date_of_birth"] = "1980-01-01",
-                        // Unique, and apart from the generated people's (2,000,000 up): a shared TRN changes the rules.
-                        ["teacher_reference_number"] = (trnBase + i).ToString(CultureInfo.InvariantCulture),
-                        ["course_identifier"] = i % 2 == 0 ? "npq-headship" : "npq-senior-leadership",
-                        ["lead_provider_id"] = provider.ToString(),
-                        ["cohort"] = "2023",
-                        ["teacher_catchment"] = "england",
-                        ["work_setting"] = "a_school",
-                        ["school_urn"] = "100001",
-                    },
-                },
-            };
+            // Unique TRNs, apart from the generated people's (2,000,000 up): a shared TRN changes the rules.
+            var body = BenchRegistration.Body($"Bench {phase} {i}", $"bench.{phase}.{i}.{Guid.NewGuid():N}@example.com",
+                (trnBase + i).ToString(CultureInfo.InvariantCulture), i % 2 == 0 ? "npq-headship" : "npq-senior-leadership", provider.ToString(), "2023");
             var one = Stopwatch.StartNew();
             using var response = await anonymous.PostAsJsonAsync("/api/registrations", body, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
