@@ -34,9 +34,8 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
-        var applications = await mediator.Send(Filters(query) with { Page = query.ReadPage() }, cancellationToken);
-        return new ApiJsonResult(new ListEnvelope<ApplicationAttributesV1>(
-            applications.Select(a => new Resource<ApplicationAttributesV1>(a.Id, Type, a.To<ApplicationAttributesV1>())).ToList()));
+        var rows = await mediator.Send(new ListApplicationsJson(Filters(query) with { Page = query.ReadPage() }), cancellationToken);
+        return new StoredJsonListResult<ApplicationView, ApplicationAttributesV1>(rows, ApplicationJson.V1, Type);
     }
 
     [HttpGet("~/api/v{version:apiVersion}/npq-applications.csv")]

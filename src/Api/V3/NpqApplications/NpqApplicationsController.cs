@@ -31,16 +31,16 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     {
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
-        var applications = await mediator.Send(
-            new ListApplications(
+        var rows = await mediator.Send(
+            new ListApplicationsJson(new ListApplications(
                 HttpContext.Caller(),
                 query.ReadCohorts(),
                 query.ReadTimestamp("updated_since"),
                 query.ReadParticipantIds(),
                 query.ReadSort(),
-                query.ReadPage()),
+                query.ReadPage())),
             cancellationToken);
-        return new ApiJsonResult(new ListEnvelope<ApplicationAttributesV3>(applications.Select(Resource).ToList()));
+        return new StoredJsonListResult<ApplicationView, ApplicationAttributesV3>(rows, ApplicationJson.V3, Type);
     }
 
     [HttpGet("{id:guid}")]

@@ -23,3 +23,13 @@ public sealed record StreamApplications(ListApplications Filters) : IQuery<IAsyn
 {
     public Caller Caller => Filters.Caller;
 }
+
+/// <summary>
+/// The page (or every row) that <see cref="Filters"/> selects, as the stored JSON of each
+/// <see cref="ApplicationView"/>: the list endpoints rewrite it into each version's JSON without
+/// building the view (issue 13).
+/// </summary>
+public sealed record ListApplicationsJson(ListApplications Filters) : IQuery<IAsyncEnumerable<byte[]>>, ILeadProviderRequest
+{
+    public Caller Caller => Filters.Caller;
+}

@@ -1,10 +1,12 @@
 using Marten;
 using Mediator;
+using Npq.Application.Common;
 
 namespace Npq.Application.NpqApplications.ListApplications;
 
 public sealed class ListApplicationsHandler(IQuerySession session)
-    : IQueryHandler<ListApplications, IReadOnlyList<ApplicationView>>, IQueryHandler<StreamApplications, IAsyncEnumerable<ApplicationView>>
+    : IQueryHandler<ListApplications, IReadOnlyList<ApplicationView>>, IQueryHandler<StreamApplications, IAsyncEnumerable<ApplicationView>>,
+      IQueryHandler<ListApplicationsJson, IAsyncEnumerable<byte[]>>
 {
     public async ValueTask<IReadOnlyList<ApplicationView>> Handle(ListApplications query, CancellationToken cancellationToken)
     {
@@ -16,6 +18,14 @@ public sealed class ListApplicationsHandler(IQuerySession session)
 
     public ValueTask<IAsyncEnumerable<ApplicationView>> Handle(StreamApplications query, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Select(session, query.Filters).ToAsyncEnumerable(cancellationToken));
+
+    public ValueTask<IAsyncEnumerable<byte[]>> Handle(ListApplicationsJson query, CancellationToken cancellationToken)
+    {
+        IQueryable<ApplicationView> ordered = Select(session, query.Filters);
+        if (query.Filters.Page is { } page)
+            ordered = ordered.Skip(page.Skip).Take(page.Size);
+        return ValueTask.FromResult(StoredJson.Rows(session, ordered, cancellationToken));
+    }
 
     private static IQueryable<ApplicationView> Select(IQuerySession session, ListApplications query)
     {
