@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
+using Npq.Api.Requests;
 using Npq.Api.Json;
 using Npq.Api.V3.NpqApplications;
 using Npq.Api.V3.Statements;
@@ -40,19 +41,19 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
     [HttpPost("statements")]
     public async Task<IActionResult> OpenStatement(CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        var body = await RequestAsync<OpenStatementRequest>(cancellationToken);
         var errors = new List<DomainError>();
-        var provider = Guid.TryParse(body.Text("lead_provider_id"), out var p) ? p : Fail(errors, "lead_provider_id", Guid.Empty);
-        var year = int.TryParse(body.Text("year"), CultureInfo.InvariantCulture, out var y) ? y : Fail(errors, "year", 0);
-        var month = int.TryParse(body.Text("month"), CultureInfo.InvariantCulture, out var m) ? m : Fail(errors, "month", 0);
-        var deadline = DateOnly.TryParseExact(body.Text("deadline_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : Fail(errors, "deadline_date", default(DateOnly));
-        var payment = DateOnly.TryParseExact(body.Text("payment_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var pd) ? pd : Fail(errors, "payment_date", default(DateOnly));
-        var courses = ReadList<string>(body, "courses", errors);
+        var provider = Guid.TryParse(body.LeadProviderId, out var p) ? p : Fail(errors, "lead_provider_id", Guid.Empty);
+        var year = int.TryParse(body.Year, CultureInfo.InvariantCulture, out var y) ? y : Fail(errors, "year", 0);
+        var month = int.TryParse(body.Month, CultureInfo.InvariantCulture, out var m) ? m : Fail(errors, "month", 0);
+        var deadline = DateOnly.TryParseExact(body.DeadlineDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : Fail(errors, "deadline_date", default(DateOnly));
+        var payment = DateOnly.TryParseExact(body.PaymentDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var pd) ? pd : Fail(errors, "payment_date", default(DateOnly));
+        var courses = ReadList<string>(body.Courses, "courses", errors);
         if (errors.Count > 0)
             throw new RuleViolationException(errors);
 
-        var statement = await mediator.Send(new OpenStatement(HttpContext.Caller(), provider, body.Text("cohort") ?? "", year, month, deadline, payment,
-            body.StrictBoolean("output_fee") ?? true, courses), cancellationToken);
+        var statement = await mediator.Send(new OpenStatement(HttpContext.Caller(), provider, body.Cohort ?? "", year, month, deadline, payment,
+            body.OutputFee ?? true, courses), cancellationToken);
         return Statement(statement);
     }
 
@@ -67,8 +68,8 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
     [HttpPost("npq-applications/{id:guid}/transfer")]
     public async Task<IActionResult> Transfer(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        if (!Guid.TryParse(body.Text("lead_provider_id"), out var to))
+        var body = await RequestAsync<TransferApplicationRequest>(cancellationToken);
+        if (!Guid.TryParse(body.LeadProviderId, out var to))
             throw new RuleViolationException("lead_provider_id", "Enter the id of the lead provider to transfer to");
         var application = await mediator.Send(new TransferApplication(HttpContext.Caller(), id, to), cancellationToken);
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(NpqApplicationsController.Resource(application)));
@@ -77,13 +78,13 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
     [HttpPost("delivery-partners")]
     public async Task<IActionResult> AddDeliveryPartner(CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        var body = await RequestAsync<AddDeliveryPartnerRequest>(cancellationToken);
         var errors = new List<DomainError>();
-        var partnerships = ReadList<PartnershipInput>(body, "partnerships", errors);
+        var partnerships = ReadList<PartnershipInput>(body.Partnerships, "partnerships", errors);
         if (errors.Count > 0)
             throw new RuleViolationException(errors);
-        var partner = await mediator.Send(new AddDeliveryPartner(HttpContext.Caller(), Guid.TryParse(body.Text("id"), out var id) ? id : null,
-            body.Text("name") ?? "", partnerships.Select(x => (x.LeadProviderId, x.Cohort)).ToList()), cancellationToken);
+        var partner = await mediator.Send(new AddDeliveryPartner(HttpContext.Caller(), Guid.TryParse(body.Id, out var id) ? id : null,
+            body.Name ?? "", partnerships.Select(x => (x.LeadProviderId, x.Cohort)).ToList()), cancellationToken);
         return new ApiJsonResult(new { data = new { id = partner.Id, type = "delivery-partner", attributes = new { name = partner.Name } } });
     }
 
@@ -93,17 +94,17 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
     [HttpPost("participants/{id:guid}/change-id")]
     public async Task<IActionResult> ChangeParticipantId(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        if (!Guid.TryParse(body.Text("to_participant_id"), out var to))
+        var body = await RequestAsync<ChangeParticipantIdRequest>(cancellationToken);
+        if (!Guid.TryParse(body.ToParticipantId, out var to))
             throw new RuleViolationException("to_participant_id", "Enter the participant ID to change to");
         var participant = await mediator.Send(new ChangeParticipantId(HttpContext.Caller(), id, to), cancellationToken);
         return new ApiJsonResult(new { data = new { id = participant.Id, type = "npq-participant", attributes = new { participant_id_changes = participant.ParticipantIdChanges } } });
     }
 
     /// <summary>An array attribute; a value of the wrong shape is a 422 on that attribute, never a 500.</summary>
-    private static List<T> ReadList<T>(JsonBody body, string name, List<DomainError> errors)
+    private static List<T> ReadList<T>(string? text, string name, List<DomainError> errors)
     {
-        if (body.Text(name) is not { } text)
+        if (text is null)
             return [];
         try
         {
@@ -114,6 +115,10 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
             return Fail(errors, name, new List<T>());
         }
     }
+
+    private async Task<T> RequestAsync<T>(CancellationToken cancellationToken)
+        where T : class =>
+        (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<T>()!;
 
     private static T Fail<T>(List<DomainError> errors, string title, T value)
     {

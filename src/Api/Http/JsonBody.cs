@@ -93,33 +93,12 @@ public sealed class JsonBody
     }
 
     /// <summary>
-    /// An attribute as text: strings as they are, numbers and booleans as their JSON text, null or
-    /// missing as null. Objects and arrays come back as their JSON text, which no rule accepts.
+    /// The attributes as the typed request record <typeparamref name="T"/> (see <see cref="RequestJson"/>),
+    /// or null when the body had none.
     /// </summary>
-    public string? Text(string name)
-    {
-        if (_attributes is not { } attributes || !attributes.TryGetProperty(name, out var value))
-            return null;
-        return value.ValueKind switch
-        {
-            JsonValueKind.Null or JsonValueKind.Undefined => null,
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.True => "true",
-            JsonValueKind.False => "false",
-            JsonValueKind.Number => value.GetRawText(),
-            _ => value.GetRawText(),
-        };
-    }
-
-    /// <summary>An attribute that must be a JSON boolean: null when it is missing, null, or of another type.</summary>
-    public bool? StrictBoolean(string name) =>
-        _attributes is { } attributes && attributes.TryGetProperty(name, out var value)
-            ? value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null }
-            : null;
-
-    public bool Has(string name) => _attributes is { } attributes && attributes.TryGetProperty(name, out _);
-
-    public bool IsBoolean(string name) => StrictBoolean(name) is not null;
+    public T? Attributes<T>()
+        where T : class =>
+        _attributes?.Deserialize<T>(RequestJson.Options);
 
     private static bool IsJson(string? contentType) =>
         contentType is not null

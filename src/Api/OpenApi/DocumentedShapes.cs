@@ -28,6 +28,13 @@ public sealed class DocumentedResponseAttribute(Type type) : Attribute
     public int Version { get; init; }
 }
 
+/// <summary>
+/// A text property that carries a UUID: documented as <c>format: uuid</c>, read as text so that a
+/// malformed id gets the contract's 422 rather than a deserialisation error.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class UuidAttribute : Attribute;
+
 /// <summary>A documented string property's value list, read from a static list of the domain.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ValuesFromAttribute(Type holder, string member) : Attribute

@@ -81,6 +81,22 @@ public static class OpenApiSetup
                     // The value lists of CONTRACT §4.4 on the string properties that carry them
                     // (a nullable property lists null too, as JSON Schema requires).
                     // A property that names its own list ([ValuesFrom]) keeps it.
+                    if (context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(UuidAttribute), inherit: false) == true)
+                        schema.Format = "uuid";
+
+                    // A request boolean read by a converter of its own (has_passed) is still a boolean.
+                    if (context.JsonPropertyInfo?.PropertyType == typeof(bool?) && schema.Type is null)
+                        schema.Type = JsonSchemaType.Null | JsonSchemaType.Boolean;
+
+                    // A request record's required members are nullable in C# (a missing one arrives as
+                    // null and is refused in the contract's words) but not in the document.
+                    var request = context.JsonTypeInfo.Type.Namespace == typeof(Requests.RegistrationRequest).Namespace;
+                    foreach (var required in request && schema.Required is { } names ? names : Enumerable.Empty<string>())
+                    {
+                        if (schema.Properties is { } properties && properties.TryGetValue(required, out var property) && property is OpenApiSchema { Type: { } requiredType } requiredSchema)
+                            requiredSchema.Type = requiredType & ~JsonSchemaType.Null;
+                    }
+
                     if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(ValuesFromAttribute), inherit: false)
                             .OfType<ValuesFromAttribute>().FirstOrDefault() is { } own)
                     {

@@ -8,6 +8,7 @@ using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.Json;
 using Npq.Api.OpenApi;
+using Npq.Api.Requests;
 using Npq.Application.Common.Errors;
 using Npq.Application.Outcomes.CreateOutcome;
 using Npq.Application.Outcomes.ListOutcomes;
@@ -81,7 +82,11 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     [DocumentedBody(typeof(RequestEnvelope<DeferRequest>))]
-    public Task<IActionResult> Defer(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Defer, cancellationToken);
+    public async Task<IActionResult> Defer(Guid id, CancellationToken cancellationToken)
+    {
+        var body = await RequestAsync<DeferRequest>(cancellationToken);
+        return await TrainingAsync(id, TrainingAction.Defer, body.CourseIdentifier, body.Reason, cancellationToken);
+    }
 
     [HttpPut("{id:guid}/resume")]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
@@ -89,7 +94,11 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     [DocumentedBody(typeof(RequestEnvelope<ResumeRequest>))]
-    public Task<IActionResult> Resume(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Resume, cancellationToken);
+    public async Task<IActionResult> Resume(Guid id, CancellationToken cancellationToken)
+    {
+        var body = await RequestAsync<ResumeRequest>(cancellationToken);
+        return await TrainingAsync(id, TrainingAction.Resume, body.CourseIdentifier, null, cancellationToken);
+    }
 
     [HttpPut("{id:guid}/withdraw")]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
@@ -98,7 +107,18 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     [DocumentedBody(typeof(RequestEnvelope<WithdrawRequestV1>))]
     [DocumentedBody(typeof(RequestEnvelope<WithdrawRequestV3>), Version = 3)]
-    public Task<IActionResult> Withdraw(Guid id, CancellationToken cancellationToken) => TrainingAsync(id, TrainingAction.Withdraw, cancellationToken);
+    public async Task<IActionResult> Withdraw(Guid id, CancellationToken cancellationToken)
+    {
+        // v1/v2 and v3 differ only in the reasons they list.
+        if (Version == 3)
+        {
+            var v3 = await RequestAsync<WithdrawRequestV3>(cancellationToken);
+            return await TrainingAsync(id, TrainingAction.Withdraw, v3.CourseIdentifier, v3.Reason, cancellationToken);
+        }
+
+        var v1 = await RequestAsync<WithdrawRequestV1>(cancellationToken);
+        return await TrainingAsync(id, TrainingAction.Withdraw, v1.CourseIdentifier, v1.Reason, cancellationToken);
+    }
 
     [HttpPut("{id:guid}/change-schedule")]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
@@ -108,9 +128,9 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedBody(typeof(RequestEnvelope<ChangeScheduleRequest>))]
     public async Task<IActionResult> ChangeSchedule(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        var body = await RequestAsync<ChangeScheduleRequest>(cancellationToken);
         return Single(await mediator.Send(new ChangeSchedule(HttpContext.Caller(), id,
-            body.Text("course_identifier"), body.Text("schedule_identifier"), body.Text("cohort")), cancellationToken));
+            body.CourseIdentifier, body.ScheduleIdentifier, body.Cohort), cancellationToken));
     }
 
     [HttpGet("outcomes")]
@@ -143,18 +163,18 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedBody(typeof(RequestEnvelope<CreateOutcomeRequest>))]
     public async Task<IActionResult> CreateOutcome(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        var body = await RequestAsync<CreateOutcomeRequest>(cancellationToken);
         var outcome = await mediator.Send(new CreateOutcome(HttpContext.Caller(), id,
-            body.Text("course_identifier"), body.Text("state"), body.Text("completion_date")), cancellationToken);
+            body.CourseIdentifier, body.State, body.CompletionDate), cancellationToken);
         return new ApiJsonResult(new { data = ParticipantMapping.Outcome(outcome, Version) });
     }
 
-    private async Task<IActionResult> TrainingAsync(Guid id, TrainingAction action, CancellationToken cancellationToken)
-    {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        return Single(await mediator.Send(new ChangeTrainingStatus(HttpContext.Caller(), id, action,
-            body.Text("course_identifier"), body.Text("reason"), IsV3: Version == 3), cancellationToken));
-    }
+    private async Task<IActionResult> TrainingAsync(Guid id, TrainingAction action, string? course, string? reason, CancellationToken cancellationToken) =>
+        Single(await mediator.Send(new ChangeTrainingStatus(HttpContext.Caller(), id, action, course, reason, IsV3: Version == 3), cancellationToken));
+
+    private async Task<T> RequestAsync<T>(CancellationToken cancellationToken)
+        where T : class =>
+        (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<T>()!;
 
     private ApiJsonResult Single(ParticipantResult participant) => new(new { data = ParticipantMapping.Resource(participant, Version) });
 }

@@ -1,4 +1,5 @@
 using Npq.Application.Common;
+using Npq.Api.Requests;
 using Npq.Application.Registration.RegisterApplication;
 
 namespace Npq.Api.Registration;
@@ -6,7 +7,8 @@ namespace Npq.Api.Registration;
 /// <summary>
 /// The registration attributes of CONTRACT B5, by their wire names, turned into the one
 /// <see cref="RegisterApplication"/> command. The JSON endpoint reads them from the request body,
-/// the web form from fields of the same names, so both ask the same questions of the same command.
+/// the web form from fields of the same names, so both ask the same questions of the same command
+/// through the same <see cref="RegistrationRequest"/>.
 /// </summary>
 public static class RegistrationAttributes
 {
@@ -37,10 +39,41 @@ public static class RegistrationAttributes
     public const string FundingChoice = "funding_choice";
     public const string ParticipantId = "participant_id";
 
-    /// <summary>Builds the command from a lookup of attribute values by wire name.</summary>
-    public static RegisterApplication ToCommand(Func<string, string?> value, Caller caller) => new()
+    /// <summary>The command of a registration request (the JSON endpoint's body, or the form's fields).</summary>
+    public static RegisterApplication ToCommand(RegistrationRequest request, Caller caller) => new()
     {
         Caller = caller,
+        FullName = request.FullName,
+        Email = request.Email,
+        DateOfBirth = request.DateOfBirth,
+        TeacherReferenceNumber = request.TeacherReferenceNumber,
+        NationalInsuranceNumber = request.NationalInsuranceNumber,
+        CourseIdentifier = request.CourseIdentifier,
+        LeadProviderId = request.LeadProviderId,
+        Cohort = request.Cohort,
+        TeacherCatchment = request.TeacherCatchment,
+        TeacherCatchmentCountry = request.TeacherCatchmentCountry,
+        WorkSetting = request.WorkSetting,
+        SchoolUrn = request.SchoolUrn,
+        KindOfNursery = request.KindOfNursery,
+        PrivateChildcareProviderUrn = request.PrivateChildcareProviderUrn,
+        EmploymentType = request.EmploymentType,
+        EmploymentRole = request.EmploymentRole,
+        EmployerName = request.EmployerName,
+        LeadMentor = request.LeadMentor,
+        IttProvider = request.IttProvider,
+        ReferredByReturnToTeachingAdviser = request.ReferredByReturnToTeachingAdviser,
+        EhcoHeadteacher = request.EhcoHeadteacher,
+        EhcoNewHeadteacher = request.EhcoNewHeadteacher,
+        WorksAsSenco = request.WorksAsSenco,
+        SencoStartDate = request.SencoStartDate,
+        FundingChoice = request.FundingChoice,
+        ParticipantId = request.ParticipantId,
+    };
+
+    /// <summary>The web form's fields, named as the JSON attributes, as a request.</summary>
+    public static RegistrationRequest FromFields(Func<string, string?> value) => new()
+    {
         FullName = value(FullName),
         Email = value(Email),
         DateOfBirth = value(DateOfBirth),

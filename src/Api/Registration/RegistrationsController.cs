@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Http;
 using Npq.Api.Json;
+using Npq.Api.Requests;
 using Npq.Api.V3.NpqApplications;
 using Microsoft.Extensions.Options;
 using Npq.Application.Common.Errors;
@@ -25,8 +26,8 @@ public sealed class RegistrationsController(IMediator mediator, IOptions<Registr
     {
         if (!options.Value.Enabled)
             throw new ResourceNotFoundException();
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        var command = RegistrationAttributes.ToCommand(body.Text, HttpContext.Caller());
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<RegistrationRequest>()!;
+        var command = RegistrationAttributes.ToCommand(body, HttpContext.Caller());
         var application = await mediator.Send(command, cancellationToken);
         var resource = NpqApplicationsController.Resource(application);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Npq.Infrastructure.Tokens;
 using Npq.IntegrationTests.Support;
 
@@ -142,6 +143,66 @@ public sealed class HostileInputTests(ApiFixture fixture)
         JsonDocument.Parse(text).RootElement.GetProperty("errors").EnumerateArray()
             .Select(e => e.GetProperty("title").GetString()).ShouldContain(attribute);
         (await provider.GetAsync("/api/v3/npq-applications")).Body.GetProperty("data").GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("POST", "participant-declarations", "declaration_date")]
+    [InlineData("POST", "participant-declarations", "participant_id")]
+    [InlineData("PUT", "participants/npq/{participant}/withdraw", "reason")]
+    [InlineData("PUT", "participants/npq/{participant}/change-schedule", "schedule_identifier")]
+    [InlineData("POST", "participants/npq/{participant}/outcomes", "completion_date")]
+    public async Task A_provider_write_refuses_text_over_200_characters_on_that_attribute_and_writes_nothing(string method, string path, string attribute)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var application = await provider.AcceptedApplicationAsync();
+        var attributes = new JsonObject
+        {
+            ["participant_id"] = application.ParticipantId.ToString(),
+            ["declaration_type"] = "started",
+            ["declaration_date"] = "2025-11-01T10:00:00Z",
+            ["course_identifier"] = "npq-senior-leadership",
+            ["schedule_identifier"] = "npq-leadership-spring",
+            ["reason"] = "personal-reason-other",
+            ["state"] = "passed",
+            ["completion_date"] = "2025-11-01",
+        };
+        var url = "/api/v3/" + path.Replace("{participant}", application.ParticipantId.ToString(), StringComparison.Ordinal);
+        attributes[attribute] = new string('7', 201);
+
+        var (status, body, _) = await provider.SendAsync(new HttpMethod(method), url, attributes);
+
+        status.ShouldBe(HttpStatusCode.UnprocessableEntity, body.ToString());
+        var error = body.GetProperty("errors").EnumerateArray().Single();
+        error.GetProperty("title").GetString().ShouldBe(attribute);
+        error.GetProperty("detail").GetString().ShouldBe($"The property '#/{attribute}' must be 200 characters or fewer");
+        (await provider.GetAsync("/api/v3/participant-declarations")).Body.GetProperty("data").GetArrayLength().ShouldBe(0);
+        var (_, participant, _) = await provider.GetAsync($"/api/v3/participants/npq/{application.ParticipantId}");
+        participant.GetProperty("data").GetProperty("attributes").GetProperty("npq_enrolments")[0].GetProperty("training_status").GetString().ShouldBe("active");
+    }
+
+    [Fact]
+    public async Task Values_of_the_wrong_json_type_reach_the_contracts_rules_as_text()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var application = await provider.AcceptedApplicationAsync();
+
+        // A number, an object and an array where text is expected: each named by the contract's 422.
+        var (status, body, _) = await provider.SendAsync(HttpMethod.Post, "/api/v3/participant-declarations", new JsonObject
+        {
+            ["participant_id"] = 12345,
+            ["declaration_type"] = new JsonObject { ["a"] = 1 },
+            ["declaration_date"] = new JsonArray(1, 2),
+            ["course_identifier"] = true,
+        });
+
+        status.ShouldBe(HttpStatusCode.UnprocessableEntity, body.ToString());
+        body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("title").GetString()).ShouldNotBeEmpty();
+
+        // has_passed takes "true" as well as true (§1.3); funded_place only a JSON boolean.
+        var (funded, fundedBody, _) = await provider.SendAsync(HttpMethod.Put,
+            $"/api/v3/npq-applications/{application.Id}/change-funded-place", new JsonObject { ["funded_place"] = "true" });
+        funded.ShouldBe(HttpStatusCode.UnprocessableEntity, fundedBody.ToString());
+        fundedBody.GetProperty("errors")[0].GetProperty("title").GetString().ShouldBe("funded_place");
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class IndexModel(IMediator mediator, IReferenceData referenceData,
         Form.CheckDates();
         try
         {
-            var command = RegistrationAttributes.ToCommand(Form.Attribute, HttpContext.Caller());
+            var command = RegistrationAttributes.ToCommand(RegistrationAttributes.FromFields(Form.Attribute), HttpContext.Caller());
             var application = await mediator.Send(command, cancellationToken);
             var provider = (await referenceData.GetAsync(cancellationToken)).FindProvider(application.LeadProviderId);
             ConfirmationModel.HandOver(TempData, new ConfirmationModel.Confirmation(

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
+using Npq.Api.Requests;
 using Npq.Api.Json;
 using Npq.Application.Declarations;
 using Npq.Application.Declarations.ListDeclarations;
@@ -62,8 +63,8 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Submit(CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        return Single(await mediator.Send(DeclarationRequests.Submit(body, HttpContext.Caller(), isV3: false), cancellationToken));
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<DeclarationRequestV1>()!;
+        return Single(await mediator.Send(DeclarationRequests.Submit(body, HttpContext.Caller()), cancellationToken));
     }
 
     [HttpPut("{id:guid}/void")]
@@ -107,17 +108,17 @@ public static class DeclarationsCsv
 /// <summary>Reading a declaration request body, shared by the versions.</summary>
 public static class DeclarationRequests
 {
-    public static SubmitDeclaration Submit(JsonBody body, Application.Common.Caller caller, bool isV3) => new()
+    /// <summary>The command of a submission; a v3 request (<see cref="DeclarationRequestV3"/>) adds its delivery partners.</summary>
+    public static SubmitDeclaration Submit(DeclarationRequestV1 request, Application.Common.Caller caller) => new()
     {
         Caller = caller,
-        ParticipantId = body.Text("participant_id"),
-        DeclarationType = body.Text("declaration_type"),
-        DeclarationDate = body.Text("declaration_date"),
-        CourseIdentifier = body.Text("course_identifier"),
-        // has_passed accepts JSON booleans and the strings "true"/"false" (§1.3).
-        HasPassed = body.StrictBoolean("has_passed") ?? body.Text("has_passed") switch { "true" => true, "false" => false, _ => null },
-        IsV3 = isV3,
-        DeliveryPartnerId = isV3 ? body.Text("delivery_partner_id") : null,
-        SecondaryDeliveryPartnerId = isV3 ? body.Text("secondary_delivery_partner_id") : null,
+        ParticipantId = request.ParticipantId,
+        DeclarationType = request.DeclarationType,
+        DeclarationDate = request.DeclarationDate,
+        CourseIdentifier = request.CourseIdentifier,
+        HasPassed = request.HasPassed,
+        IsV3 = request is DeclarationRequestV3,
+        DeliveryPartnerId = (request as DeclarationRequestV3)?.DeliveryPartnerId,
+        SecondaryDeliveryPartnerId = (request as DeclarationRequestV3)?.SecondaryDeliveryPartnerId,
     };
 }

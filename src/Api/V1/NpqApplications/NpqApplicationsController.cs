@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
+using Npq.Api.Requests;
 using Npq.Api.Json;
 using Npq.Application.NpqApplications;
 using Npq.Application.NpqApplications.AcceptApplication;
@@ -60,10 +61,10 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent().Attributes<AcceptApplicationRequestV1>();
         // v1/v2 take only funded_place; a schedule_identifier is ignored.
         var application = await mediator.Send(
-            new AcceptApplication(HttpContext.Caller(), id, body.StrictBoolean("funded_place"), body.IsBoolean("funded_place"), null),
+            new AcceptApplication(HttpContext.Caller(), id, body?.FundedPlace, body?.FundedPlace is not null, null),
             cancellationToken);
         return Single(application);
     }
@@ -80,8 +81,8 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
-        return Single(await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body.StrictBoolean("funded_place")), cancellationToken));
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent().Attributes<ChangeFundedPlaceRequest>();
+        return Single(await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body?.FundedPlace), cancellationToken));
     }
 
     private static ApiJsonResult Single(ApplicationView application) =>

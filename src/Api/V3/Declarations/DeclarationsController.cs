@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
+using Npq.Api.Requests;
 using Npq.Api.Json;
 using Npq.Api.V1.Declarations;
 using Npq.Application.Declarations;
@@ -46,7 +47,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> Submit(CancellationToken cancellationToken)
     {
         var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        return await SingleAsync(await mediator.Send(DeclarationRequests.Submit(body, HttpContext.Caller(), isV3: true), cancellationToken), cancellationToken);
+        return await SingleAsync(await mediator.Send(DeclarationRequests.Submit(body.Attributes<DeclarationRequestV3>()!, HttpContext.Caller()), cancellationToken), cancellationToken);
     }
 
     [HttpPut("{id:guid}/void")]
@@ -63,9 +64,9 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> ChangeDeliveryPartner(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<ChangeDeliveryPartnerRequest>()!;
         var declaration = await mediator.Send(new ChangeDeliveryPartner(HttpContext.Caller(), id,
-            body.Text("delivery_partner_id"), body.Text("secondary_delivery_partner_id")), cancellationToken);
+            body.DeliveryPartnerId, body.SecondaryDeliveryPartnerId), cancellationToken);
         return await SingleAsync(declaration, cancellationToken);
     }
 

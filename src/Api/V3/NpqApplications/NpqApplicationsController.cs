@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
+using Npq.Api.Requests;
 using Npq.Api.Json;
 using Npq.Application.NpqApplications;
 using Npq.Application.NpqApplications.AcceptApplication;
@@ -57,11 +58,9 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent().Attributes<AcceptApplicationRequestV3>();
         var application = await mediator.Send(
-            new AcceptApplication(
-                HttpContext.Caller(), id, body.StrictBoolean("funded_place"), body.IsBoolean("funded_place"),
-                body.Text("schedule_identifier")),
+            new AcceptApplication(HttpContext.Caller(), id, body?.FundedPlace, body?.FundedPlace is not null, body?.ScheduleIdentifier),
             cancellationToken);
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
     }
@@ -81,8 +80,8 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent();
-        var application = await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body.StrictBoolean("funded_place")), cancellationToken);
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent().Attributes<ChangeFundedPlaceRequest>();
+        var application = await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body?.FundedPlace), cancellationToken);
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
     }
 

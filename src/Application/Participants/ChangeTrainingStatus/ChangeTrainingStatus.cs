@@ -18,7 +18,7 @@ public enum TrainingAction
 
 /// <summary>Defer, resume or withdraw a participant on one course (CONTRACT §3.5). Withdrawal reasons depend on the version.</summary>
 public sealed record ChangeTrainingStatus(Caller Caller, Guid ParticipantId, TrainingAction Action, string? CourseIdentifier, string? Reason, bool IsV3)
-    : ICommand<ParticipantResult>, ILeadProviderRequest;
+    : ICommand<ParticipantResult>, ILeadProviderRequest, IValidatedRequest;
 
 public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IClock clock) : ICommandHandler<ChangeTrainingStatus, ParticipantResult>
 {
