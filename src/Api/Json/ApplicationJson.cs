@@ -18,7 +18,7 @@ public static class ApplicationJson
         {
             [nameof(ApplicationAttributesV1.Status)] = slot => Status(slot(nameof(ApplicationView.Status))),
             [nameof(ApplicationAttributesV1.Cohort)] = slot => NumberAsString(slot(nameof(ApplicationView.Cohort))),
-            [nameof(ApplicationAttributesV1.EmailValidated)] = _ => (_, writer) => writer.WriteBooleanValue(true),
+            [nameof(ApplicationAttributesV1.EmailValidated)] = _ => (StoredRow _, ref RawJson json) => json.Write("true"u8),
         });
 
     public static StoredJsonRewrite<ApplicationView, ApplicationAttributesV3> V3 { get; } =
@@ -26,35 +26,29 @@ public static class ApplicationJson
         {
             [nameof(ApplicationAttributesV3.Status)] = slot => Status(slot(nameof(ApplicationView.Status))),
             [nameof(ApplicationAttributesV3.Cohort)] = slot => NumberAsString(slot(nameof(ApplicationView.Cohort))),
-            [nameof(ApplicationAttributesV3.EmailValidated)] = _ => (_, writer) => writer.WriteBooleanValue(true),
+            [nameof(ApplicationAttributesV3.EmailValidated)] = _ => (StoredRow _, ref RawJson json) => json.Write("true"u8),
             // HEAD: the TRN only when it has been verified (§8).
             [nameof(ApplicationAttributesV3.TeacherReferenceNumber)] = slot =>
             {
                 var trn = slot(nameof(ApplicationView.TeacherReferenceNumber));
                 var validated = slot(nameof(ApplicationView.TeacherReferenceNumberValidated));
-                return (row, writer) =>
-                {
-                    if (row.IsTrue(validated))
-                        writer.WriteRawValue(row.Raw(trn), skipInputValidation: true);
-                    else
-                        writer.WriteNullValue();
-                };
+                return (StoredRow row, ref RawJson json) => json.Write(row.IsTrue(validated) ? row.Raw(trn) : "null"u8);
             },
         });
 
     // Stored as Marten writes enums (their names, EnumStorage.AsString); shown as §4.4 spells them.
-    private static readonly (byte[] Stored, JsonEncodedText Wire)[] Statuses = Enum.GetValues<ApplicationStatus>()
-        .Select(s => (Encoding.UTF8.GetBytes($"\"{s}\""), JsonEncodedText.Encode(WireValues.Of(s))))
+    private static readonly (byte[] Stored, byte[] Wire)[] Statuses = Enum.GetValues<ApplicationStatus>()
+        .Select(s => (Encoding.UTF8.GetBytes($"\"{s}\""), Encoding.UTF8.GetBytes($"\"{WireValues.Of(s)}\"")))
         .ToArray();
 
-    private static StoredJsonRule Status(int slot) => (row, writer) =>
+    private static StoredJsonRule Status(int slot) => (StoredRow row, ref RawJson json) =>
     {
         var raw = row.Raw(slot);
         foreach (var (stored, wire) in Statuses)
         {
             if (raw.SequenceEqual(stored))
             {
-                writer.WriteStringValue(wire);
+                json.Write(wire);
                 return;
             }
         }
@@ -62,6 +56,7 @@ public static class ApplicationJson
         throw new JsonException($"Unknown stored application status {Encoding.UTF8.GetString(raw)}");
     };
 
+    // A stored number's digits, as a JSON string (cohort 2025 → "2025").
     private static StoredJsonRule NumberAsString(int slot) =>
-        (row, writer) => writer.WriteStringValue(row.Raw(slot));
+        (StoredRow row, ref RawJson json) => json.WriteQuoted(row.Raw(slot));
 }

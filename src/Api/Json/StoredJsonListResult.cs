@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Buffers;
+using System.Text;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Npq.Api.Json;
@@ -13,7 +14,6 @@ public sealed class StoredJsonListResult<TView, TAttributes>(
     IAsyncEnumerable<byte[]> rows, StoredJsonRewrite<TView, TAttributes> plan, string type) : IActionResult
 {
     private const int FlushAt = 32 * 1024;
-    private static readonly JsonEncodedText Data = JsonEncodedText.Encode("data");
 
     public async Task ExecuteResultAsync(ActionContext context)
     {
@@ -24,28 +24,24 @@ public sealed class StoredJsonListResult<TView, TAttributes>(
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
-        var typeName = JsonEncodedText.Encode(type);
+        var quotedType = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(type));
+        var output = response.BodyWriter;
         var row = new StoredRow();
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = ApiJson.Options.Encoder, SkipValidation = true });
-        writer.WriteStartObject();
-        writer.WritePropertyName(Data);
-        writer.WriteStartArray();
+        output.Write("{\"data\":["u8);
+        var first = true;
         while (more)
         {
+            if (!first)
+                output.Write(","u8);
+            first = false;
             plan.Read(enumerator.Current, row);
-            plan.WriteResource(row, typeName, writer);
-            if (writer.BytesPending >= FlushAt)
-            {
-                writer.Flush();
-                await response.BodyWriter.FlushAsync(cancellationToken);
-            }
-
+            plan.WriteResource(row, quotedType, output);
+            if (output.UnflushedBytes >= FlushAt)
+                await output.FlushAsync(cancellationToken);
             more = await enumerator.MoveNextAsync();
         }
 
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
-        await response.BodyWriter.FlushAsync(cancellationToken);
+        output.Write("]}"u8);
+        await output.FlushAsync(cancellationToken);
     }
 }

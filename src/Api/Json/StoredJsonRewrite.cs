@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
@@ -26,6 +26,9 @@ public sealed class StoredJsonRewrite<TView, TAttributes>
     private readonly Field[] _fields;
     private readonly int _idSlot;
 
+    // The bytes a row adds beyond its stored values: names, punctuation and what rules write.
+    private readonly int _fixedBytes;
+
     private StoredJsonRewrite(string[] sourceNames, bool[] isTime, Func<StoredJsonRewrite<TView, TAttributes>, Field[]> fields)
     {
         _sourceNames = sourceNames;
@@ -37,6 +40,7 @@ public sealed class StoredJsonRewrite<TView, TAttributes>
             .ToArray();
         _idSlot = Slot("Id");
         _fields = fields(this);
+        _fixedBytes = 64 + _fields.Sum(f => f.Prefix.Length + RawJson.MostARuleWrites);
     }
 
     /// <summary>
@@ -57,7 +61,7 @@ public sealed class StoredJsonRewrite<TView, TAttributes>
             var missing = new List<string>();
             foreach (var attribute in typeof(TAttributes).GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
-                var name = JsonEncodedText.Encode(JsonNamingPolicy.SnakeCaseLower.ConvertName(attribute.Name));
+                var name = Encoding.UTF8.GetBytes((fields.Count == 0 ? "" : ",") + JsonSerializer.Serialize(JsonNamingPolicy.SnakeCaseLower.ConvertName(attribute.Name)) + ":");
                 if (rules.TryGetValue(attribute.Name, out var rule))
                 {
                     fields.Add(new Field(name, -1, rule(plan.Slot)));
@@ -124,40 +128,37 @@ public sealed class StoredJsonRewrite<TView, TAttributes>
                 ? (reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length) + 2
                 : reader.ValueSpan.Length;
             row.Set(slot, (int)reader.TokenStartIndex, length);
-            if (_isTime[slot] && reader.TokenType == JsonTokenType.String)
-                row.SetTime(slot, reader.GetDateTimeOffset());
         }
     }
 
-    /// <summary>Writes <c>{"id":…,"type":…,"attributes":{…}}</c> for the row last read.</summary>
-    public void WriteResource(StoredRow row, JsonEncodedText type, Utf8JsonWriter writer)
+    /// <summary>
+    /// Writes <c>{"id":…,"type":…,"attributes":{…}}</c> for the row last read, straight into
+    /// <paramref name="output"/>: names are pre-encoded, values are the stored tokens (PostgreSQL's
+    /// jsonb text is valid JSON with every string escaped), so no writer re-checks them.
+    /// </summary>
+    public void WriteResource(StoredRow row, ReadOnlySpan<byte> quotedType, IBufferWriter<byte> output)
     {
-        writer.WriteStartObject();
-        writer.WritePropertyName(Names.Id);
-        writer.WriteRawValue(row.Raw(_idSlot), skipInputValidation: true);
-        writer.WriteString(Names.Type, type);
-        writer.WritePropertyName(Names.Attributes);
-        WriteAttributes(row, writer);
-        writer.WriteEndObject();
-    }
-
-    public void WriteAttributes(StoredRow row, Utf8JsonWriter writer)
-    {
-        writer.WriteStartObject();
+        // Every value written is a stored token or a rule's short output, so twice the row is more than enough.
+        var span = output.GetSpan((2 * row.Length) + _fixedBytes + quotedType.Length);
+        var json = new RawJson(span);
+        json.Write("{\"id\":"u8);
+        json.Write(row.Raw(_idSlot));
+        json.Write(",\"type\":"u8);
+        json.Write(quotedType);
+        json.Write(",\"attributes\":{"u8);
         foreach (var field in _fields)
         {
-            writer.WritePropertyName(field.Name);
+            json.Write(field.Prefix);
             if (field.Rule is { } rule)
-                rule(row, writer);
+                rule(row, ref json);
             else if (_isTime[field.Slot])
-                StoredJsonRewrite.WriteTime(row.Time(field.Slot), writer);
-            else if (row.Has(field.Slot))
-                writer.WriteRawValue(row.Raw(field.Slot), skipInputValidation: true);
+                json.WriteTime(row.Time(field.Slot)); // parsed only for the times written
             else
-                writer.WriteNullValue();
+                json.Write(row.Raw(field.Slot));
         }
 
-        writer.WriteEndObject();
+        json.Write("}}"u8);
+        output.Advance(json.Position);
     }
 
     private int Find(ref Utf8JsonReader reader)
@@ -175,20 +176,14 @@ public sealed class StoredJsonRewrite<TView, TAttributes>
 
     private static Type Underlying(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 
-    private sealed record Field(JsonEncodedText Name, int Slot, StoredJsonRule? Rule);
+    /// <summary>An attribute: its name as written (<c>,"name":</c>), and where its value comes from.</summary>
+    private sealed record Field(byte[] Prefix, int Slot, StoredJsonRule? Rule);
 
     private sealed class ByteOrder : IComparer<byte[]>
     {
         public static readonly ByteOrder Instance = new();
 
         public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
-    }
-
-    private static class Names
-    {
-        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
-        public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
-        public static readonly JsonEncodedText Attributes = JsonEncodedText.Encode("attributes");
     }
 }
 
@@ -201,7 +196,6 @@ public sealed class StoredRow
     private byte[] _json = [];
     private int[] _start = [];
     private int[] _length = [];
-    private DateTimeOffset?[] _times = [];
 
     internal void Reset(byte[] json, int slots)
     {
@@ -210,11 +204,9 @@ public sealed class StoredRow
         {
             _start = new int[slots];
             _length = new int[slots];
-            _times = new DateTimeOffset?[slots];
         }
 
         Array.Fill(_length, -1);
-        Array.Clear(_times);
     }
 
     internal void Set(int slot, int start, int length)
@@ -223,20 +215,27 @@ public sealed class StoredRow
         _length[slot] = length;
     }
 
-    internal void SetTime(int slot, DateTimeOffset value) => _times[slot] = value;
-
     public bool Has(int slot) => _length[slot] >= 0;
+
+    /// <summary>The length of the stored row, in bytes.</summary>
+    public int Length => _json.Length;
 
     /// <summary>The raw JSON token (<c>null</c> when the row lacks the property).</summary>
     public ReadOnlySpan<byte> Raw(int slot) => Has(slot) ? _json.AsSpan(_start[slot], _length[slot]) : "null"u8;
 
-    public DateTimeOffset? Time(int slot) => _times[slot];
+    /// <summary>A stored timestamp (null for JSON null, a missing property or another type).</summary>
+    public DateTimeOffset? Time(int slot)
+    {
+        var reader = new Utf8JsonReader(Raw(slot));
+        reader.Read();
+        return reader.TokenType == JsonTokenType.String ? reader.GetDateTimeOffset() : null;
+    }
 
     public bool IsTrue(int slot) => Raw(slot).SequenceEqual("true"u8);
 }
 
 /// <summary>A computed attribute: writes its value from the stored row.</summary>
-public delegate void StoredJsonRule(StoredRow row, Utf8JsonWriter writer);
+public delegate void StoredJsonRule(StoredRow row, ref RawJson json);
 
 public static class StoredJsonRewrite
 {
@@ -247,18 +246,70 @@ public static class StoredJsonRewrite
     /// </summary>
     public static StoredJsonRewrite<TView, TAttributes> Create<TView, TAttributes>(IReadOnlyDictionary<string, Func<Func<string, int>, StoredJsonRule>> rules) =>
         StoredJsonRewrite<TView, TAttributes>.Create(rules);
+}
 
-    /// <summary>A timestamp as the API writes it (§1.10): UTC, whole seconds, <c>Z</c>.</summary>
-    public static void WriteTime(DateTimeOffset? value, Utf8JsonWriter writer)
+/// <summary>
+/// JSON written by hand into a span sized beforehand (see <see cref="StoredJsonRewrite{TView, TAttributes}.WriteResource"/>):
+/// the bytes given are trusted to be valid JSON.
+/// </summary>
+public ref struct RawJson(Span<byte> span)
+{
+    /// <summary>The most bytes a rule may write for one attribute.</summary>
+    public const int MostARuleWrites = 48;
+
+    private readonly Span<byte> _span = span;
+
+    public int Position { get; private set; }
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(_span[Position..]);
+        Position += bytes.Length;
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> as the content of a JSON string; they must need no escaping.</summary>
+    public void WriteQuoted(ReadOnlySpan<byte> bytes)
+    {
+        _span[Position++] = (byte)'"';
+        Write(bytes);
+        _span[Position++] = (byte)'"';
+    }
+
+    /// <summary>A timestamp as the API writes it (§1.10): UTC, whole seconds, <c>Z</c>; or null.</summary>
+    public void WriteTime(DateTimeOffset? value)
     {
         if (value is not { } time)
         {
-            writer.WriteNullValue();
+            Write("null"u8);
             return;
         }
 
-        Span<byte> text = stackalloc byte[32];
-        time.UtcDateTime.TryFormat(text, out var written, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        writer.WriteStringValue(text[..written]);
+        // "yyyy-MM-ddTHH:mm:ssZ", digit by digit (a format string costs more than the rest of the row).
+        var utc = time.UtcDateTime;
+        _span[Position++] = (byte)'"';
+        Digits(utc.Year, 4);
+        _span[Position++] = (byte)'-';
+        Digits(utc.Month, 2);
+        _span[Position++] = (byte)'-';
+        Digits(utc.Day, 2);
+        _span[Position++] = (byte)'T';
+        Digits(utc.Hour, 2);
+        _span[Position++] = (byte)':';
+        Digits(utc.Minute, 2);
+        _span[Position++] = (byte)':';
+        Digits(utc.Second, 2);
+        _span[Position++] = (byte)'Z';
+        _span[Position++] = (byte)'"';
+    }
+
+    private void Digits(int value, int count)
+    {
+        for (var i = count - 1; i >= 0; i--)
+        {
+            _span[Position + i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+
+        Position += count;
     }
 }
