@@ -25,23 +25,30 @@ public sealed class StoredJsonListResult<TView, TAttributes>(
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         var quotedType = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(type));
-        var output = response.BodyWriter;
+
+        // Rows are written into one buffer of this request and handed to the response in blocks:
+        // asking Kestrel's pipe for a span larger than its 4 KiB blocks would allocate one per row.
+        var buffer = new ArrayBufferWriter<byte>(2 * FlushAt);
         var row = new StoredRow();
-        output.Write("{\"data\":["u8);
+        buffer.Write("{\"data\":["u8);
         var first = true;
         while (more)
         {
             if (!first)
-                output.Write(","u8);
+                buffer.Write(","u8);
             first = false;
             plan.Read(enumerator.Current, row);
-            plan.WriteResource(row, quotedType, output);
-            if (output.UnflushedBytes >= FlushAt)
-                await output.FlushAsync(cancellationToken);
+            plan.WriteResource(row, quotedType, buffer);
+            if (buffer.WrittenCount >= FlushAt)
+            {
+                await response.BodyWriter.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
+            }
+
             more = await enumerator.MoveNextAsync();
         }
 
-        output.Write("]}"u8);
-        await output.FlushAsync(cancellationToken);
+        buffer.Write("]}"u8);
+        await response.BodyWriter.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }
 }

@@ -23,11 +23,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string connectionString, IDictionary<string, string> settings)
     {
         var repository = Repository.Root;
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(repository.FullName, "src", "Api", "bin", configuration, "net10.0", "Npq.Api.dll");
-        if (!File.Exists(dll))
-            throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
-
+        var dll = Dll();
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:{port}")
         {
@@ -75,6 +71,37 @@ public sealed class ServerProcess : IAsyncDisposable
 
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("The second server did not start within 60 seconds.");
+    }
+
+    /// <summary>Runs the server's command line (<c>seed</c>, <c>tokens</c>, <c>projections</c>) on a database; its last line of output and exit code.</summary>
+    public static async Task<(int ExitCode, string LastLine)> CliAsync(string connectionString, params string[] arguments)
+    {
+        var repository = Repository.Root;
+        var start = new ProcessStartInfo("dotnet", [Dll(), .. arguments])
+        {
+            WorkingDirectory = Path.Combine(repository.FullName, "src", "Api"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Sandbox";
+        start.Environment["ConnectionStrings__Npq"] = connectionString;
+        start.Environment["Npq__Tokens__Secret"] = ApiFactory.TokenSecret;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        var last = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        return (process.ExitCode, last);
+    }
+
+    private static string Dll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(Repository.Root.FullName, "src", "Api", "bin", configuration, "net10.0", "Npq.Api.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
     }
 
     private static int FreePort()
