@@ -124,6 +124,7 @@ public static class ApiSetup
         app.UseNpqSwaggerUi(); // docs pages are limited per client IP like other unauthenticated requests
         app.UseAuthorization();
         app.UseMiddleware<ServerDateMiddleware>();
+        app.UseMiddleware<IdempotencyMiddleware>(); // after authentication and the limiter: keys belong to callers (ADR 0019)
         app.MapControllers();
         app.MapRazorPages();
         app.MapNpqOpenApi();

@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddSingleton<PostgresRateLimiter>();
         services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<PostgresRateLimiter>());
         services.AddHostedService<RateLimitCleanup>();
+        services.AddHostedService<Idempotency.IdempotencyCleanup>();
         services.AddScoped<RateLimitState>();
 
         services.AddSingleton(TimeProvider.System);
@@ -88,7 +89,7 @@ public static class DependencyInjection
                 MartenSetup.Configure(opts, WithTimeouts(ConnectionString(sp.GetRequiredService<IConfiguration>())));
                 return opts;
             })
-            .UseLightweightSessions()
+            .BuildSessionsWith<RequestSessionFactory>() // lightweight sessions that join a request's transaction (ADR 0019)
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = MartenSetup.Schema + "_messages");
 

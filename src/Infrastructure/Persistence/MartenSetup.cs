@@ -67,6 +67,7 @@ public static class MartenSetup
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Logger(new RoundTripCounter());
         opts.Storage.ExtendedSchemaObjects.AddRange(RateLimiting.PostgresRateLimiter.SchemaObjects());
+        opts.Storage.ExtendedSchemaObjects.AddRange(Idempotency.IdempotencyStore.SchemaObjects());
 
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;

@@ -12,6 +12,14 @@ public sealed class NotAuthenticatedException() : ApiException("HTTP Token: Acce
 public sealed class ResourceNotFoundException() : ApiException("Resource not found");
 
 /// <summary>403 (v3): the declaration was created by another provider (visible through a transfer).</summary>
+/// <summary>The request clashes with another in flight (an <c>Idempotency-Key</c> in use): 409.</summary>
+public sealed class ConflictException(string title, string detail) : ApiException(detail)
+{
+    public string Title { get; } = title;
+
+    public string Detail { get; } = detail;
+}
+
 public sealed class ForbiddenException(string title, string detail) : ApiException(detail)
 {
     public string Title { get; } = title;
