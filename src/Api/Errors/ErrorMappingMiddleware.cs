@@ -56,7 +56,7 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
         // A write that lost a race the handler did not expect: its transaction rolled back whole.
         _ when Application.Common.WriteConflicts.IsConflict(exception) => (StatusCodes.Status409Conflict, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
             "Conflict", "Another change to this resource was made at the same moment; nothing was changed. Read it again and retry.")])),
-        _ when IsBusyOrUnavailableDatabase(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
+        _ when exception is DatabaseUnavailableException || IsBusyOrUnavailableDatabase(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
             "Service unavailable", "The service is busy or briefly unavailable; nothing was changed. Retry after the number of seconds in Retry-After.")])),
         _ => (StatusCodes.Status500InternalServerError, ErrorBodies.InternalError),
     };

@@ -70,6 +70,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
             await next(context);
             await context.Response.BodyWriter.FlushAsync(cancellationToken);
         }
+        catch (Exception exception) when (transaction.Connection.State != System.Data.ConnectionState.Open)
+        {
+            // The database went away mid-request (Npgsql then says only "Connection is not open").
+            throw new DatabaseUnavailableException(exception);
+        }
         catch (Exception exception) when (ErrorMappingMiddleware.Map(exception).Status == StatusCodes.Status422UnprocessableEntity)
         {
             // Refused by a rule: nothing is written (the transaction rolls back); the refusal is kept,

@@ -127,6 +127,21 @@ public static class OpenApiSetup
                 });
                 options.AddOperationTransformer((operation, context, _) =>
                 {
+                    // Every write takes an Idempotency-Key (issue 15, ADR 0019).
+                    if (context.Description.HttpMethod is "POST" or "PUT")
+                    {
+                        operation.Parameters ??= [];
+                        operation.Parameters.Add(new OpenApiParameter
+                        {
+                            Name = Http.IdempotencyMiddleware.Header, In = ParameterLocation.Header, Required = false,
+                            Description = "Optional; 1 to 255 visible ASCII characters, unique per intended change (a UUID will do). " +
+                                          "A retry with the same key and the same request within 24 hours gets the first response again, " +
+                                          "with `Idempotent-Replayed: true`, and changes nothing; the same key with a different request is a 422; " +
+                                          "a retry while the first is still running is a 409.",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Http.IdempotencyMiddleware.MaxKeyLength },
+                        });
+                    }
+
                     var list = context.Description.ActionDescriptor.EndpointMetadata.OfType<ListParametersAttribute>().FirstOrDefault();
                     if (list is null)
                         return Task.CompletedTask;

@@ -12,11 +12,17 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, Uri address)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log;
+
+    private ServerProcess(Process process, Uri address, System.Collections.Concurrent.ConcurrentQueue<string> log)
     {
         _process = process;
         Address = address;
+        _log = log;
     }
+
+    /// <summary>The last 2,000 lines the server wrote (warnings and errors; see Logging__LogLevel__Default).</summary>
+    public IReadOnlyList<string> Log => _log.ToArray();
 
     public Uri Address { get; }
 
@@ -41,8 +47,19 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the second server.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is null)
+                return;
+            log.Enqueue(line);
+            while (log.Count > 2000 && log.TryDequeue(out _))
+            {
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -57,7 +74,7 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 using var response = await client.GetAsync("/api/v3/no-such-route");
                 if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.TooManyRequests)
-                    return new ServerProcess(process, address);
+                    return new ServerProcess(process, address, log);
             }
             catch (HttpRequestException)
             {

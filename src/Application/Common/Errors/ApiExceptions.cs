@@ -12,6 +12,12 @@ public sealed class NotAuthenticatedException() : ApiException("HTTP Token: Acce
 public sealed class ResourceNotFoundException() : ApiException("Resource not found");
 
 /// <summary>403 (v3): the declaration was created by another provider (visible through a transfer).</summary>
+/// <summary>The database went away in the middle of the request; its transaction rolled back: 503.</summary>
+public sealed class DatabaseUnavailableException(Exception inner) : ApiException("The database connection was lost during the request")
+{
+    public Exception Inner { get; } = inner;
+}
+
 /// <summary>The request clashes with another in flight (an <c>Idempotency-Key</c> in use): 409.</summary>
 public sealed class ConflictException(string title, string detail) : ApiException(detail)
 {
