@@ -32,7 +32,7 @@ public static class ApiSetup
         builder.Logging.AddFilter("Weasel", LogLevel.Warning);
 
         // Wolverine before Marten: Marten's Wolverine integration expects the runtime registered.
-        builder.Host.UseWolverine(opts => DependencyInjection.ConfigureWolverine(opts, typeof(ApiSetup).Assembly));
+        builder.Host.UseWolverine(opts => DependencyInjection.ConfigureWolverine(opts, typeof(ApiSetup).Assembly, builder.Configuration));
         services.AddNpqInfrastructure(builder.Configuration, builder.Environment);
 
         services.AddMediator((Mediator.MediatorOptions options) =>
@@ -107,6 +107,7 @@ public static class ApiSetup
         if (ForwardedHeadersFrom(app.Configuration) is { } forwarded && (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0))
             app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<ErrorMappingMiddleware>();
+        app.UseMiddleware<DrainingMiddleware>();
         app.UseMiddleware<EdgeMiddleware>();
         app.UseNpqStaticAssets(); // the registration form's GOV.UK Frontend files: no database, no limiter
         app.UseStatusCodePages(async context =>

@@ -102,8 +102,14 @@ public static class DependencyInjection
     /// refreshed with <c>codegen write</c>) and loaded statically: compiling it at run time loaded
     /// Roslyn into every server process on its first message (+200 MB resident; ADR 0017).
     /// </summary>
-    public static void ConfigureWolverine(WolverineOptions opts, System.Reflection.Assembly applicationAssembly)
+    public static void ConfigureWolverine(WolverineOptions opts, System.Reflection.Assembly applicationAssembly, IConfiguration? configuration = null)
     {
+        // How soon a process that died is noticed, and its stored messages handed to a live one
+        // (Wolverine's defaults: a health check every 10 s, a node stale after 1 minute).
+        if (configuration?.GetValue<TimeSpan?>("Npq:Messaging:StaleNodeTimeout") is { } stale)
+            opts.Durability.StaleNodeTimeout = stale;
+        if (configuration?.GetValue<TimeSpan?>("Npq:Messaging:HealthCheckPollingTime") is { } health)
+            opts.Durability.HealthCheckPollingTime = health;
         opts.ApplicationAssembly = applicationAssembly;
         opts.Discovery.DisableConventionalDiscovery().IncludeType(typeof(ParticipantEmailConsumer));
         opts.Policies.UseDurableLocalQueues();

@@ -19,5 +19,8 @@ public sealed class SentEmail
 
     public string Email { get; set; } = "";
 
+    /// <summary>How many times the message was handled: 1 unless the outbox delivered it twice (issue 15's crash test counts).</summary>
+    public int Deliveries { get; set; }
+
     public DateTimeOffset RequestedAt { get; set; }
 }

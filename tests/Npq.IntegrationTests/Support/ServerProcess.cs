@@ -21,6 +21,19 @@ public sealed class ServerProcess : IAsyncDisposable
         _log = log;
     }
 
+    /// <summary>SIGKILL: the process dies at once, mid-request, as in a power cut or an OOM kill.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as an orchestrator stops a process; returns once it has exited, with its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan within)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill!.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>The last 2,000 lines the server wrote (warnings and errors; see Logging__LogLevel__Default).</summary>
     public IReadOnlyList<string> Log => _log.ToArray();
 

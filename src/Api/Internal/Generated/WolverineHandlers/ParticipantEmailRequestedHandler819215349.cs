@@ -26,7 +26,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Npq.Infrastructure.Messaging.ParticipantEmailConsumer");
             
             // The actual message execution
-            Npq.Infrastructure.Messaging.ParticipantEmailConsumer.Handle(participantEmailRequested, documentSession);
+            await Npq.Infrastructure.Messaging.ParticipantEmailConsumer.Handle(participantEmailRequested, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
