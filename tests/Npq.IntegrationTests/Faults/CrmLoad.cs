@@ -14,7 +14,7 @@ namespace Npq.IntegrationTests.Faults;
 /// <summary>
 /// Eight CRMs writing at once, as issue 15 describes them: each registers a participant, accepts the
 /// application and declares <c>started</c>, every write with an <c>Idempotency-Key</c> of its own, sent
-/// again with the same key after a 503, a 409 or no answer at all until it is answered (against
+/// again with the same key after a 503, a 502/504 from a balancer, a 409 or no answer at all until it is answered (against
 /// whichever server is current). Afterwards <see cref="AssertExactlyOnceAsync"/> compares the event log
 /// with what the clients were told.
 /// </summary>
@@ -161,7 +161,7 @@ internal sealed class CrmLoad
         while (true)
         {
             var outcome = await send();
-            var retry = outcome.Status is 0 or HttpStatusCode.ServiceUnavailable or HttpStatusCode.Conflict;
+            var retry = outcome.Status is 0 or HttpStatusCode.ServiceUnavailable or HttpStatusCode.Conflict or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
             _outcomes.Add(retry ? outcome : outcome with { Final = true });
             if (!retry)
                 return outcome;
