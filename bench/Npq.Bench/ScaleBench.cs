@@ -89,7 +89,7 @@ public static class ScaleBench
                     _ = reader.GetString(0);
             });
             Add($"v3 page of {size:N0}, {clients} client(s)", $"{api.Rate:F1}/s, p50 {api.P50:F1} ms, p95 {api.P95:F1} ms",
-                $"{sql.Rate:F1}/s, p50 {sql.P50:F1} ms", $"{api.Rate / sql.Rate:F2}");
+                $"{sql.Rate:F1}/s, p50 {sql.P50:F1} ms, p95 {sql.P95:F1} ms", $"{api.Rate / sql.Rate:F2}");
         }
 
         // 5. CSV of every application of the provider, against COPY of the same rows.
