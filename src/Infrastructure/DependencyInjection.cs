@@ -3,6 +3,7 @@ using JasperFx;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npq.Application.Common;
 using Npq.Application.ReferenceData;
@@ -64,9 +65,9 @@ public static class DependencyInjection
         services.AddHostedService<Idempotency.IdempotencyCleanup>();
         services.AddScoped<RateLimitState>();
 
-        services.AddSingleton(TimeProvider.System);
-        services.AddScoped<RequestClock>();
-        services.AddScoped<IClock>(sp => sp.GetRequiredService<RequestClock>());
+        // "Now": the system clock, or X-With-Server-Date in Sandbox/Development for one request (§4.8).
+        services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new RequestTimeProvider()));
+        services.AddKeyedSingleton(SystemTime.Key, TimeProvider.System);
         services.AddSingleton<IReferenceData, ReferenceDataCache>();
         services.AddSingleton<TokenUsageTracker>();
         services.AddSingleton<TokenService>();

@@ -60,18 +60,21 @@ public sealed class ServerDateMiddleware(RequestDelegate next, IHostEnvironment 
 {
     public const string Header = "X-With-Server-Date";
 
-    public async Task InvokeAsync(HttpContext context, RequestClock clock)
+    public async Task InvokeAsync(HttpContext context)
     {
         var value = context.Request.Headers[Header].ToString();
-        if (value.Length > 0 && (environment.IsDevelopment() || environment.IsEnvironment("Sandbox")))
+        if (value.Length == 0 || !(environment.IsDevelopment() || environment.IsEnvironment("Sandbox")))
         {
-            clock.Override = ListQuery.ParseTimestamp(value)
-                             ?? (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture,
-                                 System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed.ToUniversalTime() : (DateTimeOffset?)null)
-                             ?? throw new BadRequestException($"The {Header} header must be a date-time, like 2025-01-10T10:42:00Z");
+            await next(context);
+            return;
         }
 
-        await next(context);
+        var at = ListQuery.ParseTimestamp(value)
+                 ?? (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture,
+                     System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed.ToUniversalTime() : (DateTimeOffset?)null)
+                 ?? throw new BadRequestException($"The {Header} header must be a date-time, like 2025-01-10T10:42:00Z");
+        using (RequestTimeProvider.Use(at))
+            await next(context);
     }
 }
 

@@ -9,19 +9,19 @@ namespace Npq.Application.DeliveryPartners;
 public sealed record AddDeliveryPartner(Caller Caller, Guid? Id, string Name, IReadOnlyList<(Guid LeadProviderId, int Cohort)> Partnerships)
     : ICommand<DeliveryPartner>, IAdminRequest, IValidatedRequest;
 
-public sealed class AddDeliveryPartnerHandler(IDocumentSession session, IClock clock) : ICommandHandler<AddDeliveryPartner, DeliveryPartner>
+public sealed class AddDeliveryPartnerHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<AddDeliveryPartner, DeliveryPartner>
 {
     public async ValueTask<DeliveryPartner> Handle(AddDeliveryPartner command, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(command.Name))
             throw new RuleViolationException("name", "A delivery partner needs a name");
-        var id = command.Id ?? Guid.CreateVersion7(clock.UtcNow);
+        var id = command.Id ?? Guid.CreateVersion7(time.GetUtcNow());
         var partner = await session.LoadAsync<DeliveryPartner>(id, cancellationToken)
-                      ?? new DeliveryPartner { Id = id, CreatedAt = clock.UtcNow };
+                      ?? new DeliveryPartner { Id = id, CreatedAt = time.GetUtcNow() };
         if (partner.Name != command.Name.Trim())
         {
             partner.Name = command.Name.Trim();
-            partner.UpdatedAt = clock.UtcNow;
+            partner.UpdatedAt = time.GetUtcNow();
         }
 
         session.Store(partner);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Marten;
 using Npq.Application.ReferenceData;
 
@@ -8,7 +9,7 @@ namespace Npq.Infrastructure.ReferenceData;
 /// and DfE operations, which call <see cref="Invalidate"/> in the process that changed them; other
 /// processes see the change within the expiry.
 /// </summary>
-public sealed class ReferenceDataCache(IDocumentStore store, TimeProvider time) : IReferenceData, IDisposable
+public sealed class ReferenceDataCache(IDocumentStore store, [FromKeyedServices(Time.SystemTime.Key)] TimeProvider time) : IReferenceData, IDisposable
 {
     private static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _gate = new(1, 1);

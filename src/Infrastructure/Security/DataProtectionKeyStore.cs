@@ -25,7 +25,7 @@ public sealed class DataProtectionKey
 /// a form fetched from one process can be posted to another. The keys are as secret as the
 /// database's other contents; the database is the trust boundary, as for token digests.
 /// </summary>
-public sealed class DataProtectionKeyStore(IDocumentStore store, TimeProvider time) : IXmlRepository
+public sealed class DataProtectionKeyStore(IDocumentStore store, [FromKeyedServices(Time.SystemTime.Key)] TimeProvider time) : IXmlRepository
 {
     public const string ApplicationName = "npq-lead-provider-api";
 

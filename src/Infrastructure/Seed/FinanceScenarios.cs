@@ -23,7 +23,7 @@ namespace Npq.Infrastructure.Seed;
 /// with contracts, and per provider declarations in every state — all through the same commands as
 /// live traffic, with fixed ids so a second run finds everything in place.
 /// </summary>
-public sealed class FinanceScenarios(IDocumentStore store, IServiceScopeFactory scopes, IClock clock)
+public sealed class FinanceScenarios(IDocumentStore store, IServiceScopeFactory scopes, TimeProvider time)
 {
     private const string DeclarationCohort = "2025";
 
@@ -63,7 +63,7 @@ public sealed class FinanceScenarios(IDocumentStore store, IServiceScopeFactory 
     /// </summary>
     private async Task StatementsAsync(LeadProvider provider, IReadOnlyList<Cohort> cohorts, CancellationToken cancellationToken)
     {
-        var today = clock.Today;
+        var today = time.Today();
         foreach (var cohort in cohorts)
         {
             var courses = provider.OfferedCourses.Where(c => Courses.Get(c).FirstCohort is not { } first || cohort.StartYear >= first).ToList();
@@ -182,8 +182,7 @@ public sealed class FinanceScenarios(IDocumentStore store, IServiceScopeFactory 
     private async Task<T> SendAsync<T>(ICommand<T> command, CancellationToken cancellationToken, DateTimeOffset? asOf = null)
     {
         await using var scope = scopes.CreateAsyncScope();
-        if (asOf is { } at)
-            scope.ServiceProvider.GetRequiredService<RequestClock>().Override = at;
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, cancellationToken);
+        using (asOf is { } at ? RequestTimeProvider.Use(at) : null)
+            return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, cancellationToken);
     }
 }

@@ -18,7 +18,7 @@ namespace Npq.Infrastructure.Seed;
 /// deterministically: fixed ids, and every scenario goes through the same commands as live traffic.
 /// </summary>
 public sealed class Seeder(
-    IDocumentStore store, IServiceScopeFactory scopes, IReferenceData referenceData, IClock clock, FinanceScenarios finance, ILogger<Seeder> logger,
+    IDocumentStore store, IServiceScopeFactory scopes, IReferenceData referenceData, TimeProvider time, FinanceScenarios finance, ILogger<Seeder> logger,
     IHostEnvironment environment)
 {
     public sealed record Result(int ReferenceDocuments, int ApplicationsRegistered, int ApplicationsAlreadyThere);
@@ -39,7 +39,7 @@ public sealed class Seeder(
 
     private async Task<int> SeedReferenceDataAsync(CancellationToken cancellationToken)
     {
-        var now = clock.UtcNow;
+        var now = time.GetUtcNow();
         var cohorts = ReferenceDataSeed.Cohorts(now.Year);
         var schedules = cohorts.SelectMany(ReferenceDataSeed.Schedules).ToList();
 
@@ -72,7 +72,7 @@ public sealed class Seeder(
         var reference = await referenceData.GetAsync(cancellationToken);
         // Scenarios belong to the seed's own providers, in the seed's order (fixed ids and TRNs),
         // whatever other providers the database holds.
-        var offering = ReferenceDataSeed.LeadProviders(clock.UtcNow)
+        var offering = ReferenceDataSeed.LeadProviders(time.GetUtcNow())
             .Select(p => reference.FindProvider(p.Id))
             .OfType<LeadProvider>()
             .Where(p => p.OfferedCourses.Count > 0)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,7 +10,7 @@ using Npq.Application.ReferenceData;
 namespace Npq.Infrastructure.Tokens;
 
 /// <summary>Issues, revokes, lists and checks API tokens (CONTRACT B3).</summary>
-public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> options, TokenUsageTracker usage, TimeProvider time)
+public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> options, TokenUsageTracker usage, [FromKeyedServices(Time.SystemTime.Key)] TimeProvider time)
 {
     public const string Prefix = "npq_";
 

@@ -23,7 +23,7 @@ namespace Npq.Api.Pages.Registration;
 /// or missing token re-shows the answers with a message instead of an empty 400.
 /// </remarks>
 [IgnoreAntiforgeryToken]
-public sealed class IndexModel(IMediator mediator, IReferenceData referenceData, IClock clock, IQuerySession query, IAntiforgery antiforgery) : GovukPageModel
+public sealed class IndexModel(IMediator mediator, IReferenceData referenceData, TimeProvider time, IQuerySession query, IAntiforgery antiforgery) : GovukPageModel
 {
     public RegistrationForm Form { get; private set; } = RegistrationForm.Empty();
 
@@ -91,7 +91,7 @@ public sealed class IndexModel(IMediator mediator, IReferenceData referenceData,
         var reference = await referenceData.GetAsync(cancellationToken);
         Providers = reference.LeadProviders;
         Cohorts = reference.Cohorts;
-        CurrentCohort = reference.CurrentCohort(clock.Today)?.Id;
+        CurrentCohort = reference.CurrentCohort(time.Today())?.Id;
         if (EnvironmentName is "Sandbox" or "Development")
         {
             var schools = await query.Query<School>().OrderBy(s => s.Id).Take(50).ToListAsync(cancellationToken);

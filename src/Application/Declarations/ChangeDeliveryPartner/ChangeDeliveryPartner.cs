@@ -12,7 +12,7 @@ namespace Npq.Application.Declarations.ChangeDeliveryPartner;
 public sealed record ChangeDeliveryPartner(Caller Caller, Guid Id, string? DeliveryPartnerId, string? SecondaryDeliveryPartnerId)
     : ICommand<DeclarationView>, ILeadProviderRequest, IValidatedRequest;
 
-public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, IClock clock) : ICommandHandler<ChangeDeliveryPartner, DeclarationView>
+public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeDeliveryPartner, DeclarationView>
 {
     public async ValueTask<DeclarationView> Handle(ChangeDeliveryPartner command, CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, ICloc
         if (declaration.DeliveryPartnerId == primary && declaration.SecondaryDeliveryPartnerId == secondary)
             return view; // unchanged values: 200 with nothing recorded (§7)
 
-        session.Events.Append(declaration.Id, version + 1, new DeliveryPartnerChanged(declaration.Id, primary, secondary, clock.UtcNow));
+        session.Events.Append(declaration.Id, version + 1, new DeliveryPartnerChanged(declaration.Id, primary, secondary, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return (await session.LoadAsync<DeclarationView>(declaration.Id, cancellationToken))!;
     }

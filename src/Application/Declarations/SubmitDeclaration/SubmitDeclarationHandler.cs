@@ -19,7 +19,7 @@ namespace Npq.Application.Declarations.SubmitDeclaration;
 /// declaration, its eligibility, its statement line and (for completed leadership/specialist
 /// declarations) its outcome in one transaction, guarded by <see cref="LiveDeclarationReservation"/>.
 /// </summary>
-public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenceData referenceData, IClock clock)
+public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<SubmitDeclaration, DeclarationView>
 {
     private static readonly DeclarationState[] Live = DeclarationStates.Live.ToArray();
@@ -27,7 +27,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
     public async ValueTask<DeclarationView> Handle(SubmitDeclaration command, CancellationToken cancellationToken)
     {
         var providerId = command.Caller.ProviderId;
-        var now = clock.UtcNow;
+        var now = time.GetUtcNow();
         var participantGiven = !string.IsNullOrWhiteSpace(command.ParticipantId);
         var participantId = Guid.TryParse(command.ParticipantId, out var parsed) ? parsed : Guid.Empty;
         if (participantId != Guid.Empty)
@@ -63,7 +63,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
         var liveOfType = existing.FirstOrDefault(d => d.ApplicationId == target!.Id && Live.Contains(d.State));
         var nextStatement = target is null
             ? null
-            : await session.NextOutputFeeStatementAsync(providerId, cohortId, clock.Today, cancellationToken);
+            : await session.NextOutputFeeStatementAsync(providerId, cohortId, time.Today(), cancellationToken);
 
         var facts = new SubmitDeclarationFacts
         {

@@ -11,17 +11,17 @@ namespace Npq.Application.Declarations.VoidDeclaration;
 /// <summary>The provider voids a declaration (CONTRACT §3.9). v3 sees transferred declarations but may not void them (403).</summary>
 public sealed record VoidDeclaration(Caller Caller, Guid Id, bool IsV3) : ICommand<DeclarationView>, ILeadProviderRequest;
 
-public sealed class VoidDeclarationHandler(IDocumentSession session, IClock clock) : ICommandHandler<VoidDeclaration, DeclarationView>
+public sealed class VoidDeclarationHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<VoidDeclaration, DeclarationView>
 {
     public async ValueTask<DeclarationView> Handle(VoidDeclaration command, CancellationToken cancellationToken)
     {
         var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, command.IsV3, cancellationToken);
         await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
         var (declaration, version) = (await session.LoadDeclarationAsync(view.Id, cancellationToken))!.Value;
-        var next = await session.NextOutputFeeStatementAsync(declaration.LeadProviderId, declaration.CohortId, clock.Today, cancellationToken);
+        var next = await session.NextOutputFeeStatementAsync(declaration.LeadProviderId, declaration.CohortId, time.Today(), cancellationToken);
         await session.LockStatementsAsync(new[] { declaration.BillableStatementId, next?.Id }.OfType<Guid>(), cancellationToken);
 
-        var now = clock.UtcNow;
+        var now = time.GetUtcNow();
         var (events, errors) = VoidDeclarationDecision.Decide(declaration, next?.Id, now);
         if (errors.Count > 0)
             throw new RuleViolationException(errors);

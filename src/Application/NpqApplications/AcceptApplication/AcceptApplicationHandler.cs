@@ -16,7 +16,7 @@ namespace Npq.Application.NpqApplications.AcceptApplication;
 /// <see cref="ApplicationRejected"/> on every other application of the person for the same course
 /// and cohort (any provider), and the reservations that make a second acceptance impossible.
 /// </summary>
-public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenceData referenceData, IClock clock, IOutbox outbox)
+public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time, IOutbox outbox)
     : ICommandHandler<AcceptApplication, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(AcceptApplication command, CancellationToken cancellationToken)
@@ -31,14 +31,14 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
 
         var requested = command.ScheduleIdentifier is { } identifier ? reference.FindSchedule(cohort.Id, identifier) : null;
         var cohortSchedules = reference.Schedules.Where(s => s.CohortId == cohort.Id).Select(s => s.Identifier).ToList();
-        var defaultIdentifier = DefaultSchedule.For(course, cohort.StartYear, cohort.Suffix, clock.Today, cohortSchedules);
+        var defaultIdentifier = DefaultSchedule.For(course, cohort.StartYear, cohort.Suffix, time.Today(), cohortSchedules);
 
         var context = new AcceptContext(
             cohort.Funding,
             await IsBlockedAsync(application, verifiedTrn, cancellationToken),
             requested is null ? null : new ScheduleFacts(requested.Identifier, requested.CourseGroup),
             defaultIdentifier is not null && cohortSchedules.Contains(defaultIdentifier) ? defaultIdentifier : null,
-            clock.UtcNow);
+            time.GetUtcNow());
         var (accepted, errors) = AcceptApplicationDecision.Decide(
             application, new AcceptRequest(command.FundedPlace, command.FundedPlaceIsBoolean, command.ScheduleIdentifier), context);
         if (accepted is null)

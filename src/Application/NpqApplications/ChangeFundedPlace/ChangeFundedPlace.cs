@@ -11,7 +11,7 @@ namespace Npq.Application.NpqApplications.ChangeFundedPlace;
 /// <summary>The provider changes the funded-place decision (CONTRACT §3.3). <see cref="FundedPlace"/> is null unless a JSON boolean was sent.</summary>
 public sealed record ChangeFundedPlace(Caller Caller, Guid Id, bool? FundedPlace) : ICommand<ApplicationView>, ILeadProviderRequest;
 
-public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IReferenceData referenceData, IClock clock)
+public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<ChangeFundedPlace, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(ChangeFundedPlace command, CancellationToken cancellationToken)
@@ -23,7 +23,7 @@ public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IReferenc
                      ?? throw new InvalidOperationException($"Cohort {application.CohortId} is missing from the reference data.");
         var hasLiveDeclarations = await session.ExistForApplicationAsync(application.Id, cancellationToken);
 
-        var (changed, errors) = ChangeFundedPlaceDecision.Decide(application, command.FundedPlace, cohort.Funding, hasLiveDeclarations, clock.UtcNow);
+        var (changed, errors) = ChangeFundedPlaceDecision.Decide(application, command.FundedPlace, cohort.Funding, hasLiveDeclarations, time.GetUtcNow());
         if (errors.Count > 0)
             throw new RuleViolationException(errors);
 

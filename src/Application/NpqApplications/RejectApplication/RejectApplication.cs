@@ -13,7 +13,7 @@ namespace Npq.Application.NpqApplications.RejectApplication;
 /// </summary>
 public sealed record RejectApplication(Caller Caller, Guid Id, bool AllowRejectingAccepted) : ICommand<ApplicationView>, ILeadProviderRequest;
 
-public sealed class RejectApplicationHandler(IDocumentSession session, IClock clock) : ICommandHandler<RejectApplication, ApplicationView>
+public sealed class RejectApplicationHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<RejectApplication, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(RejectApplication command, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ public sealed class RejectApplicationHandler(IDocumentSession session, IClock cl
         var (application, version) = await session.LoadAsync(command.Id, cancellationToken);
         var hasLiveDeclarations = command.AllowRejectingAccepted && await session.ExistForApplicationAsync(application.Id, cancellationToken);
 
-        var (rejected, errors) = RejectApplicationDecision.Decide(application, command.AllowRejectingAccepted, hasLiveDeclarations, clock.UtcNow);
+        var (rejected, errors) = RejectApplicationDecision.Decide(application, command.AllowRejectingAccepted, hasLiveDeclarations, time.GetUtcNow());
         if (rejected is null)
             throw new RuleViolationException(errors);
 

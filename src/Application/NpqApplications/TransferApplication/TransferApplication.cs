@@ -10,7 +10,7 @@ namespace Npq.Application.NpqApplications.TransferApplication;
 /// <summary>DfE moves an application to another lead provider (B8, CONTRACT §7 transfers).</summary>
 public sealed record TransferApplication(Caller Caller, Guid Id, Guid ToLeadProviderId) : ICommand<ApplicationView>, IAdminRequest;
 
-public sealed class TransferApplicationHandler(IDocumentSession session, IReferenceData referenceData, IClock clock)
+public sealed class TransferApplicationHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<TransferApplication, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(TransferApplication command, CancellationToken cancellationToken)
@@ -24,7 +24,7 @@ public sealed class TransferApplicationHandler(IDocumentSession session, IRefere
         if (application.LeadProviderId == command.ToLeadProviderId)
             throw new RuleViolationException("lead_provider_id", "The application already belongs to that lead provider");
 
-        session.AppendAt(application.Id, version, new ApplicationTransferred(application.Id, application.LeadProviderId, command.ToLeadProviderId, clock.UtcNow));
+        session.AppendAt(application.Id, version, new ApplicationTransferred(application.Id, application.LeadProviderId, command.ToLeadProviderId, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
     }

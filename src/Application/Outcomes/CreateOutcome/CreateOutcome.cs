@@ -16,7 +16,7 @@ namespace Npq.Application.Outcomes.CreateOutcome;
 public sealed record CreateOutcome(Caller Caller, Guid ParticipantId, string? CourseIdentifier, string? State, string? CompletionDate)
     : ICommand<OutcomeView>, ILeadProviderRequest, IValidatedRequest;
 
-public sealed partial class CreateOutcomeHandler(IDocumentSession session, IClock clock) : ICommandHandler<CreateOutcome, OutcomeView>
+public sealed partial class CreateOutcomeHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<CreateOutcome, OutcomeView>
 {
     private static readonly DeclarationState[] Counted =
         [DeclarationState.Submitted, DeclarationState.Eligible, DeclarationState.Payable, DeclarationState.Paid, DeclarationState.Ineligible];
@@ -58,7 +58,7 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, ICloc
                 .ToListAsync(cancellationToken);
         if (errors.Count == 0 && completed.Count == 0)
             errors.Add(new("base", "The participant has no completed declaration for this course: submit one first"));
-        if (completionDate is { } date && date > clock.Today)
+        if (completionDate is { } date && date > time.Today())
             errors.Add(new("completion_date", "The '#/completion_date' cannot be in the future"));
         if (errors.Count > 0)
             throw new RuleViolationException(errors);
@@ -75,8 +75,8 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, ICloc
         }
 
         var (_, version) = (await session.LoadDeclarationAsync(target.Id, cancellationToken))!.Value;
-        var outcomeId = Guid.CreateVersion7(clock.UtcNow);
-        session.Events.Append(target.Id, version + 1, new OutcomeRecorded(target.Id, outcomeId, command.State!, completionDate!.Value, clock.UtcNow));
+        var outcomeId = Guid.CreateVersion7(time.GetUtcNow());
+        session.Events.Append(target.Id, version + 1, new OutcomeRecorded(target.Id, outcomeId, command.State!, completionDate!.Value, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return (await session.LoadAsync<OutcomeView>(outcomeId, cancellationToken))!;
     }

@@ -15,7 +15,7 @@ namespace Npq.Application.Participants.ChangeParticipantId;
 /// </summary>
 public sealed record ChangeParticipantId(Caller Caller, Guid From, Guid To) : ICommand<ParticipantView>, IAdminRequest;
 
-public sealed class ChangeParticipantIdHandler(IDocumentSession session, IClock clock) : ICommandHandler<ChangeParticipantId, ParticipantView>
+public sealed class ChangeParticipantIdHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeParticipantId, ParticipantView>
 {
     public async ValueTask<ParticipantView> Handle(ChangeParticipantId command, CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, IClock 
         if (to?.RetiredInto is not null)
             throw new RuleViolationException("to_participant_id", "The new participant id has been retired");
 
-        var now = clock.UtcNow;
+        var now = time.GetUtcNow();
         if (to is null)
         {
             var registered = (await session.Events.FetchStreamAsync(command.From, token: cancellationToken))

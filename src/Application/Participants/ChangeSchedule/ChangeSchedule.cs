@@ -16,7 +16,7 @@ namespace Npq.Application.Participants.ChangeSchedule;
 public sealed record ChangeSchedule(Caller Caller, Guid ParticipantId, string? CourseIdentifier, string? ScheduleIdentifier, string? Cohort)
     : ICommand<ParticipantResult>, ILeadProviderRequest, IValidatedRequest;
 
-public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceData referenceData, IClock clock)
+public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<ChangeSchedule, ParticipantResult>
 {
     private static readonly DeclarationState[] Live = DeclarationStates.Live.ToArray();
@@ -52,7 +52,7 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceDa
             schedule is null ? null : new ScheduleTarget(schedule.Identifier, schedule.CourseGroup, schedule.AppliesFrom, schedule.AllowedDeclarationTypes),
             target is not null && await session.HasContractAsync(command.Caller.ProviderId, target.Id, application.CourseIdentifier, cancellationToken),
             live.Select(d => new LiveDeclaration(d.DeclarationType, d.DeclarationDate)).ToList(),
-            clock.UtcNow);
+            time.GetUtcNow());
         var (changed, errors) = ChangeScheduleDecision.Decide(application, context);
         if (changed is null)
             throw new RuleViolationException(errors);

@@ -20,7 +20,7 @@ public enum TrainingAction
 public sealed record ChangeTrainingStatus(Caller Caller, Guid ParticipantId, TrainingAction Action, string? CourseIdentifier, string? Reason, bool IsV3)
     : ICommand<ParticipantResult>, ILeadProviderRequest, IValidatedRequest;
 
-public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IClock clock) : ICommandHandler<ChangeTrainingStatus, ParticipantResult>
+public sealed class ChangeTrainingStatusHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeTrainingStatus, ParticipantResult>
 {
     public async ValueTask<ParticipantResult> Handle(ChangeTrainingStatus command, CancellationToken cancellationToken)
     {
@@ -28,7 +28,7 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IClock
             session, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
         var applicationId = application.Id;
         var declarations = await session.Query<DeclarationView>().Where(d => d.ApplicationId == applicationId).ToListAsync(cancellationToken);
-        var now = clock.UtcNow;
+        var now = time.GetUtcNow();
 
         var (change, errors) = command.Action switch
         {

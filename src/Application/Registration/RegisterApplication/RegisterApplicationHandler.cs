@@ -23,13 +23,13 @@ namespace Npq.Application.Registration.RegisterApplication;
 public sealed class RegisterApplicationHandler(
     IDocumentSession session,
     IReferenceData referenceData,
-    IClock clock,
+    TimeProvider time,
     IOutbox outbox,
     IOptions<RegistrationOptions> options) : ICommandHandler<RegisterApplication, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(RegisterApplication command, CancellationToken cancellationToken)
     {
-        var now = clock.UtcNow;
+        var now = time.GetUtcNow();
         var reference = await referenceData.GetAsync(cancellationToken);
         var errors = new List<DomainError>();
         var course = Courses.Get(command.CourseIdentifier!);
@@ -44,7 +44,7 @@ public sealed class RegisterApplicationHandler(
         {
             { Suffix: { } suffix } c => reference.FindCohortById($"{c.Year}{suffix}"),
             { } c => reference.FindCohort(c.Year),
-            null => reference.CurrentCohort(clock.Today),
+            null => reference.CurrentCohort(time.Today()),
         };
         if (cohort is null)
             errors.Add(new("cohort", "The cohort is not open for registration"));
@@ -193,7 +193,7 @@ public sealed class RegisterApplicationHandler(
 
         var trn = Clean(command.TeacherReferenceNumber);
         var verified = trn is { Length: 7 } && options.Value.SevenDigitTrnIsVerified;
-        return new(command.NewParticipantId ?? Guid.CreateVersion7(clock.UtcNow), true, command.FullName!.Trim(), command.Email!.Trim(), trn, verified);
+        return new(command.NewParticipantId ?? Guid.CreateVersion7(time.GetUtcNow()), true, command.FullName!.Trim(), command.Email!.Trim(), trn, verified);
     }
 
     private async Task<bool> IsSamePersonAsync(ParticipantView existing, RegisterApplication command, CancellationToken cancellationToken)

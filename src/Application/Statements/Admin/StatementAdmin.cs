@@ -23,7 +23,7 @@ public sealed record OpenStatement(
     IReadOnlyList<string> Courses,
     Guid? StatementId = null) : ICommand<StatementView>, IAdminRequest;
 
-public sealed class OpenStatementHandler(IDocumentSession session, IReferenceData referenceData, IClock clock) : ICommandHandler<OpenStatement, StatementView>
+public sealed class OpenStatementHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time) : ICommandHandler<OpenStatement, StatementView>
 {
     public async ValueTask<StatementView> Handle(OpenStatement command, CancellationToken cancellationToken)
     {
@@ -54,7 +54,7 @@ public sealed class OpenStatementHandler(IDocumentSession session, IReferenceDat
         else
         {
             session.Events.StartStream(id, new StatementOpened(id, command.LeadProviderId, cohort!.Id, cohort.StartYear, command.Year, command.Month,
-                command.DeadlineDate, command.PaymentDate, command.OutputFee, clock.UtcNow));
+                command.DeadlineDate, command.PaymentDate, command.OutputFee, time.GetUtcNow()));
         }
 
         foreach (var course in command.Courses.Distinct())
@@ -76,7 +76,7 @@ public sealed record MarkStatementPayable(Caller Caller, Guid Id) : ICommand<Sta
 /// <summary>DfE marks a payable statement paid: payable → paid, awaiting-clawback refunds → clawed-back (§3.8).</summary>
 public sealed record MarkStatementPaid(Caller Caller, Guid Id) : ICommand<StatementView>, IAdminRequest;
 
-public sealed class StatementPaymentHandlers(IDocumentSession session, IClock clock)
+public sealed class StatementPaymentHandlers(IDocumentSession session, TimeProvider time)
     : ICommandHandler<MarkStatementPayable, StatementView>, ICommandHandler<MarkStatementPaid, StatementView>
 {
     public ValueTask<StatementView> Handle(MarkStatementPayable command, CancellationToken cancellationToken) =>
@@ -91,10 +91,10 @@ public sealed class StatementPaymentHandlers(IDocumentSession session, IClock cl
         var statement = await session.LoadAsync<StatementView>(id, cancellationToken) ?? throw new ResourceNotFoundException();
         if (statement.State != from)
             throw new RuleViolationException("statement", $"The statement is {statement.State.ToString().ToLowerInvariant()}, not {from.ToString().ToLowerInvariant()}");
-        if (payable && clock.Today <= statement.DeadlineDate)
+        if (payable && time.Today() <= statement.DeadlineDate)
             throw new RuleViolationException("statement", $"The statement's deadline ({statement.DeadlineDate:yyyy-MM-dd}) has not passed");
 
-        var now = clock.UtcNow;
+        var now = time.GetUtcNow();
         var statementEvents = new List<object>();
         foreach (var line in statement.Lines)
         {
