@@ -36,9 +36,7 @@ public sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limit
         // behaviour then finds the decision made and does not count the request twice.
         var o = options.Value;
         var caller = TokenAuthenticationHandler.CallerOf(context.User);
-        var (key, limit) = caller.TokenId is { } tokenId
-            ? ($"token:{tokenId}", o.PermitsPerToken)
-            : ($"ip:{HttpClientAddress.Of(context)}", o.PermitsPerIp);
+        var (key, limit) = o.KeyFor(caller.TokenId, HttpClientAddress.Of(context));
         state.Decision = await limiter.AcquireAsync(key, limit, o.Window, context.RequestAborted);
         if (!state.Decision.Admitted)
             throw new TooManyRequestsException(state.Decision);

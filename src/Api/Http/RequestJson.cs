@@ -68,7 +68,7 @@ public static class RequestJson
     }
 
     /// <summary>Only a JSON <c>true</c> or <c>false</c>; anything else reads as absent.</summary>
-    public sealed class JsonBooleanConverter : JsonConverter<bool?>
+    public class JsonBooleanConverter : JsonConverter<bool?>
     {
         public override bool HandleNull => true;
 
@@ -81,9 +81,15 @@ public static class RequestJson
                 case JsonTokenType.False:
                     return false;
                 default:
-                    reader.Skip();
-                    return null;
+                    return Otherwise(ref reader);
             }
+        }
+
+        /// <summary>What a value that is not a JSON boolean reads as: absent.</summary>
+        protected virtual bool? Otherwise(ref Utf8JsonReader reader)
+        {
+            reader.Skip();
+            return null;
         }
 
         public override void Write(Utf8JsonWriter writer, bool? value, JsonSerializerOptions options)
@@ -96,34 +102,15 @@ public static class RequestJson
     }
 
     /// <summary>A JSON boolean, or the strings <c>"true"</c>/<c>"false"</c> (<c>has_passed</c>, §1.3); anything else is absent.</summary>
-    public sealed class BooleanOrTextConverter : JsonConverter<bool?>
+    public sealed class BooleanOrTextConverter : JsonBooleanConverter
     {
-        public override bool HandleNull => true;
-
-        public override bool? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        protected override bool? Otherwise(ref Utf8JsonReader reader)
         {
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.True:
-                    return true;
-                case JsonTokenType.False:
-                    return false;
-                case JsonTokenType.String when reader.ValueTextEquals("true"u8):
-                    return true;
-                case JsonTokenType.String when reader.ValueTextEquals("false"u8):
-                    return false;
-                default:
-                    reader.Skip();
-                    return null;
-            }
-        }
-
-        public override void Write(Utf8JsonWriter writer, bool? value, JsonSerializerOptions options)
-        {
-            if (value is { } b)
-                writer.WriteBooleanValue(b);
-            else
-                writer.WriteNullValue();
+            if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("true"u8))
+                return true;
+            if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("false"u8))
+                return false;
+            return base.Otherwise(ref reader);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Mapster;
+using Npq.Application.Common;
 using Npq.Api.V1.NpqApplications;
 using Npq.Api.V3.NpqApplications;
 using System.Globalization;
@@ -35,7 +36,7 @@ public static class ResponseMapping
             .Map(d => d.Cohort, s => s.Cohort.ToString())
             .Map(d => d.EmailValidated, _ => true)
             // HEAD: the TRN only when it has been verified (§8).
-            .Map(d => d.TeacherReferenceNumber, s => s.TeacherReferenceNumberValidated ? s.TeacherReferenceNumber : null);
+            .Map(d => d.TeacherReferenceNumber, s => s.VerifiedTrn());
 
         config.NewConfig<DeclarationView, DeclarationAttributesV1>()
             .Map(d => d.State, s => DeclarationWire.Of(s.State))

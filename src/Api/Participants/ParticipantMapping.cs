@@ -1,4 +1,5 @@
 using System.Globalization;
+using Npq.Application.Common;
 using Npq.Api.Json;
 using Npq.Application.NpqApplications;
 using Npq.Application.Outcomes;
@@ -19,7 +20,7 @@ public static class ParticipantMapping
     public static object Resource(ParticipantResult result, int version)
     {
         var p = result.Participant;
-        var trn = p.TeacherReferenceNumberVerified ? p.TeacherReferenceNumber : null;
+        var trn = p.VerifiedTrn();
         return version switch
         {
             1 => new Resource<ParticipantAttributesV1>(p.Id, Type, new ParticipantAttributesV1(

@@ -19,9 +19,7 @@ public sealed class RateLimitBehaviour<TMessage, TResponse>(
         if (state.Decision is null && message.Caller.Kind != CallerKind.System)
         {
             var o = options.Value;
-            var (key, limit) = message.Caller.TokenId is { } tokenId
-                ? ($"token:{tokenId}", o.PermitsPerToken)
-                : ($"ip:{client.Address}", o.PermitsPerIp);
+            var (key, limit) = o.KeyFor(message.Caller.TokenId, client.Address);
             state.Decision = await limiter.AcquireAsync(key, limit, o.Window, cancellationToken);
             if (!state.Decision.Admitted)
                 throw new TooManyRequestsException(state.Decision);

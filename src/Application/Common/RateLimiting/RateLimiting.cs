@@ -10,6 +10,14 @@ public sealed class RateLimitOptions
     public int WindowSeconds { get; set; } = 300;
 
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
+
+    /// <summary>
+    /// Whose permits a request spends: its token's (<c>token:{id}</c>, never the raw header), or, with
+    /// no valid token, its client address's (<c>ip:{address}</c>).
+    /// </summary>
+    public (string Key, int Limit) KeyFor(Guid? tokenId, string clientAddress) => tokenId is { } id
+        ? ($"token:{id}", PermitsPerToken)
+        : ($"ip:{clientAddress}", PermitsPerIp);
 }
 
 /// <summary>The outcome of asking for one permit.</summary>

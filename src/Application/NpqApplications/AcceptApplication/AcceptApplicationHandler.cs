@@ -27,7 +27,7 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
         var cohort = reference.FindCohortById(application.CohortId)
                      ?? throw new InvalidOperationException($"Cohort {application.CohortId} is missing from the reference data.");
         var course = Courses.Get(application.CourseIdentifier);
-        var verifiedTrn = view.TeacherReferenceNumberValidated ? view.TeacherReferenceNumber : null;
+        var verifiedTrn = view.VerifiedTrn();
 
         var requested = command.ScheduleIdentifier is { } identifier ? reference.FindSchedule(cohort.Id, identifier) : null;
         var cohortSchedules = reference.Schedules.Where(s => s.CohortId == cohort.Id).Select(s => s.Identifier).ToList();

@@ -29,7 +29,7 @@ public sealed class RejectApplicationHandler(IDocumentSession session, TimeProvi
         if (application.Status == ApplicationStatus.Accepted)
         {
             // The place it held is free again.
-            var verifiedTrn = view.TeacherReferenceNumberValidated ? view.TeacherReferenceNumber : null;
+            var verifiedTrn = view.VerifiedTrn();
             foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, verifiedTrn, application.CourseIdentifier, application.CohortId))
                 session.Delete<AcceptedPlaceReservation>(key);
         }

@@ -41,7 +41,8 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, TimePro
         session.Events.Append(command.From, change);
         session.Events.Append(command.To, change with { ParticipantId = command.To });
 
-        var toTrn = to is { TeacherReferenceNumberVerified: true } ? to.TeacherReferenceNumber : (from.TeacherReferenceNumberVerified ? from.TeacherReferenceNumber : null);
+        var fromTrn = from.VerifiedTrn();
+        var toTrn = to.VerifiedTrn() ?? fromTrn;
         foreach (var applicationId in from.ApplicationIds)
         {
             var (application, version) = await session.LoadAsync(applicationId, cancellationToken);
@@ -49,7 +50,6 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, TimePro
             if (application is { Status: ApplicationStatus.Accepted, TrainingStatus: not TrainingStatus.Withdrawn })
             {
                 // The person's accepted place moves to the new id.
-                var fromTrn = from.TeacherReferenceNumberVerified ? from.TeacherReferenceNumber : null;
                 foreach (var key in AcceptedPlaceReservation.KeysFor(command.From, fromTrn, application.CourseIdentifier, application.CohortId))
                     session.Delete<AcceptedPlaceReservation>(key);
                 foreach (var key in AcceptedPlaceReservation.KeysFor(command.To, toTrn, application.CourseIdentifier, application.CohortId))

@@ -62,7 +62,7 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceDa
         if (newCohortId != application.CohortId)
         {
             // The accepted place moves with the application.
-            var trn = view.TeacherReferenceNumberValidated ? view.TeacherReferenceNumber : null;
+            var trn = view.VerifiedTrn();
             foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, trn, application.CourseIdentifier, application.CohortId))
                 session.Delete<AcceptedPlaceReservation>(key);
             foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, trn, application.CourseIdentifier, newCohortId))

@@ -43,7 +43,7 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, TimePr
 
         session.AppendAt(application.Id, version, change);
         var keys = AcceptedPlaceReservation.KeysFor(application.ParticipantId,
-            view.TeacherReferenceNumberValidated ? view.TeacherReferenceNumber : null, application.CourseIdentifier, application.CohortId).ToList();
+            view.VerifiedTrn(), application.CourseIdentifier, application.CohortId).ToList();
         if (change is ParticipantWithdrawn)
         {
             // A withdrawn application no longer blocks the course family and cohort (§3.1 #4).

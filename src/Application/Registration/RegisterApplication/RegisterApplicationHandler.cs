@@ -209,7 +209,7 @@ public sealed class RegisterApplicationHandler(
     private async Task<bool> IsPreviouslyFundedAsync(ParticipantFacts participant, Course course, CancellationToken cancellationToken)
     {
         var participantId = participant.Id;
-        var trn = participant.TrnVerified ? participant.Trn : null;
+        var trn = Domain.Participants.VerifiedTrn.Of(participant.Trn, participant.TrnVerified);
         var candidates = await session.Query<ApplicationView>()
             .Where(a => a.Status == ApplicationStatus.Accepted && a.EligibleForFundingRaw && a.FundedPlace != false)
             .Where(a => a.ParticipantId == participantId || (trn != null && a.TeacherReferenceNumberValidated && a.TeacherReferenceNumber == trn))
