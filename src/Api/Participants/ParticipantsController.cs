@@ -9,6 +9,7 @@ using Npq.Api.Http;
 using Npq.Api.Json;
 using Npq.Api.OpenApi;
 using Npq.Api.Requests;
+using Npq.Domain.NpqApplications;
 using Npq.Application.Common.Errors;
 using Npq.Application.Outcomes.CreateOutcome;
 using Npq.Application.Outcomes.ListOutcomes;
@@ -74,7 +75,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.GoneList>(StatusCodes.Status410Gone, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
-        Single(await mediator.Send(new GetParticipant(HttpContext.Caller(), id, IsV3: Version == 3), cancellationToken));
+        Single(await mediator.Send(new GetParticipant(HttpContext.Caller(), id, GoneForRetired: Version == 3), cancellationToken));
 
     [HttpPut("{id:guid}/defer")]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
@@ -152,7 +153,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     public async Task<IActionResult> ParticipantOutcomes(Guid id, CancellationToken cancellationToken)
     {
         var page = new ListQuery(Request.Query).ReadPage();
-        var outcomes = await mediator.Send(new ListParticipantOutcomes(HttpContext.Caller(), id, IsV3: Version == 3, page), cancellationToken);
+        var outcomes = await mediator.Send(new ListParticipantOutcomes(HttpContext.Caller(), id, GoneForRetired: Version == 3, page), cancellationToken);
         return new ApiJsonResult(new { data = outcomes.Select(o => ParticipantMapping.Outcome(o, Version)).ToList() });
     }
 
@@ -170,7 +171,8 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     }
 
     private async Task<IActionResult> TrainingAsync(Guid id, TrainingAction action, string? course, string? reason, CancellationToken cancellationToken) =>
-        Single(await mediator.Send(new ChangeTrainingStatus(HttpContext.Caller(), id, action, course, reason, IsV3: Version == 3), cancellationToken));
+        Single(await mediator.Send(new ChangeTrainingStatus(HttpContext.Caller(), id, action, course, reason,
+            Version == 3 ? TrainingReasons.WithdrawalExtended : TrainingReasons.WithdrawalOriginal), cancellationToken));
 
     private async Task<T> RequestAsync<T>(CancellationToken cancellationToken)
         where T : class =>

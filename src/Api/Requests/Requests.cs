@@ -109,7 +109,7 @@ public sealed record WithdrawRequestV1
 {
     public required string? CourseIdentifier { get; init; }
 
-    [ValuesFrom(typeof(TrainingReasons), nameof(TrainingReasons.WithdrawalV1))]
+    [ValuesFrom(typeof(TrainingReasons), nameof(TrainingReasons.WithdrawalOriginal))]
     public required string? Reason { get; init; }
 }
 
@@ -118,7 +118,7 @@ public sealed record WithdrawRequestV3
 {
     public required string? CourseIdentifier { get; init; }
 
-    [ValuesFrom(typeof(TrainingReasons), nameof(TrainingReasons.WithdrawalV3))]
+    [ValuesFrom(typeof(TrainingReasons), nameof(TrainingReasons.WithdrawalExtended))]
     public required string? Reason { get; init; }
 }
 

@@ -2,7 +2,7 @@ using Npq.Domain.Declarations;
 
 namespace Npq.Application.Declarations;
 
-/// <summary>The read model of a declaration, serving every API version (CONTRACT §2.6).</summary>
+/// <summary>The read model of a declaration, version-free; the API maps what each version shows (CONTRACT §2.6).</summary>
 public sealed class DeclarationView
 {
     public Guid Id { get; set; }
@@ -14,7 +14,7 @@ public sealed class DeclarationView
     /// <summary>The provider that created the declaration.</summary>
     public Guid LeadProviderId { get; set; }
 
-    /// <summary>The provider that owns the application now (differs after a transfer; v3 shows these too).</summary>
+    /// <summary>The provider that owns the application now (differs after a transfer; such declarations are visible to it on request).</summary>
     public Guid OwnerProviderId { get; set; }
 
     public string DeclarationType { get; set; } = "";

@@ -11,7 +11,7 @@ namespace Npq.Application.Declarations;
 /// <summary>
 /// Inline projection of declaration streams into <see cref="DeclarationView"/> and
 /// <see cref="OutcomeView"/>; an <see cref="ApplicationTransferred"/> moves the owner of the
-/// application's declarations (v3 shows them to the new provider).
+/// application's declarations (the new provider may see them).
 /// </summary>
 public sealed class DeclarationViewProjection : IProjection
 {

@@ -3,7 +3,7 @@ using Npq.Domain.NpqApplications;
 namespace Npq.Application.NpqApplications;
 
 /// <summary>
-/// The one read model of an application, serving every API version (each maps what it shows).
+/// The one read model of an application, version-free (the API maps what each version shows).
 /// Maintained inline by <see cref="ParticipantApplicationsProjection"/>; carries the participant's
 /// identity facts and the cross-application funding facts so that a page is one query.
 /// </summary>

@@ -14,7 +14,7 @@ public static class ParticipantAccess
 {
     /// <summary>
     /// The caller's participant, or 404; a retired id is a 410 when <paramref name="goneForRetired"/>
-    /// (v3 GETs) and a 404 otherwise (writes, v1/v2).
+    /// (when the caller asks for it: reads of the current API) and a 404 otherwise.
     /// </summary>
     public static async Task<ParticipantView> LoadVisibleAsync(IQuerySession session, Guid id, Caller caller, bool goneForRetired, CancellationToken cancellationToken)
     {

@@ -27,13 +27,13 @@ public sealed class ParticipantView
 
     public List<Guid> ApplicationIds { get; set; } = [];
 
-    /// <summary>Names the person was known by before (HEAD v3 <c>previous_names</c>).</summary>
+    /// <summary>Names the person was known by before (HEAD's <c>previous_names</c>).</summary>
     public List<string> PreviousNames { get; set; } = [];
 
     /// <summary>Id changes that involve this person, newest first.</summary>
     public List<ParticipantIdChange> ParticipantIdChanges { get; set; } = [];
 
-    /// <summary>Set when this id was retired in favour of another (v3 GETs answer 410).</summary>
+    /// <summary>Set when this id was retired in favour of another (a read may answer 410).</summary>
     public Guid? RetiredInto { get; set; }
 
     /// <summary>

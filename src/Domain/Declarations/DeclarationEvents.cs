@@ -41,7 +41,7 @@ public sealed record ClawbackRequested(Guid DeclarationId, Guid RefundStatementI
 /// <summary>DfE marked the statement holding the refund line paid.</summary>
 public sealed record DeclarationClawedBack(Guid DeclarationId, Guid RefundStatementId, DateTimeOffset At);
 
-/// <summary>v3: the provider changed the delivery partners (leaving out the secondary clears it).</summary>
+/// <summary>The provider changed the delivery partners (leaving out the secondary clears it).</summary>
 public sealed record DeliveryPartnerChanged(Guid DeclarationId, Guid DeliveryPartnerId, Guid? SecondaryDeliveryPartnerId, DateTimeOffset At);
 
 /// <summary>An outcome of a completed declaration (CONTRACT §3.11): passed, failed or voided. The newest wins.</summary>

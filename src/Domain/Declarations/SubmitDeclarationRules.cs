@@ -51,7 +51,7 @@ public sealed record SubmitDeclarationFacts
     public required DateTimeOffset Now { get; init; }
 }
 
-/// <summary>v3 delivery-partner facts (v1/v2 requests leave every flag false and <see cref="Apply"/> off).</summary>
+/// <summary>Delivery-partner facts (a request without delivery partners leaves every flag false and <see cref="Apply"/> off).</summary>
 public sealed record DeliveryPartnerFacts(
     bool Apply,
     bool PrimaryGiven,
@@ -152,7 +152,7 @@ public static partial class SubmitDeclarationRules
         return errors;
     }
 
-    /// <summary>§3.7 #16 (v3 only), also used by change-delivery-partner (§3.10).</summary>
+    /// <summary>§3.7 #16 (with delivery partners only), also used by change-delivery-partner (§3.10).</summary>
     public static IEnumerable<DomainError> DeliveryPartnerRules(DeliveryPartnerFacts p)
     {
         ArgumentNullException.ThrowIfNull(p);

@@ -3,7 +3,7 @@ using Npq.Domain.Common;
 
 namespace Npq.Domain.NpqApplications;
 
-/// <summary>What the provider sent with accept (v1/v2 never send a schedule).</summary>
+/// <summary>What the provider sent with accept (the schedule is optional and not every request can send one).</summary>
 /// <param name="FundedPlace">The value when it was a JSON boolean, else null.</param>
 /// <param name="FundedPlaceIsBoolean">False when missing, null, or of another type (a string is refused).</param>
 public sealed record AcceptRequest(bool? FundedPlace, bool FundedPlaceIsBoolean, string? ScheduleIdentifier);

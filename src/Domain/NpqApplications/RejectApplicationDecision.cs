@@ -2,7 +2,7 @@ using Npq.Domain.Common;
 
 namespace Npq.Domain.NpqApplications;
 
-/// <summary>CONTRACT §3.2 with B1: v1/v2 reject only pending applications; v3 also accepted ones without live declarations.</summary>
+/// <summary>CONTRACT §3.2 with B1: pending applications, and, when allowed, accepted ones without live declarations.</summary>
 public static class RejectApplicationDecision
 {
     public static (ApplicationRejected? Rejected, IReadOnlyList<DomainError> Errors) Decide(

@@ -2,13 +2,13 @@ using Npq.Domain.Common;
 
 namespace Npq.Domain.NpqApplications;
 
-/// <summary>Reasons per version (CONTRACT §4.4).</summary>
+/// <summary>The reason lists of CONTRACT §4.4; which list a request may use is the API edge's choice.</summary>
 public static class TrainingReasons
 {
     public static IReadOnlyList<string> Deferral { get; } = ["bereavement", "long-term-sickness", "parental-leave", "career-break", "other"];
 
-    /// <summary>v1 and v2: 17 reasons (the trailing full stop of one is part of the value).</summary>
-    public static IReadOnlyList<string> WithdrawalV1 { get; } =
+    /// <summary>The original 17 withdrawal reasons (the trailing full stop of one is part of the value).</summary>
+    public static IReadOnlyList<string> WithdrawalOriginal { get; } =
     [
         "insufficient-capacity-to-undertake-programme", "personal-reason-health-or-pregnancy-related", "personal-reason-moving-school",
         "personal-reason-other", "insufficient-capacity", "change-in-developmental-or-personal-priorities", "change-in-school-circumstances",
@@ -17,9 +17,9 @@ public static class TrainingReasons
         "programme-not-appropriate-for-role-and-cpd-needs", "started-in-error", "expected-commitment-unclear", "other",
     ];
 
-    /// <summary>v3: the 17 plus four (21).</summary>
-    public static IReadOnlyList<string> WithdrawalV3 { get; } =
-        [.. WithdrawalV1, "assessment-requirements-not-met", "change-in-career", "disengaged-and-unresponsive", "non-payment-of-invoice"];
+    /// <summary>The original 17 and the four added later (21).</summary>
+    public static IReadOnlyList<string> WithdrawalExtended { get; } =
+        [.. WithdrawalOriginal, "assessment-requirements-not-met", "change-in-career", "disengaged-and-unresponsive", "non-payment-of-invoice"];
 }
 
 /// <summary>Defer, resume and withdraw (CONTRACT §3.5), after the common checks of §3.4.</summary>

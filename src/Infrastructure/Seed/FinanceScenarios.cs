@@ -145,19 +145,19 @@ public sealed class FinanceScenarios(IDocumentStore store, IServiceScopeFactory 
                 DeclarationDate = "2025-11-03T09:30:00Z",
                 CourseIdentifier = course,
                 HasPassed = scenario == "completed" ? true : null,
-                IsV3 = true,
+                WithDeliveryPartners = true,
                 DeliveryPartnerId = partner.ToString(),
             }, cancellationToken);
 
             if (scenario == "voided")
-                await SendAsync(new VoidDeclaration(seedCaller, declaration.Id, IsV3: true), cancellationToken);
+                await SendAsync(new VoidDeclaration(seedCaller, declaration.Id, IncludeTransferred: true), cancellationToken);
             if (scenario is "paid" or "clawback")
             {
                 paidStatement ??= declaration.StatementId;
                 if (scenario == "clawback")
                 {
                     await PaymentRunAsync(paidStatement!.Value, cancellationToken);
-                    await SendAsync(new VoidDeclaration(seedCaller, declaration.Id, IsV3: true), cancellationToken);
+                    await SendAsync(new VoidDeclaration(seedCaller, declaration.Id, IncludeTransferred: true), cancellationToken);
                 }
             }
         }

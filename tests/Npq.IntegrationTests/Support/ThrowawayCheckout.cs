@@ -56,8 +56,12 @@ public sealed class ThrowawayCheckout : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await process.WaitForExitAsync(timeout.Token);
         var last = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        if (!expectFailure)
-            process.ExitCode.ShouldBe(0, $"postgres.sh {command}: {await errors}");
+        if (!expectFailure && process.ExitCode != 0)
+        {
+            var log = Path.Combine(Folder, ".data", "postgres", "server.log");
+            var tail = File.Exists(log) ? string.Join("\n", File.ReadLines(log).TakeLast(20)) : "(no server.log)";
+            process.ExitCode.ShouldBe(0, $"postgres.sh {command}: {await errors}{await output}\nserver.log:\n{tail}");
+        }
         var port = last.Split(';').Where(p => p.StartsWith("Port=", StringComparison.Ordinal)).Select(p => int.Parse(p[5..])).FirstOrDefault();
         return new ScriptRun(process.ExitCode, last, port);
     }

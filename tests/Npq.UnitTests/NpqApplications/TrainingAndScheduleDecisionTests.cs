@@ -15,10 +15,10 @@ public sealed class TrainingAndScheduleDecisionTests
     [Fact]
     public void The_17_v1_reasons_keep_the_trailing_full_stop_and_v3_adds_four()
     {
-        TrainingReasons.WithdrawalV1.Count.ShouldBe(17);
-        TrainingReasons.WithdrawalV1.ShouldContain("quality-of-programme-structure-not-suitable.");
-        TrainingReasons.WithdrawalV3.Count.ShouldBe(21);
-        TrainingReasons.WithdrawalV3.Except(TrainingReasons.WithdrawalV1).ShouldBe(
+        TrainingReasons.WithdrawalOriginal.Count.ShouldBe(17);
+        TrainingReasons.WithdrawalOriginal.ShouldContain("quality-of-programme-structure-not-suitable.");
+        TrainingReasons.WithdrawalExtended.Count.ShouldBe(21);
+        TrainingReasons.WithdrawalExtended.Except(TrainingReasons.WithdrawalOriginal).ShouldBe(
             ["assessment-requirements-not-met", "change-in-career", "disengaged-and-unresponsive", "non-payment-of-invoice"]);
     }
 
@@ -26,7 +26,7 @@ public sealed class TrainingAndScheduleDecisionTests
     public void Withdrawing_a_deferred_participant_is_allowed_and_resuming_a_withdrawn_one_too()
     {
         var deferred = Active().Apply(new ParticipantDeferred(Guid.Empty, Guid.Empty, "other", Now));
-        var (withdrawn, errors) = TrainingStatusDecisions.Withdraw(deferred, "other", TrainingReasons.WithdrawalV1, hasStartedDeclaration: true, Now);
+        var (withdrawn, errors) = TrainingStatusDecisions.Withdraw(deferred, "other", TrainingReasons.WithdrawalOriginal, hasStartedDeclaration: true, Now);
 
         errors.ShouldBeEmpty();
         var state = deferred.Apply(withdrawn!);

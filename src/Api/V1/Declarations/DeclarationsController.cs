@@ -55,7 +55,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [HttpGet("{id:guid}")]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
-        Single(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IsV3: false, id), cancellationToken));
+        Single(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IncludeTransferred: false, id), cancellationToken));
 
     [HttpPost]
     [DocumentedBody(typeof(RequestEnvelope<DeclarationRequestV1>))]
@@ -71,7 +71,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Void(Guid id, CancellationToken cancellationToken) =>
-        Single(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IsV3: false), cancellationToken));
+        Single(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IncludeTransferred: false), cancellationToken));
 
     private ApiJsonResult Single(DeclarationView declaration) => new(IsV1
         ? new SingleEnvelope<DeclarationAttributesV1>(Resource<DeclarationAttributesV1>(declaration))
@@ -82,7 +82,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     private ListDeclarations Filters(ListQuery query)
     {
         query.RejectNonObjectFilter();
-        return new ListDeclarations(HttpContext.Caller(), IsV3: false, query.ReadParticipantIds(), query.ReadTimestamp("updated_since"), null, null);
+        return new ListDeclarations(HttpContext.Caller(), IncludeTransferred: false, query.ReadParticipantIds(), query.ReadTimestamp("updated_since"), null, null);
     }
 }
 
@@ -117,7 +117,7 @@ public static class DeclarationRequests
         DeclarationDate = request.DeclarationDate,
         CourseIdentifier = request.CourseIdentifier,
         HasPassed = request.HasPassed,
-        IsV3 = request is DeclarationRequestV3,
+        WithDeliveryPartners = request is DeclarationRequestV3,
         DeliveryPartnerId = (request as DeclarationRequestV3)?.DeliveryPartnerId,
         SecondaryDeliveryPartnerId = (request as DeclarationRequestV3)?.SecondaryDeliveryPartnerId,
     };

@@ -29,7 +29,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     {
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
-        var declarations = await mediator.Send(new ListDeclarations(HttpContext.Caller(), IsV3: true,
+        var declarations = await mediator.Send(new ListDeclarations(HttpContext.Caller(), IncludeTransferred: true,
             query.ReadParticipantIds(), query.ReadTimestamp("updated_since"), query.ReadCohorts(), query.ReadPage()), cancellationToken);
         var names = await mediator.Send(new DeclarationNames(HttpContext.Caller(), declarations.ToList()), cancellationToken);
         return new ApiJsonResult(new ListEnvelope<DeclarationAttributesV3>(declarations.Select(d => Resource(d, names)).ToList()));
@@ -38,7 +38,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [HttpGet("{id:guid}")]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
-        await SingleAsync(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IsV3: true, id), cancellationToken), cancellationToken);
+        await SingleAsync(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IncludeTransferred: true, id), cancellationToken), cancellationToken);
 
     [HttpPost]
     [DocumentedBody(typeof(RequestEnvelope<DeclarationRequestV3>))]
@@ -55,7 +55,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status403Forbidden, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Void(Guid id, CancellationToken cancellationToken) =>
-        await SingleAsync(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IsV3: true), cancellationToken), cancellationToken);
+        await SingleAsync(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IncludeTransferred: true), cancellationToken), cancellationToken);
 
     [HttpPut("{id:guid}/change-delivery-partner")]
     [DocumentedBody(typeof(RequestEnvelope<ChangeDeliveryPartnerRequest>))]

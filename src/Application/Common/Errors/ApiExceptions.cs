@@ -11,7 +11,7 @@ public sealed class NotAuthenticatedException() : ApiException("HTTP Token: Acce
 /// <summary>404: unknown id, or an id outside the caller's scope (never say which).</summary>
 public sealed class ResourceNotFoundException() : ApiException("Resource not found");
 
-/// <summary>403 (v3): the declaration was created by another provider (visible through a transfer).</summary>
+/// <summary>403: the declaration was created by another provider (visible through a transfer).</summary>
 /// <summary>The database went away in the middle of the request; its transaction rolled back: 503.</summary>
 public sealed class DatabaseUnavailableException(Exception inner) : ApiException("The database connection was lost during the request")
 {
@@ -33,7 +33,7 @@ public sealed class ForbiddenException(string title, string detail) : ApiExcepti
     public string Detail { get; } = detail;
 }
 
-/// <summary>410 (v3): a retired participant id; the body carries the id changes.</summary>
+/// <summary>410: a retired participant id; the body carries the id changes.</summary>
 public sealed class ParticipantIdChangedException(IReadOnlyList<Participants.ParticipantIdChange> changes)
     : ApiException("Participant ID has been changed")
 {

@@ -8,7 +8,7 @@ using Npq.Domain.Declarations;
 
 namespace Npq.Application.Declarations.ChangeDeliveryPartner;
 
-/// <summary>v3: the provider changes a declaration's delivery partners (CONTRACT §3.10). Leaving out the secondary clears it.</summary>
+/// <summary>The provider changes a declaration's delivery partners (CONTRACT §3.10). Leaving out the secondary clears it.</summary>
 public sealed record ChangeDeliveryPartner(Caller Caller, Guid Id, string? DeliveryPartnerId, string? SecondaryDeliveryPartnerId)
     : ICommand<DeclarationView>, ILeadProviderRequest, IValidatedRequest;
 
@@ -16,7 +16,7 @@ public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, TimeP
 {
     public async ValueTask<DeclarationView> Handle(ChangeDeliveryPartner command, CancellationToken cancellationToken)
     {
-        var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, isV3: true, cancellationToken);
+        var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, includeTransferred: true, cancellationToken);
         await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
         var (declaration, version) = (await session.LoadDeclarationAsync(view.Id, cancellationToken))!.Value;
         var application = (await session.LoadAsync<ApplicationView>(declaration.ApplicationId, cancellationToken))!;

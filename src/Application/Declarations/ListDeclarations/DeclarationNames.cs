@@ -6,7 +6,7 @@ using Npq.Application.ReferenceData;
 
 namespace Npq.Application.Declarations.ListDeclarations;
 
-/// <summary>The provider and delivery-partner names v3 shows beside ids (one query for a whole page).</summary>
+/// <summary>The provider and delivery-partner names shown beside ids (one query for a whole page).</summary>
 public sealed record DeclarationNames(Caller Caller, IReadOnlyCollection<DeclarationView> Declarations)
     : IQuery<IReadOnlyDictionary<Guid, string>>, ILeadProviderRequest;
 

@@ -5,10 +5,13 @@ using Npq.Application.Common.Errors;
 
 namespace Npq.Application.Declarations.ListDeclarations;
 
-/// <summary>The caller's declarations (CONTRACT §1.12 scoping per version), oldest first, then by id.</summary>
+/// <summary>
+/// The caller's declarations (CONTRACT §1.12), oldest first, then by id; with <see cref="IncludeTransferred"/>,
+/// also those made by another provider on an application the caller owns now.
+/// </summary>
 public sealed record ListDeclarations(
     Caller Caller,
-    bool IsV3,
+    bool IncludeTransferred,
     IReadOnlyList<Guid>? ParticipantIds,
     DateTimeOffset? UpdatedSince,
     IReadOnlyList<int>? Cohorts,
@@ -37,7 +40,7 @@ public sealed class ListDeclarationsHandler(IQuerySession session)
     private static IQueryable<DeclarationView> Select(IQuerySession session, ListDeclarations query)
     {
         var providerId = query.Caller.ProviderId;
-        var declarations = query.IsV3
+        var declarations = query.IncludeTransferred
             ? session.Query<DeclarationView>().Where(d => d.LeadProviderId == providerId || d.OwnerProviderId == providerId)
             : session.Query<DeclarationView>().Where(d => d.LeadProviderId == providerId);
         if (query.ParticipantIds is { Count: > 0 } participants)
@@ -52,14 +55,14 @@ public sealed class ListDeclarationsHandler(IQuerySession session)
 }
 
 /// <summary>One declaration the caller may see (§1.12); otherwise 404.</summary>
-public sealed record GetDeclaration(Caller Caller, bool IsV3, Guid Id) : IQuery<DeclarationView>, ILeadProviderRequest;
+public sealed record GetDeclaration(Caller Caller, bool IncludeTransferred, Guid Id) : IQuery<DeclarationView>, ILeadProviderRequest;
 
 public sealed class GetDeclarationHandler(IQuerySession session) : IQueryHandler<GetDeclaration, DeclarationView>
 {
     public async ValueTask<DeclarationView> Handle(GetDeclaration query, CancellationToken cancellationToken)
     {
         var declaration = await session.LoadAsync<DeclarationView>(query.Id, cancellationToken);
-        if (declaration is null || !DeclarationAccess.CanSee(declaration, query.Caller.ProviderId, query.IsV3))
+        if (declaration is null || !DeclarationAccess.CanSee(declaration, query.Caller.ProviderId, query.IncludeTransferred))
             throw new ResourceNotFoundException();
         return declaration;
     }

@@ -5,7 +5,7 @@ namespace Npq.Application.Declarations.SubmitDeclaration;
 
 /// <summary>
 /// A provider declares a milestone (CONTRACT §3.7). Values arrive as sent; delivery partners only
-/// from v3 (<see cref="IsV3"/>), where their rules apply (B1).
+/// when <see cref="WithDeliveryPartners"/>, where their rules apply (B1).
 /// </summary>
 public sealed record SubmitDeclaration : ICommand<DeclarationView>, ILeadProviderRequest, IValidatedRequest
 {
@@ -22,7 +22,8 @@ public sealed record SubmitDeclaration : ICommand<DeclarationView>, ILeadProvide
     /// <summary>A JSON boolean, or the strings "true"/"false" (§1.3); null otherwise.</summary>
     public bool? HasPassed { get; init; }
 
-    public bool IsV3 { get; init; }
+    /// <summary>Delivery partners are read and their rules applied (B1); otherwise they are ignored.</summary>
+    public bool WithDeliveryPartners { get; init; }
 
     public string? DeliveryPartnerId { get; init; }
 

@@ -84,7 +84,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
             HasPassedIsBoolean = command.HasPassed is not null,
             LiveDeclarationOfType = liveOfType is not null,
             LiveDeclarationState = liveOfType is null ? null : DeclarationWire.Of(liveOfType.State),
-            Partners = command.IsV3 && target is not null
+            Partners = command.WithDeliveryPartners && target is not null
                 ? await PartnerFactsAsync(command.DeliveryPartnerId, command.SecondaryDeliveryPartnerId, providerId, target, cancellationToken)
                 : DeliveryPartnerFacts.None,
             Now = now,
@@ -114,8 +114,8 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
             new DeclarationSubmitted(
                 id, target.Id, target.ParticipantId, command.Caller.ProviderId, type, declarationDate, target.CourseIdentifier, target.Cohort,
                 $"{target.Cohort}{target.CohortSuffix}",
-                command.IsV3 && Guid.TryParse(command.DeliveryPartnerId, out var primary) ? primary : null,
-                command.IsV3 && Guid.TryParse(command.SecondaryDeliveryPartnerId, out var secondary) ? secondary : null,
+                command.WithDeliveryPartners && Guid.TryParse(command.DeliveryPartnerId, out var primary) ? primary : null,
+                command.WithDeliveryPartners && Guid.TryParse(command.SecondaryDeliveryPartnerId, out var secondary) ? secondary : null,
                 target.TargetedDeliveryFundingEligibility, now),
         };
 

@@ -8,14 +8,14 @@ using Npq.Domain.Statements;
 
 namespace Npq.Application.Declarations.VoidDeclaration;
 
-/// <summary>The provider voids a declaration (CONTRACT §3.9). v3 sees transferred declarations but may not void them (403).</summary>
-public sealed record VoidDeclaration(Caller Caller, Guid Id, bool IsV3) : ICommand<DeclarationView>, ILeadProviderRequest;
+/// <summary>The provider voids a declaration (CONTRACT §3.9). A transferred declaration it may see it may not void (403).</summary>
+public sealed record VoidDeclaration(Caller Caller, Guid Id, bool IncludeTransferred) : ICommand<DeclarationView>, ILeadProviderRequest;
 
 public sealed class VoidDeclarationHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<VoidDeclaration, DeclarationView>
 {
     public async ValueTask<DeclarationView> Handle(VoidDeclaration command, CancellationToken cancellationToken)
     {
-        var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, command.IsV3, cancellationToken);
+        var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, command.IncludeTransferred, cancellationToken);
         await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
         var (declaration, version) = (await session.LoadDeclarationAsync(view.Id, cancellationToken))!.Value;
         var next = await session.NextOutputFeeStatementAsync(declaration.LeadProviderId, declaration.CohortId, time.Today(), cancellationToken);

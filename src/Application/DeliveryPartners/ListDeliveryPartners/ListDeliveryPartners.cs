@@ -8,7 +8,7 @@ namespace Npq.Application.DeliveryPartners.ListDeliveryPartners;
 /// <summary>A delivery partner with the start years in which it works with the caller (§2.9).</summary>
 public sealed record DeliveryPartnerWithCohorts(DeliveryPartner Partner, IReadOnlyList<int> Cohorts);
 
-/// <summary>v3: partners with at least one partnership with the caller; <c>filter[cohort]</c> a single year; sort (§1.8).</summary>
+/// <summary>Partners with at least one partnership with the caller; <c>filter[cohort]</c> a single year; sort (§1.8).</summary>
 public sealed record ListDeliveryPartners(Caller Caller, int? Cohort, bool CohortFilterInvalid, IReadOnlyList<SortField> Sort, Page Page)
     : IQuery<IReadOnlyList<DeliveryPartnerWithCohorts>>, ILeadProviderRequest;
 

@@ -4,8 +4,8 @@ using Npq.Application.Common;
 namespace Npq.Application.NpqApplications.AcceptApplication;
 
 /// <summary>
-/// The provider accepts an application (CONTRACT §3.1). <see cref="ScheduleIdentifier"/> is only
-/// ever set by v3 requests.
+/// The provider accepts an application (CONTRACT §3.1). <see cref="ScheduleIdentifier"/> is optional:
+/// without it the course's schedule for the date of acceptance applies.
 /// </summary>
 public sealed record AcceptApplication(
     Caller Caller,

@@ -4,7 +4,7 @@ using Npq.Application.Common;
 namespace Npq.Application.NpqApplications.ListApplications;
 
 /// <summary>
-/// v3 <c>sort</c> for applications (CONTRACT §1.8, B2): known fields in the order given, unknown
+/// <c>sort</c> for applications (CONTRACT §1.8, B2): known fields in the order given, unknown
 /// ones ignored, <c>created_at</c> ascending when none is left, always ending on the id so the order
 /// is total and paging is stable.
 /// </summary>

@@ -8,8 +8,8 @@ using Npq.Domain.NpqApplications;
 namespace Npq.Application.NpqApplications.RejectApplication;
 
 /// <summary>
-/// The provider rejects an application (CONTRACT §3.2, B1). v1/v2 reject only pending applications;
-/// v3 (<see cref="AllowRejectingAccepted"/>) also accepted ones that have no live declaration.
+/// The provider rejects an application (CONTRACT §3.2, B1): a pending one, or, with
+/// <see cref="AllowRejectingAccepted"/>, also an accepted one that has no live declaration.
 /// </summary>
 public sealed record RejectApplication(Caller Caller, Guid Id, bool AllowRejectingAccepted) : ICommand<ApplicationView>, ILeadProviderRequest;
 

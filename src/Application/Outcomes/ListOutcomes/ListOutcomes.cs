@@ -20,14 +20,14 @@ public sealed class ListOutcomesHandler(IQuerySession session) : IQueryHandler<L
     }
 }
 
-/// <summary>One participant's outcomes; v3 answers 410 for a retired id.</summary>
-public sealed record ListParticipantOutcomes(Caller Caller, Guid ParticipantId, bool IsV3, Page Page) : IQuery<IReadOnlyList<OutcomeView>>, ILeadProviderRequest;
+/// <summary>One participant's outcomes; with <see cref="GoneForRetired"/>, a retired id is a 410.</summary>
+public sealed record ListParticipantOutcomes(Caller Caller, Guid ParticipantId, bool GoneForRetired, Page Page) : IQuery<IReadOnlyList<OutcomeView>>, ILeadProviderRequest;
 
 public sealed class ListParticipantOutcomesHandler(IQuerySession session) : IQueryHandler<ListParticipantOutcomes, IReadOnlyList<OutcomeView>>
 {
     public async ValueTask<IReadOnlyList<OutcomeView>> Handle(ListParticipantOutcomes query, CancellationToken cancellationToken)
     {
-        var participant = await ParticipantAccess.LoadVisibleAsync(session, query.ParticipantId, query.Caller, query.IsV3, cancellationToken);
+        var participant = await ParticipantAccess.LoadVisibleAsync(session, query.ParticipantId, query.Caller, query.GoneForRetired, cancellationToken);
         var providerId = query.Caller.ProviderId;
         var participantId = participant.Id;
         return await session.Query<OutcomeView>()

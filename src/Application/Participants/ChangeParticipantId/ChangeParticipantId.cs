@@ -11,7 +11,7 @@ namespace Npq.Application.Participants.ChangeParticipantId;
 /// <summary>
 /// DfE retires participant id <see cref="From"/> in favour of <see cref="To"/> (B8): a merge of
 /// duplicate accounts when <see cref="To"/> exists, a plain id change otherwise. The person's
-/// applications move to <see cref="To"/>; v3 GETs by the old id answer 410 (§1.5).
+/// applications move to <see cref="To"/>; reads by the old id may answer 410 (§1.5).
 /// </summary>
 public sealed record ChangeParticipantId(Caller Caller, Guid From, Guid To) : ICommand<ParticipantView>, IAdminRequest;
 

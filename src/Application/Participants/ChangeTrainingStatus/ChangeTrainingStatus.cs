@@ -16,8 +16,11 @@ public enum TrainingAction
     Withdraw,
 }
 
-/// <summary>Defer, resume or withdraw a participant on one course (CONTRACT §3.5). Withdrawal reasons depend on the version.</summary>
-public sealed record ChangeTrainingStatus(Caller Caller, Guid ParticipantId, TrainingAction Action, string? CourseIdentifier, string? Reason, bool IsV3)
+/// <summary>
+/// Defer, resume or withdraw a participant on one course (CONTRACT §3.5). <see cref="WithdrawalReasons"/> is the
+/// list a withdrawal may give (the caller's: <see cref="TrainingReasons"/>).
+/// </summary>
+public sealed record ChangeTrainingStatus(Caller Caller, Guid ParticipantId, TrainingAction Action, string? CourseIdentifier, string? Reason, IReadOnlyList<string> WithdrawalReasons)
     : ICommand<ParticipantResult>, ILeadProviderRequest, IValidatedRequest;
 
 public sealed class ChangeTrainingStatusHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeTrainingStatus, ParticipantResult>
@@ -35,7 +38,7 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, TimePr
             TrainingAction.Defer => TrainingStatusDecisions.Defer(application, command.Reason, declarations.Count > 0, now),
             TrainingAction.Resume => TrainingStatusDecisions.Resume(application, now),
             _ => TrainingStatusDecisions.Withdraw(application, command.Reason,
-                command.IsV3 ? TrainingReasons.WithdrawalV3 : TrainingReasons.WithdrawalV1,
+                command.WithdrawalReasons,
                 declarations.Any(d => d.DeclarationType == DeclarationTypes.Started), now),
         };
         if (change is null)

@@ -6,7 +6,7 @@ using Npq.Domain.NpqApplications;
 
 namespace Npq.Application.Participants.ListParticipants;
 
-/// <summary>The caller's participants (§2.5, §1.12): filters, v3 sort, paging. Two queries per page.</summary>
+/// <summary>The caller's participants (§2.5, §1.12): filters, sort, paging. Two queries per page.</summary>
 public sealed record ListParticipants(
     Caller Caller,
     DateTimeOffset? UpdatedSince,
@@ -56,20 +56,20 @@ public sealed class ListParticipantsHandler(IQuerySession session) : IQueryHandl
     }
 }
 
-/// <summary>One participant; v3 answers 410 for a retired id (§1.5).</summary>
-public sealed record GetParticipant(Caller Caller, Guid Id, bool IsV3) : IQuery<ParticipantResult>, ILeadProviderRequest;
+/// <summary>One participant; with <see cref="GoneForRetired"/>, a retired id is a 410 (§1.5) rather than a 404.</summary>
+public sealed record GetParticipant(Caller Caller, Guid Id, bool GoneForRetired) : IQuery<ParticipantResult>, ILeadProviderRequest;
 
 public sealed class GetParticipantHandler(IQuerySession session) : IQueryHandler<GetParticipant, ParticipantResult>
 {
     public async ValueTask<ParticipantResult> Handle(GetParticipant query, CancellationToken cancellationToken)
     {
-        var participant = await ParticipantAccess.LoadVisibleAsync(session, query.Id, query.Caller, query.IsV3, cancellationToken);
+        var participant = await ParticipantAccess.LoadVisibleAsync(session, query.Id, query.Caller, query.GoneForRetired, cancellationToken);
         return await ParticipantAccess.ResultAsync(session, participant, query.Caller.ProviderId, cancellationToken);
     }
 }
 
 /// <summary>
-/// v2 <c>npq-enrolments.csv</c>: the caller's accepted applications, <c>updated_since</c> only (§1.9),
+/// <c>npq-enrolments.csv</c>: the caller's accepted applications, <c>updated_since</c> only (§1.9),
 /// read as the caller consumes them.
 /// </summary>
 public sealed record ListEnrolments(Caller Caller, DateTimeOffset? UpdatedSince) : IQuery<IAsyncEnumerable<ApplicationView>>, ILeadProviderRequest;

@@ -5,7 +5,7 @@ using Npq.Application.Common.Errors;
 
 namespace Npq.Application.Statements.ListStatements;
 
-/// <summary>v3: the caller's output-fee statements (§1.12, §3.12), by payment date.</summary>
+/// <summary>The caller's output-fee statements (§1.12, §3.12), by payment date.</summary>
 public sealed record ListStatements(Caller Caller, IReadOnlyList<int>? Cohorts, DateTimeOffset? UpdatedSince, Page Page)
     : IQuery<IReadOnlyList<StatementView>>, ILeadProviderRequest;
 
