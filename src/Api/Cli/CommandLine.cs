@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using System.Text.Json;
 using Mediator;
 using Npq.Application.Common;
@@ -15,21 +15,21 @@ using Npq.Infrastructure.Tokens;
 namespace Npq.Api.Cli;
 
 /// <summary>
-/// The executable's own commands (CONTRACT B3, B6). Each prints a JSON object on its last line.
+/// The executable's own commands (CONTRACT B3, B6), on System.CommandLine: <c>--help</c> on every
+/// command, exit code 1 with the parser's message for bad arguments. Each command prints one JSON
+/// object on its last line of standard output (logs go to standard error). The host is started only
+/// once the arguments are valid, so that help and mistakes need no database.
 /// <code>
-///   tokens issue --lead-provider "&lt;name, slug or id&gt;"
-///   tokens issue --kind auditor|admin --name "&lt;label&gt;"
-///   tokens revoke --id &lt;token id&gt;
-///   tokens list
+///   tokens issue --lead-provider "&lt;name, slug or id&gt;" | --kind auditor|admin --name "&lt;label&gt;"
+///   tokens revoke --id &lt;token id&gt;          tokens list
 ///   seed [--reference-only]
 ///   statements open --lead-provider X --cohort 2025 --year 2026 --month 1 --deadline 2025-12-26 --payment-date 2026-01-26 [--not-output-fee] [--courses a,b]
-///   statements mark-payable --id &lt;statement id&gt;
-///   statements mark-paid --id &lt;statement id&gt;
+///   statements mark-payable --id &lt;id&gt;     statements mark-paid --id &lt;id&gt;
 ///   applications transfer --id &lt;application id&gt; --to-lead-provider X
-///   participants change-id --from &lt;old participant id&gt; --to &lt;new participant id&gt;
+///   participants change-id --from &lt;old id&gt; --to &lt;new id&gt;
 ///   projections verify | rebuild        (exit code 3 when a read model diverges from the replay)
 /// </code>
-/// Anything else goes to the JasperFx commands (db-apply, db-assert, projections, …).
+/// Anything else goes to the JasperFx commands (db-apply, db-assert, codegen, …).
 /// </summary>
 public static class CommandLine
 {
@@ -39,126 +39,158 @@ public static class CommandLine
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string[]? Recognise(string[] args) =>
-        args.Length > 0 && args[0] is "tokens" or "seed" or "statements" or "applications" or "participants"
-        || args is ["projections", "verify" or "rebuild", ..]
-            ? args
-            : null;
+    private static readonly string[] Ours = ["tokens", "seed", "statements", "applications", "participants"];
 
-    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    /// <summary>Whether the arguments name one of these commands (the rest belong to JasperFx).</summary>
+    public static bool Recognise(string[] args) =>
+        args.Length > 0 && Ours.Contains(args[0]) || args is ["projections", "verify" or "rebuild", ..];
+
+    /// <summary>Parses; on valid arguments starts the host <paramref name="start"/> builds, runs the command and stops it.</summary>
+    public static Task<int> RunAsync(string[] args, Func<Task<WebApplication>> start) =>
+        Root(start).Parse(args).InvokeAsync();
+
+    private static RootCommand Root(Func<Task<WebApplication>> start)
     {
-        await app.StartAsync();
-        try
+        var root = new RootCommand("NPQ lead-provider API: the server's commands. Each prints a JSON object on its last line.");
+
+        var leadProvider = new Option<string>("--lead-provider") { Description = "A lead provider's name, slug or id" };
+        var kind = new Option<string>("--kind") { Description = "auditor or admin (instead of --lead-provider)" };
+        kind.AcceptOnlyFromAmong("auditor", "admin");
+        var name = new Option<string>("--name") { Description = "A label for an auditor or admin token" };
+        var issue = new Command("issue", "Issue a token (the secret is shown once)") { leadProvider, kind, name };
+        issue.Validators.Add(result =>
         {
-            var output = await ExecuteAsync(app.Services, args);
-            Console.WriteLine(JsonSerializer.Serialize(output, Json));
-            return Environment.ExitCode;
-        }
-        catch (ArgumentException exception)
+            if ((result.GetResult(leadProvider) is null) == (result.GetResult(kind) is null))
+                result.AddError("Use --lead-provider \"<name>\" or --kind auditor|admin --name \"<label>\".");
+        });
+        issue.SetAction(Run(start, async (services, parse) =>
         {
-            await Console.Error.WriteLineAsync(exception.Message);
-            Console.WriteLine(JsonSerializer.Serialize(new { error = exception.Message }, Json));
-            return 1;
-        }
-        finally
+            var tokens = services.GetRequiredService<TokenService>();
+            if (parse.GetValue(leadProvider) is { } provider)
+            {
+                var issued = await tokens.IssueForLeadProviderAsync(provider, CancellationToken.None);
+                return new { lead_provider_id = issued.LeadProvider!.Id, lead_provider_name = issued.LeadProvider.Name, token = issued.Secret };
+            }
+
+            var token = await tokens.IssueAsync(TokenKinds.FromWire(parse.GetValue(kind))!.Value, parse.GetValue(name) ?? "", CancellationToken.None);
+            return new { token_id = token.Token.Id, kind = TokenKinds.ToWire(token.Token.Kind), token = token.Secret };
+        }));
+
+        var tokenId = new Option<Guid>("--id") { Description = "The token's id (see 'tokens list')", Required = true };
+        var revoke = new Command("revoke", "Revoke a token at once") { tokenId };
+        revoke.SetAction(Run(start, async (services, parse) =>
         {
-            await app.StopAsync();
-        }
+            var revoked = await services.GetRequiredService<TokenService>().RevokeAsync(parse.GetValue(tokenId), CancellationToken.None)
+                          ?? throw new ArgumentException($"No token has the id {parse.GetValue(tokenId)}.");
+            return new { token_id = revoked.Id, revoked_at = revoked.RevokedAt };
+        }));
+
+        var list = new Command("list", "List tokens (never their secrets)");
+        list.SetAction(Run(start, async (services, _) =>
+        {
+            var all = await services.GetRequiredService<TokenService>().ListAsync(CancellationToken.None);
+            return new
+            {
+                tokens = all.Select(t => new
+                {
+                    token_id = t.Id, kind = TokenKinds.ToWire(t.Kind), name = t.Name, lead_provider_id = t.LeadProviderId,
+                    created_at = t.CreatedAt, last_used_at = t.LastUsedAt, revoked_at = t.RevokedAt,
+                }),
+            };
+        }));
+        root.Subcommands.Add(new Command("tokens", "API tokens") { issue, revoke, list });
+
+        var referenceOnly = new Option<bool>("--reference-only") { Description = "Reference data only, no sandbox scenarios" };
+        var seed = new Command("seed", "Load reference data and (outside Production) the sandbox scenarios") { referenceOnly };
+        seed.SetAction(Run(start, async (services, parse) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var result = await scope.ServiceProvider.GetRequiredService<Seeder>().SeedAsync(scenarios: !parse.GetValue(referenceOnly), CancellationToken.None);
+            return new
+            {
+                reference_documents = result.ReferenceDocuments,
+                applications_registered = result.ApplicationsRegistered,
+                applications_already_there = result.ApplicationsAlreadyThere,
+            };
+        }));
+        root.Subcommands.Add(seed);
+
+        root.Subcommands.Add(Statements(start));
+        root.Subcommands.Add(Applications(start));
+        root.Subcommands.Add(Participants(start));
+        root.Subcommands.Add(Projections(start));
+        return root;
     }
 
-    private static async Task<object> ExecuteAsync(IServiceProvider services, string[] args)
+    private static Command Statements(Func<Task<WebApplication>> start)
     {
-        var tokens = services.GetRequiredService<TokenService>();
-        switch (args)
+        var provider = new Option<string>("--lead-provider") { Description = "A lead provider's name, slug or id", Required = true };
+        var cohort = new Option<string>("--cohort") { Description = "The cohort, e.g. 2025", Required = true };
+        var year = new Option<int>("--year") { Required = true };
+        var month = new Option<int>("--month") { Required = true };
+        var deadline = new Option<DateOnly>("--deadline") { Description = "YYYY-MM-DD", Required = true };
+        var payment = new Option<DateOnly>("--payment-date") { Description = "YYYY-MM-DD", Required = true };
+        var notOutputFee = new Option<bool>("--not-output-fee") { Description = "A statement without the output fee" };
+        var courses = new Option<string>("--courses") { Description = "Course identifiers, comma-separated (default: all)" };
+        var open = new Command("open", "Open a statement") { provider, cohort, year, month, deadline, payment, notOutputFee, courses };
+        open.SetAction(Run(start, async (services, parse) =>
         {
-            case ["tokens", "issue", .. var rest]:
-            {
-                var options = Options(rest);
-                if (options.TryGetValue("lead-provider", out var provider))
-                {
-                    var issued = await tokens.IssueForLeadProviderAsync(provider, CancellationToken.None);
-                    return new { lead_provider_id = issued.LeadProvider!.Id, lead_provider_name = issued.LeadProvider.Name, token = issued.Secret };
-                }
+            var providerId = await ProviderIdAsync(services, parse.GetValue(provider)!);
+            var statement = await SendAsync(services, new OpenStatement(Caller.System, providerId, parse.GetValue(cohort)!,
+                parse.GetValue(year), parse.GetValue(month), parse.GetValue(deadline), parse.GetValue(payment), !parse.GetValue(notOutputFee),
+                (parse.GetValue(courses) ?? string.Join(',', Courses.All.Select(c => c.Identifier))).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            return Statement(statement);
+        }));
 
-                var kind = TokenKinds.FromWire(options.GetValueOrDefault("kind"));
-                if (kind is not (TokenKind.Auditor or TokenKind.Admin))
-                    throw new ArgumentException("Use --lead-provider \"<name>\" or --kind auditor|admin --name \"<label>\".");
-                var token = await tokens.IssueAsync(kind.Value, options.GetValueOrDefault("name") ?? "", CancellationToken.None);
-                return new { token_id = token.Token.Id, kind = TokenKinds.ToWire(token.Token.Kind), token = token.Secret };
-            }
+        var id = new Option<Guid>("--id") { Description = "The statement's id", Required = true };
+        var payable = new Command("mark-payable", "Mark a statement payable") { id };
+        payable.SetAction(Run(start, async (services, parse) => Statement(await SendAsync(services, new MarkStatementPayable(Caller.System, parse.GetValue(id))))));
+        var paid = new Command("mark-paid", "Mark a statement paid") { id };
+        paid.SetAction(Run(start, async (services, parse) => Statement(await SendAsync(services, new MarkStatementPaid(Caller.System, parse.GetValue(id))))));
+        return new Command("statements", "Financial statements (DfE)") { open, payable, paid };
+    }
 
-            case ["tokens", "revoke", .. var rest]:
-            {
-                if (!Guid.TryParse(Options(rest).GetValueOrDefault("id"), out var id))
-                    throw new ArgumentException("Use --id <token id> (see 'tokens list').");
-                var revoked = await tokens.RevokeAsync(id, CancellationToken.None)
-                              ?? throw new ArgumentException($"No token has the id {id}.");
-                return new { token_id = revoked.Id, revoked_at = revoked.RevokedAt };
-            }
+    private static Command Applications(Func<Task<WebApplication>> start)
+    {
+        var id = new Option<Guid>("--id") { Description = "The application's id", Required = true };
+        var to = new Option<string>("--to-lead-provider") { Description = "A lead provider's name, slug or id", Required = true };
+        var transfer = new Command("transfer", "Move an application to another lead provider") { id, to };
+        transfer.SetAction(Run(start, async (services, parse) =>
+        {
+            var toId = await ProviderIdAsync(services, parse.GetValue(to)!);
+            var application = await SendAsync(services, new TransferApplication(Caller.System, parse.GetValue(id), toId));
+            return new { application_id = application.Id, lead_provider_id = application.LeadProviderId };
+        }));
+        return new Command("applications", "Applications (DfE)") { transfer };
+    }
 
-            case ["tokens", "list"]:
-            {
-                var all = await tokens.ListAsync(CancellationToken.None);
-                return new
-                {
-                    tokens = all.Select(t => new
-                    {
-                        token_id = t.Id,
-                        kind = TokenKinds.ToWire(t.Kind),
-                        name = t.Name,
-                        lead_provider_id = t.LeadProviderId,
-                        created_at = t.CreatedAt,
-                        last_used_at = t.LastUsedAt,
-                        revoked_at = t.RevokedAt,
-                    }),
-                };
-            }
+    private static Command Participants(Func<Task<WebApplication>> start)
+    {
+        var from = new Option<Guid>("--from") { Description = "The participant id to retire", Required = true };
+        var to = new Option<Guid>("--to") { Description = "The participant id it becomes", Required = true };
+        var change = new Command("change-id", "Retire a participant id in favour of another (a merge)") { from, to };
+        change.SetAction(Run(start, async (services, parse) =>
+        {
+            var participant = await SendAsync(services, new ChangeParticipantId(Caller.System, parse.GetValue(from), parse.GetValue(to)));
+            return new { participant_id = participant.Id, participant_id_changes = participant.ParticipantIdChanges };
+        }));
+        return new Command("participants", "Participants (DfE)") { change };
+    }
 
-            case ["seed", .. var rest]:
-            {
-                await using var scope = services.CreateAsyncScope();
-                var result = await scope.ServiceProvider.GetRequiredService<Seeder>()
-                    .SeedAsync(scenarios: !rest.Contains("--reference-only"), CancellationToken.None);
-                return new
-                {
-                    reference_documents = result.ReferenceDocuments,
-                    applications_registered = result.ApplicationsRegistered,
-                    applications_already_there = result.ApplicationsAlreadyThere,
-                };
-            }
-
-            case ["statements", "open", .. var rest]:
-            {
-                var o = Options(rest);
-                var provider = await ProviderIdAsync(services, Required(o, "lead-provider"));
-                var statement = await SendAsync(services, new OpenStatement(Caller.System, provider, Required(o, "cohort"),
-                    int.Parse(Required(o, "year"), CultureInfo.InvariantCulture), int.Parse(Required(o, "month"), CultureInfo.InvariantCulture),
-                    DateOnly.Parse(Required(o, "deadline"), CultureInfo.InvariantCulture), DateOnly.Parse(Required(o, "payment-date"), CultureInfo.InvariantCulture),
-                    !o.ContainsKey("not-output-fee"),
-                    (o.GetValueOrDefault("courses") ?? string.Join(',', Courses.All.Select(c => c.Identifier))).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
-                return Statement(statement);
-            }
-
-            case ["statements", "mark-payable", .. var rest]:
-                return Statement(await SendAsync(services, new MarkStatementPayable(Caller.System, Guid.Parse(Required(Options(rest), "id")))));
-
-            case ["statements", "mark-paid", .. var rest]:
-                return Statement(await SendAsync(services, new MarkStatementPaid(Caller.System, Guid.Parse(Required(Options(rest), "id")))));
-
-            case ["applications", "transfer", .. var rest]:
-            {
-                var o = Options(rest);
-                var to = await ProviderIdAsync(services, Required(o, "to-lead-provider"));
-                var application = await SendAsync(services, new TransferApplication(Caller.System, Guid.Parse(Required(o, "id")), to));
-                return new { application_id = application.Id, lead_provider_id = application.LeadProviderId };
-            }
-
-            case ["projections", var mode, ..]:
+    private static Command Projections(Func<Task<WebApplication>> start)
+    {
+        var projections = new Command("projections", "Read models against the event log");
+        foreach (var (mode, description) in new[]
+                 {
+                     ("verify", "Replay the log into a shadow schema and compare every read model (exit code 3 on a difference)"),
+                     ("rebuild", "Rebuild every read model from the log, then verify"),
+                 })
+        {
+            var command = new Command(mode, description);
+            command.SetAction(Run(start, async (services, _) =>
             {
                 var verifier = services.GetRequiredService<Infrastructure.Audit.ProjectionVerifier>();
-                var report = mode == "rebuild"
-                    ? await verifier.RebuildAsync(CancellationToken.None)
-                    : await verifier.VerifyAsync(CancellationToken.None);
+                var report = mode == "rebuild" ? await verifier.RebuildAsync(CancellationToken.None) : await verifier.VerifyAsync(CancellationToken.None);
                 foreach (var model in report.ReadModels)
                 {
                     await Console.Error.WriteLineAsync(
@@ -182,20 +214,38 @@ public static class CommandLine
                         matches = m.Matches, divergent_ids = m.Divergent,
                     }),
                 };
-            }
-
-            case ["participants", "change-id", .. var rest]:
-            {
-                var o = Options(rest);
-                var participant = await SendAsync(services, new ChangeParticipantId(Caller.System, Guid.Parse(Required(o, "from")), Guid.Parse(Required(o, "to"))));
-                return new { participant_id = participant.Id, participant_id_changes = participant.ParticipantIdChanges };
-            }
-
-            default:
-                throw new ArgumentException(
-                    "Commands: tokens issue|revoke|list, seed, statements open|mark-payable|mark-paid, applications transfer, participants change-id.");
+            }));
+            projections.Subcommands.Add(command);
         }
+
+        return projections;
     }
+
+    /// <summary>
+    /// A command's action: start the host, run, print the result as JSON on the last line; an
+    /// <see cref="ArgumentException"/> (an unknown provider, a refused command) is exit code 1.
+    /// </summary>
+    private static Func<ParseResult, CancellationToken, Task<int>> Run(Func<Task<WebApplication>> start, Func<IServiceProvider, ParseResult, Task<object>> work) =>
+        async (parse, _) =>
+        {
+            var app = await start();
+            try
+            {
+                var output = await work(app.Services, parse);
+                Console.WriteLine(JsonSerializer.Serialize(output, Json));
+                return Environment.ExitCode;
+            }
+            catch (ArgumentException exception)
+            {
+                await Console.Error.WriteLineAsync(exception.Message);
+                Console.WriteLine(JsonSerializer.Serialize(new { error = exception.Message }, Json));
+                return 1;
+            }
+            finally
+            {
+                await app.StopAsync(CancellationToken.None);
+            }
+        };
 
     private static object Statement(StatementView s) => new
     {
@@ -228,28 +278,5 @@ public static class CommandLine
         return reference.LeadProviders.FirstOrDefault(p => p.Id.ToString() == nameOrId || string.Equals(p.Name, nameOrId, StringComparison.OrdinalIgnoreCase)
                                                           || string.Equals(p.Slug, nameOrId, StringComparison.OrdinalIgnoreCase))?.Id
                ?? throw new ArgumentException($"No lead provider is called '{nameOrId}'.");
-    }
-
-    private static string Required(Dictionary<string, string> options, string name) =>
-        options.TryGetValue(name, out var value) && value.Length > 0 ? value : throw new ArgumentException($"--{name} is required.");
-
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
-                continue;
-            var name = args[i][2..];
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (eq >= 0)
-                options[name[..eq]] = name[(eq + 1)..];
-            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                options[name] = args[++i];
-            else
-                options[name] = "";
-        }
-
-        return options;
     }
 }

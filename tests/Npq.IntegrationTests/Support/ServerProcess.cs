@@ -106,6 +106,13 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Runs the server's command line (<c>seed</c>, <c>tokens</c>, <c>projections</c>) on a database; its last line of output and exit code.</summary>
     public static async Task<(int ExitCode, string LastLine)> CliAsync(string connectionString, params string[] arguments)
     {
+        var (code, output) = await CliOutputAsync(connectionString, arguments);
+        return (code, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "");
+    }
+
+    /// <summary>The command line's exit code and all it wrote to standard output.</summary>
+    public static async Task<(int ExitCode, string Output)> CliOutputAsync(string connectionString, params string[] arguments)
+    {
         var repository = Repository.Root;
         var start = new ProcessStartInfo("dotnet", [Dll(), .. arguments])
         {
@@ -123,8 +130,7 @@ public sealed class ServerProcess : IAsyncDisposable
         _ = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
-        var last = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        return (process.ExitCode, last);
+        return (process.ExitCode, await output);
     }
 
     private static string Dll()
