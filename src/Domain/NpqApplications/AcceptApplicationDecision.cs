@@ -12,19 +12,28 @@ public sealed record AcceptRequest(bool? FundedPlace, bool FundedPlaceIsBoolean,
 /// <param name="BlockedByAnotherAcceptedApplication">Rule #4: the person, or someone with the same verified TRN, holds an accepted, not-withdrawn application in the course family and cohort.</param>
 /// <param name="RequestedSchedule">The named schedule when it exists in the application's cohort.</param>
 /// <param name="DefaultScheduleIdentifier">§4.3's choice when it exists in the cohort, else null.</param>
+/// <param name="OtherApplicationsForTheCourseAndCohort">The person's other applications for the same course and cohort, at any provider and in any status: an accept rejects them all.</param>
 public sealed record AcceptContext(
     FundingMode CohortFunding,
     bool BlockedByAnotherAcceptedApplication,
     ScheduleFacts? RequestedSchedule,
     string? DefaultScheduleIdentifier,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    IReadOnlyList<Guid>? OtherApplicationsForTheCourseAndCohort = null);
+
+/// <summary>
+/// Everything an accept causes: <see cref="Accepted"/> on the application's stream, and one
+/// <see cref="ApplicationRejected"/> (reason <c>other_application_in_this_cohort_accepted</c>) on the
+/// stream of each of the person's other applications for the course and cohort.
+/// </summary>
+public sealed record AcceptOutcome(ApplicationAccepted Accepted, IReadOnlyList<ApplicationRejected> Rejections);
 
 public sealed record ScheduleFacts(string Identifier, string CourseGroup);
 
-/// <summary>CONTRACT §3.1: the checks in their order, then the event.</summary>
+/// <summary>CONTRACT §3.1: the checks in their order, then every event the accept causes.</summary>
 public static class AcceptApplicationDecision
 {
-    public static (ApplicationAccepted? Accepted, IReadOnlyList<DomainError> Errors) Decide(
+    public static (AcceptOutcome? Outcome, IReadOnlyList<DomainError> Errors) Decide(
         NpqApplication application, AcceptRequest request, AcceptContext context)
     {
         ArgumentNullException.ThrowIfNull(application);
@@ -92,7 +101,12 @@ public static class AcceptApplicationDecision
             FundingMode.Zero => false,
             _ => null,
         };
-        return (new ApplicationAccepted(application.Id, application.ParticipantId, application.LeadProviderId, schedule!, fundedPlace, context.Now), []);
+        var accepted = new ApplicationAccepted(application.Id, application.ParticipantId, application.LeadProviderId, schedule!, fundedPlace, context.Now);
+        var rejections = (context.OtherApplicationsForTheCourseAndCohort ?? [])
+            .Where(other => other != application.Id)
+            .Select(other => new ApplicationRejected(other, RejectionReasons.OtherApplicationInThisCohortAccepted, application.Id, context.Now))
+            .ToList();
+        return (new AcceptOutcome(accepted, rejections), []);
     }
 
     public static string CourseGroupOf(string courseIdentifier) => Courses.Courses.Get(courseIdentifier).Group switch

@@ -1,51 +1,90 @@
 using Npq.Domain.Cohorts;
+using Npq.Domain.Common;
 using Npq.Domain.NpqApplications;
 
 namespace Npq.UnitTests.NpqApplications;
 
-/// <summary>Given an application, when accepted with a request and context, then events or errors (§3.1).</summary>
+/// <summary>
+/// CONTRACT §3.1 in Given / When / Then: given the events of an application's stream, when the
+/// provider accepts with a request in a context, then exactly these events, on these streams (the
+/// application's and its siblings'), or these errors and no event.
+/// </summary>
 public sealed class AcceptApplicationDecisionTests
 {
     private static readonly DateTimeOffset Now = new(2025, 9, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly Guid Application = Guid.NewGuid();
+    private static readonly Guid Participant = Guid.NewGuid();
+    private static readonly Guid Provider = Guid.NewGuid();
 
-    private static NpqApplication Pending(bool eligible = true) =>
-        NpqApplication.Create(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", 2025, "a",
-            null!, eligible, "funded", false, null, Now.AddDays(-10)));
+    private static ApplicationRegistered Registered(bool eligible = true) =>
+        new(Application, Participant, Provider, "npq-headship", 2025, "a", null!, eligible, "funded", false, null, Now.AddDays(-10));
 
-    private static AcceptContext Context(FundingMode funding = FundingMode.Capped, bool blocked = false, ScheduleFacts? requested = null, string? defaultSchedule = "npq-leadership-autumn") =>
-        new(funding, blocked, requested, defaultSchedule, Now);
+    private static NpqApplication Given(params object[] events) => NpqApplication.Fold(events)!;
 
-    private static IReadOnlyList<string> Titles((ApplicationAccepted? Accepted, IReadOnlyList<Npq.Domain.Common.DomainError> Errors) result) =>
-        result.Errors.Select(e => e.Title).ToList();
+    private static AcceptContext Context(
+        FundingMode funding = FundingMode.Capped, bool blocked = false, ScheduleFacts? requested = null,
+        string? defaultSchedule = "npq-leadership-autumn", params Guid[] siblings) =>
+        new(funding, blocked, requested, defaultSchedule, Now, siblings);
+
+    private static (IReadOnlyList<object> Events, IReadOnlyList<DomainError> Errors) When(NpqApplication given, AcceptRequest request, AcceptContext context)
+    {
+        var (outcome, errors) = AcceptApplicationDecision.Decide(given, request, context);
+        return (outcome is null ? [] : [outcome.Accepted, .. outcome.Rejections], errors);
+    }
+
+    private static void ThenRefused((IReadOnlyList<object> Events, IReadOnlyList<DomainError> Errors) result, params string[] titles)
+    {
+        result.Events.ShouldBeEmpty("a refused accept causes no event");
+        result.Errors.Select(e => e.Title).ShouldBe(titles);
+    }
 
     [Fact]
     public void Accepting_in_a_capped_cohort_records_the_schedule_and_funded_place()
     {
-        var application = Pending();
+        var result = When(Given(Registered()), new AcceptRequest(true, true, null), Context());
 
-        var (accepted, errors) = AcceptApplicationDecision.Decide(application, new AcceptRequest(true, true, null), Context());
-
-        errors.ShouldBeEmpty();
-        accepted.ShouldBe(new ApplicationAccepted(application.Id, application.ParticipantId, application.LeadProviderId, "npq-leadership-autumn", true, Now));
-        var state = application.Apply(accepted!);
+        result.Errors.ShouldBeEmpty();
+        result.Events.ShouldBe([new ApplicationAccepted(Application, Participant, Provider, "npq-leadership-autumn", true, Now)]);
+        var state = Given(Registered(), result.Events[0]);
         state.Status.ShouldBe(ApplicationStatus.Accepted);
         state.TrainingStatus.ShouldBe(TrainingStatus.Active);
     }
 
     [Fact]
+    public void Accepting_rejects_the_persons_other_applications_for_the_course_and_cohort_in_the_same_decision()
+    {
+        var atAnotherProvider = Guid.NewGuid();
+        var alreadyRejected = Guid.NewGuid();
+
+        var result = When(Given(Registered()), new AcceptRequest(false, true, null), Context(siblings: [atAnotherProvider, alreadyRejected, Application]));
+
+        result.Errors.ShouldBeEmpty();
+        result.Events.ShouldBe(
+        [
+            new ApplicationAccepted(Application, Participant, Provider, "npq-leadership-autumn", false, Now),
+            new ApplicationRejected(atAnotherProvider, RejectionReasons.OtherApplicationInThisCohortAccepted, Application, Now),
+            new ApplicationRejected(alreadyRejected, RejectionReasons.OtherApplicationInThisCohortAccepted, Application, Now),
+        ]);
+    }
+
+    [Fact]
+    public void A_refused_accept_rejects_no_sibling()
+    {
+        ThenRefused(When(Given(Registered()), new AcceptRequest(null, false, null), Context(siblings: [Guid.NewGuid()])), "funded_place");
+    }
+
+    [Fact]
     public void An_uncapped_cohort_ignores_the_funded_place()
     {
-        var (accepted, _) = AcceptApplicationDecision.Decide(Pending(), new AcceptRequest(true, true, null), Context(FundingMode.Full));
-
-        accepted!.FundedPlace.ShouldBeNull();
+        When(Given(Registered()), new AcceptRequest(true, true, null), Context(FundingMode.Full)).Events
+            .ShouldBe([new ApplicationAccepted(Application, Participant, Provider, "npq-leadership-autumn", null, Now)]);
     }
 
     [Fact]
     public void A_zero_funded_cohort_stores_false()
     {
-        var (accepted, _) = AcceptApplicationDecision.Decide(Pending(), new AcceptRequest(false, true, null), Context(FundingMode.Zero));
-
-        accepted!.FundedPlace.ShouldBe(false);
+        When(Given(Registered()), new AcceptRequest(false, true, null), Context(FundingMode.Zero)).Events
+            .ShouldBe([new ApplicationAccepted(Application, Participant, Provider, "npq-leadership-autumn", false, Now)]);
     }
 
     [Theory]
@@ -53,41 +92,38 @@ public sealed class AcceptApplicationDecisionTests
     [InlineData(null, true)]
     public void A_capped_cohort_without_a_boolean_is_funded_place(bool? value, bool isBoolean)
     {
-        Titles(AcceptApplicationDecision.Decide(Pending(), new AcceptRequest(value, isBoolean && value is not null, null), Context()))
-            .ShouldBe(["funded_place"]);
+        ThenRefused(When(Given(Registered()), new AcceptRequest(value, isBoolean && value is not null, null), Context()), "funded_place");
     }
 
     [Fact]
     public void Accepted_rejected_and_blocked_are_application_errors()
     {
-        var accepted = Pending().Apply(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, "x", null, Now));
-        var rejected = Pending().Apply(new ApplicationRejected(Guid.Empty, RejectionReasons.RejectedByProvider, null, Now));
+        var accepted = new ApplicationAccepted(Application, Participant, Provider, "npq-leadership-autumn", true, Now.AddDays(-1));
+        var rejected = new ApplicationRejected(Application, RejectionReasons.RejectedByProvider, null, Now.AddDays(-1));
 
-        Titles(AcceptApplicationDecision.Decide(accepted, new AcceptRequest(true, true, null), Context())).ShouldBe(["application"]);
-        Titles(AcceptApplicationDecision.Decide(rejected, new AcceptRequest(true, true, null), Context())).ShouldBe(["application"]);
-        Titles(AcceptApplicationDecision.Decide(Pending(), new AcceptRequest(true, true, null), Context(blocked: true))).ShouldBe(["application"]);
+        ThenRefused(When(Given(Registered(), accepted), new AcceptRequest(true, true, null), Context()), "application");
+        ThenRefused(When(Given(Registered(), rejected), new AcceptRequest(true, true, null), Context()), "application");
+        ThenRefused(When(Given(Registered()), new AcceptRequest(true, true, null), Context(blocked: true)), "application");
     }
 
     [Fact]
     public void Ineligible_with_a_funded_place_is_refused_only_when_nothing_else_failed()
     {
-        Titles(AcceptApplicationDecision.Decide(Pending(eligible: false), new AcceptRequest(true, true, null), Context())).ShouldBe(["application"]);
-        Titles(AcceptApplicationDecision.Decide(Pending(eligible: false), new AcceptRequest(true, true, null), Context(blocked: true)))
-            .ShouldBe(["application"], "rule 5 is skipped after an earlier failure");
+        ThenRefused(When(Given(Registered(eligible: false)), new AcceptRequest(true, true, null), Context()), "application");
+        var blocked = When(Given(Registered(eligible: false)), new AcceptRequest(true, true, null), Context(blocked: true));
+        blocked.Errors.Select(e => e.Detail).ShouldBe(
+            ["The participant has already had an application accepted for this course in this cohort"], "rule 5 is skipped after an earlier failure");
     }
 
     [Fact]
     public void Schedules_are_checked_for_existence_then_course_group()
     {
-        Titles(AcceptApplicationDecision.Decide(Pending(), new AcceptRequest(true, true, "nope"), Context(requested: null)))
-            .ShouldBe(["schedule_identifier"]);
-        Titles(AcceptApplicationDecision.Decide(Pending(), new AcceptRequest(true, true, "npq-ehco-june"), Context(requested: new ScheduleFacts("npq-ehco-june", "ehco"))))
-            .ShouldBe(["schedule_identifier"]);
-        Titles(AcceptApplicationDecision.Decide(Pending(), new AcceptRequest(true, true, null), Context(defaultSchedule: null)))
-            .ShouldBe(["schedule"]);
+        ThenRefused(When(Given(Registered()), new AcceptRequest(true, true, "nope"), Context(requested: null)), "schedule_identifier");
+        ThenRefused(When(Given(Registered()), new AcceptRequest(true, true, "npq-ehco-june"), Context(requested: new ScheduleFacts("npq-ehco-june", "ehco"))),
+            "schedule_identifier");
+        ThenRefused(When(Given(Registered()), new AcceptRequest(true, true, null), Context(defaultSchedule: null)), "schedule");
 
-        var (accepted, _) = AcceptApplicationDecision.Decide(Pending(), new AcceptRequest(true, true, "npq-leadership-spring"),
-            Context(requested: new ScheduleFacts("npq-leadership-spring", "leadership")));
-        accepted!.ScheduleIdentifier.ShouldBe("npq-leadership-spring");
+        When(Given(Registered()), new AcceptRequest(true, true, "npq-leadership-spring"), Context(requested: new ScheduleFacts("npq-leadership-spring", "leadership")))
+            .Events.ShouldBe([new ApplicationAccepted(Application, Participant, Provider, "npq-leadership-spring", true, Now)]);
     }
 }

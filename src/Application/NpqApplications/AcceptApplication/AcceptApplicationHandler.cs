@@ -33,34 +33,35 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
         var cohortSchedules = reference.Schedules.Where(s => s.CohortId == cohort.Id).Select(s => s.Identifier).ToList();
         var defaultIdentifier = DefaultSchedule.For(course, cohort.StartYear, cohort.Suffix, time.Today(), cohortSchedules);
 
+        // The person's other applications for the same course and cohort, at any provider and in any
+        // status (a rejected one gets the new reason): the accept rejects them in the same transaction.
+        var others = await session.Query<ApplicationView>()
+            .Where(a => a.ParticipantId == application.ParticipantId && a.Id != application.Id
+                        && a.CourseIdentifier == application.CourseIdentifier
+                        && a.Cohort == application.Cohort && a.CohortSuffix == application.CohortSuffix)
+            .Select(a => a.Id)
+            .ToListAsync(cancellationToken);
+
         var context = new AcceptContext(
             cohort.Funding,
             await IsBlockedAsync(application, verifiedTrn, cancellationToken),
             requested is null ? null : new ScheduleFacts(requested.Identifier, requested.CourseGroup),
             defaultIdentifier is not null && cohortSchedules.Contains(defaultIdentifier) ? defaultIdentifier : null,
-            time.GetUtcNow());
-        var (accepted, errors) = AcceptApplicationDecision.Decide(
+            time.GetUtcNow(),
+            others);
+        var (outcome, errors) = AcceptApplicationDecision.Decide(
             application, new AcceptRequest(command.FundedPlace, command.FundedPlaceIsBoolean, command.ScheduleIdentifier), context);
-        if (accepted is null)
+        if (outcome is null)
             throw new RuleViolationException(errors);
 
+        var accepted = outcome.Accepted;
         session.AppendAt(application.Id, version, accepted);
         foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, verifiedTrn, application.CourseIdentifier, application.CohortId))
             session.Insert(new AcceptedPlaceReservation { Id = key, ApplicationId = application.Id, ReservedAt = accepted.AcceptedAt });
-
-        // Every other application of the person for the same course and cohort, at any provider and in
-        // any status (a rejected one gets the new reason), is rejected in the same transaction.
-        var others = await session.Query<ApplicationView>()
-            .Where(a => a.ParticipantId == application.ParticipantId && a.Id != application.Id
-                        && a.CourseIdentifier == application.CourseIdentifier
-                        && a.Cohort == application.Cohort && a.CohortSuffix == application.CohortSuffix)
-            .ToListAsync(cancellationToken);
-        foreach (var other in others)
+        foreach (var rejection in outcome.Rejections)
         {
-            var (_, otherVersion) = await session.LoadAsync(other.Id, cancellationToken);
-            var rejection = session.AppendAt(other.Id, otherVersion, new ApplicationRejected(
-                other.Id, RejectionReasons.OtherApplicationInThisCohortAccepted, application.Id, accepted.AcceptedAt));
-            foreach (var e in rejection.Events)
+            var (_, otherVersion) = await session.LoadAsync(rejection.ApplicationId, cancellationToken);
+            foreach (var e in session.AppendAt(rejection.ApplicationId, otherVersion, rejection).Events)
             {
                 // An automatic effect: the system did it, because of this accept (the audit log reads it so).
                 e.SetHeader(AuditHeaders.CausedByApplication, application.Id.ToString());
