@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using Marten;
 using Npq.Application.Common;
 using Npq.Application.Common.Errors;
@@ -28,15 +29,17 @@ public static class ApplicationStreams
         return current;
     }
 
-    public static async Task<(NpqApplication State, long Version)> LoadAsync(this IDocumentSession session, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The application's stream for writing (Marten's <c>FetchForWriting</c>): its state built by
+    /// <see cref="NpqApplication"/>'s own <c>Create</c>/<c>Apply</c>, and the version it was read at, so
+    /// that a concurrent writer makes the commit fail.
+    /// </summary>
+    public static async Task<IEventStream<NpqApplication>> FetchApplicationAsync(this IDocumentSession session, Guid id, CancellationToken cancellationToken)
     {
-        var events = await session.Events.FetchStreamAsync(id, token: cancellationToken);
-        var state = NpqApplication.Fold(events.Select(e => e.Data))
-                    ?? throw new InvalidOperationException($"Application stream {id} has no registration.");
-        return (state, events[^1].Version);
+        var stream = await session.Events.FetchForWriting<NpqApplication>(id, cancellationToken);
+        return stream.Aggregate is null ? throw new InvalidOperationException($"Application stream {id} has no registration.") : stream;
     }
 
-    /// <summary>Appends with the version the decision read: a concurrent writer makes the commit fail.</summary>
-    public static JasperFx.Events.StreamAction AppendAt(this IDocumentSession session, Guid id, long readVersion, params object[] events) =>
-        session.Events.Append(id, readVersion + events.Length, events);
+    /// <summary>The state of an application stream fetched for writing (never null: see <see cref="FetchApplicationAsync"/>).</summary>
+    public static NpqApplication State(this IEventStream<NpqApplication> stream) => stream.Aggregate!;
 }

@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using Marten;
 using Npq.Application.Common;
 using Npq.Application.Common.Errors;
@@ -15,7 +16,7 @@ public static class ParticipantActions
     /// then the person's lock; then <c>course_identifier</c> must be known and (g) the participant
     /// must have an accepted application with the caller for exactly that course.
     /// </summary>
-    public static async Task<(ParticipantView Participant, NpqApplication Application, long Version, ApplicationView View)> LoadTargetAsync(
+    public static async Task<(ParticipantView Participant, IEventStream<NpqApplication> Stream, ApplicationView View)> LoadTargetAsync(
         IDocumentSession session, Caller caller, Guid participantId, string? courseIdentifier, CancellationToken cancellationToken)
     {
         var participant = await ParticipantAccess.LoadVisibleAsync(session, participantId, caller, goneForRetired: false, cancellationToken);
@@ -31,7 +32,6 @@ public static class ParticipantActions
             .FirstOrDefaultAsync(cancellationToken)
                    ?? throw new RuleViolationException("participant_id",
                        "There is no accepted application for this '#/participant_id' and '#/course_identifier': check details and try again");
-        var (application, version) = await session.LoadAsync(view.Id, cancellationToken);
-        return (participant, application, version, view);
+        return (participant, await session.FetchApplicationAsync(view.Id, cancellationToken), view);
     }
 }

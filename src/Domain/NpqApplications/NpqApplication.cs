@@ -22,31 +22,54 @@ public sealed record NpqApplication(
 {
     public string CohortId => $"{Cohort}{CohortSuffix}";
 
-    public static NpqApplication Create(ApplicationRegistered e) =>
+    public static NpqApplication Start(ApplicationRegistered e) =>
         new(e.ApplicationId, e.ParticipantId, e.LeadProviderId, e.CourseIdentifier, e.Cohort, e.CohortSuffix,
             ApplicationStatus.Pending, null, e.EligibleForFunding, null, null, null, null);
 
-    public NpqApplication Apply(object @event) => @event switch
+    // One transition per event, here only. Marten builds the aggregate with these (NpqApplicationAggregation,
+    // a live projection over Start and Next: FetchForWriting), and Fold uses them for replays and tests.
+    // They are not named Create/Apply, so that Marten's conventions (a source generator in the
+    // project of the type) are not looked for in this framework-free project.
+    public NpqApplication On(ApplicationAccepted e) => this with
     {
-        ApplicationAccepted e => this with
-        {
-            Status = ApplicationStatus.Accepted,
-            AcceptedAt = e.AcceptedAt,
-            TrainingStatus = NpqApplications.TrainingStatus.Active,
-            ScheduleIdentifier = e.ScheduleIdentifier,
-            FundedPlace = e.FundedPlace,
-        },
-        ApplicationRejected e => this with { Status = ApplicationStatus.Rejected, ReasonForRejection = e.Reason },
-        FundedPlaceChanged e => this with { FundedPlace = e.FundedPlace },
-        ApplicationTransferred e => this with { LeadProviderId = e.ToLeadProviderId },
-        ParticipantDeferred => this with { TrainingStatus = NpqApplications.TrainingStatus.Deferred },
-        ParticipantResumed => this with { TrainingStatus = NpqApplications.TrainingStatus.Active },
-        ParticipantWithdrawn e => this with { TrainingStatus = NpqApplications.TrainingStatus.Withdrawn, WithdrawnAt = e.At },
-        ScheduleChanged e => this with
-        {
-            ScheduleIdentifier = e.ScheduleIdentifier, Cohort = e.Cohort, CohortSuffix = e.CohortSuffix, FundedPlace = e.FundedPlace,
-        },
-        ApplicationParticipantChanged e => this with { ParticipantId = e.ToParticipantId },
+        Status = ApplicationStatus.Accepted,
+        AcceptedAt = e.AcceptedAt,
+        TrainingStatus = NpqApplications.TrainingStatus.Active,
+        ScheduleIdentifier = e.ScheduleIdentifier,
+        FundedPlace = e.FundedPlace,
+    };
+
+    public NpqApplication On(ApplicationRejected e) => this with { Status = ApplicationStatus.Rejected, ReasonForRejection = e.Reason };
+
+    public NpqApplication On(FundedPlaceChanged e) => this with { FundedPlace = e.FundedPlace };
+
+    public NpqApplication On(ApplicationTransferred e) => this with { LeadProviderId = e.ToLeadProviderId };
+
+    public NpqApplication On(ParticipantDeferred e) => this with { TrainingStatus = NpqApplications.TrainingStatus.Deferred };
+
+    public NpqApplication On(ParticipantResumed e) => this with { TrainingStatus = NpqApplications.TrainingStatus.Active };
+
+    public NpqApplication On(ParticipantWithdrawn e) => this with { TrainingStatus = NpqApplications.TrainingStatus.Withdrawn, WithdrawnAt = e.At };
+
+    public NpqApplication On(ScheduleChanged e) => this with
+    {
+        ScheduleIdentifier = e.ScheduleIdentifier, Cohort = e.Cohort, CohortSuffix = e.CohortSuffix, FundedPlace = e.FundedPlace,
+    };
+
+    public NpqApplication On(ApplicationParticipantChanged e) => this with { ParticipantId = e.ToParticipantId };
+
+    /// <summary>The next state after any event of the stream (events it does not know leave it as it is).</summary>
+    public NpqApplication Next(object @event) => @event switch
+    {
+        ApplicationAccepted e => On(e),
+        ApplicationRejected e => On(e),
+        FundedPlaceChanged e => On(e),
+        ApplicationTransferred e => On(e),
+        ParticipantDeferred e => On(e),
+        ParticipantResumed e => On(e),
+        ParticipantWithdrawn e => On(e),
+        ScheduleChanged e => On(e),
+        ApplicationParticipantChanged e => On(e),
         _ => this,
     };
 
@@ -55,7 +78,7 @@ public sealed record NpqApplication(
     {
         NpqApplication? state = null;
         foreach (var e in events)
-            state = e is ApplicationRegistered registered ? Create(registered) : state?.Apply(e);
+            state = e is ApplicationRegistered registered ? Start(registered) : state?.Next(e);
         return state;
     }
 }

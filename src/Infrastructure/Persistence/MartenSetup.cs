@@ -81,6 +81,7 @@ public static class MartenSetup
             opts.Projections.Add(new ParticipantApplicationsProjection(), ProjectionLifecycle.Inline);
             opts.Projections.Add(new DeclarationViewProjection(), ProjectionLifecycle.Inline);
             opts.Projections.Add(new StatementViewProjection(), ProjectionLifecycle.Inline);
+            opts.Projections.Add(new NpqApplicationAggregation(), ProjectionLifecycle.Live);
         }
 
         // Read models: real columns for what lists filter and sort on, with the indexes a page needs.

@@ -8,11 +8,11 @@ public sealed class RejectAndFundedPlaceDecisionTests
     private static readonly DateTimeOffset Now = new(2025, 9, 1, 9, 0, 0, TimeSpan.Zero);
 
     private static NpqApplication Pending(bool eligible = true) =>
-        NpqApplication.Create(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", 2025, "a",
+        NpqApplication.Start(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", 2025, "a",
             null!, eligible, "funded", false, null, Now.AddDays(-10)));
 
     private static NpqApplication Accepted(bool eligible = true, bool? fundedPlace = true) =>
-        Pending(eligible).Apply(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, "npq-leadership-autumn", fundedPlace, Now));
+        Pending(eligible).Next(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, "npq-leadership-autumn", fundedPlace, Now));
 
     [Fact]
     public void Reject_records_rejected_by_provider()

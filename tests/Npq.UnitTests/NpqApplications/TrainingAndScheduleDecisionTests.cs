@@ -8,9 +8,9 @@ public sealed class TrainingAndScheduleDecisionTests
     private static readonly DateTimeOffset Now = new(2025, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     private static NpqApplication Active(string schedule = "npq-leadership-autumn", int cohort = 2023, bool? fundedPlace = null) =>
-        NpqApplication.Create(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", cohort, "a",
+        NpqApplication.Start(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", cohort, "a",
                 null!, true, "funded", false, null, Now.AddYears(-2)))
-            .Apply(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, schedule, fundedPlace, Now.AddYears(-2)));
+            .Next(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, schedule, fundedPlace, Now.AddYears(-2)));
 
     [Fact]
     public void The_17_v1_reasons_keep_the_trailing_full_stop_and_v3_adds_four()
@@ -25,11 +25,11 @@ public sealed class TrainingAndScheduleDecisionTests
     [Fact]
     public void Withdrawing_a_deferred_participant_is_allowed_and_resuming_a_withdrawn_one_too()
     {
-        var deferred = Active().Apply(new ParticipantDeferred(Guid.Empty, Guid.Empty, "other", Now));
+        var deferred = Active().Next(new ParticipantDeferred(Guid.Empty, Guid.Empty, "other", Now));
         var (withdrawn, errors) = TrainingStatusDecisions.Withdraw(deferred, "other", TrainingReasons.WithdrawalOriginal, hasStartedDeclaration: true, Now);
 
         errors.ShouldBeEmpty();
-        var state = deferred.Apply(withdrawn!);
+        var state = deferred.Next(withdrawn!);
         state.WithdrawnAt.ShouldBe(Now);
         TrainingStatusDecisions.Resume(state, Now).Event.ShouldBeOfType<ParticipantResumed>();
         TrainingStatusDecisions.Resume(Active(), Now).Errors.Single().Title.ShouldBe("participant_id");
@@ -76,7 +76,7 @@ public sealed class TrainingAndScheduleDecisionTests
     public void The_same_schedule_and_a_withdrawn_participant_are_refused()
     {
         ChangeScheduleDecision.Decide(Active(), Context(identifier: "npq-leadership-autumn")).Errors.Single().Title.ShouldBe("schedule_identifier");
-        var withdrawn = Active().Apply(new ParticipantWithdrawn(Guid.Empty, Guid.Empty, "other", Now));
+        var withdrawn = Active().Next(new ParticipantWithdrawn(Guid.Empty, Guid.Empty, "other", Now));
         ChangeScheduleDecision.Decide(withdrawn, Context()).Errors.Single().Title.ShouldBe("participant_id");
     }
 }

@@ -22,7 +22,8 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
     public async ValueTask<ApplicationView> Handle(AcceptApplication command, CancellationToken cancellationToken)
     {
         var view = await session.LoadOwnedAndLockAsync(command.Id, command.Caller, cancellationToken);
-        var (application, version) = await session.LoadAsync(command.Id, cancellationToken);
+        var stream = await session.FetchApplicationAsync(command.Id, cancellationToken);
+        var application = stream.State();
         var reference = await referenceData.GetAsync(cancellationToken);
         var cohort = reference.FindCohortById(application.CohortId)
                      ?? throw new InvalidOperationException($"Cohort {application.CohortId} is missing from the reference data.");
@@ -55,17 +56,15 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
             throw new RuleViolationException(errors);
 
         var accepted = outcome.Accepted;
-        session.AppendAt(application.Id, version, accepted);
+        stream.AppendOne(accepted);
         foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, verifiedTrn, application.CourseIdentifier, application.CohortId))
             session.Insert(new AcceptedPlaceReservation { Id = key, ApplicationId = application.Id, ReservedAt = accepted.AcceptedAt });
         foreach (var rejection in outcome.Rejections)
         {
-            var (_, otherVersion) = await session.LoadAsync(rejection.ApplicationId, cancellationToken);
-            foreach (var e in session.AppendAt(rejection.ApplicationId, otherVersion, rejection).Events)
-            {
-                // An automatic effect: the system did it, because of this accept (the audit log reads it so).
-                e.SetHeader(AuditHeaders.CausedByApplication, application.Id.ToString());
-            }
+            var other = await session.FetchApplicationAsync(rejection.ApplicationId, cancellationToken);
+            other.AppendOne(rejection);
+            // An automatic effect: the system did it, because of this accept (the audit log reads it so).
+            other.Events[^1].SetHeader(AuditHeaders.CausedByApplication, application.Id.ToString());
         }
 
         await outbox.PublishAsync(new ParticipantEmailRequested(application.ParticipantId, application.Id, "application_accepted", view.Email, accepted.AcceptedAt));

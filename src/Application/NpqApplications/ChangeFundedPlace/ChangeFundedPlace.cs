@@ -17,7 +17,8 @@ public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IReferenc
     public async ValueTask<ApplicationView> Handle(ChangeFundedPlace command, CancellationToken cancellationToken)
     {
         await session.LoadOwnedAndLockAsync(command.Id, command.Caller, cancellationToken);
-        var (application, version) = await session.LoadAsync(command.Id, cancellationToken);
+        var stream = await session.FetchApplicationAsync(command.Id, cancellationToken);
+        var application = stream.State();
         var reference = await referenceData.GetAsync(cancellationToken);
         var cohort = reference.FindCohortById(application.CohortId)
                      ?? throw new InvalidOperationException($"Cohort {application.CohortId} is missing from the reference data.");
@@ -29,7 +30,7 @@ public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IReferenc
 
         if (changed is not null)
         {
-            session.AppendAt(application.Id, version, changed);
+            stream.AppendOne(changed);
             await session.SaveChangesAsync(cancellationToken);
         }
 

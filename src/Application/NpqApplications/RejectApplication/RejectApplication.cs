@@ -18,14 +18,15 @@ public sealed class RejectApplicationHandler(IDocumentSession session, TimeProvi
     public async ValueTask<ApplicationView> Handle(RejectApplication command, CancellationToken cancellationToken)
     {
         var view = await session.LoadOwnedAndLockAsync(command.Id, command.Caller, cancellationToken);
-        var (application, version) = await session.LoadAsync(command.Id, cancellationToken);
+        var stream = await session.FetchApplicationAsync(command.Id, cancellationToken);
+        var application = stream.State();
         var hasLiveDeclarations = command.AllowRejectingAccepted && await session.ExistForApplicationAsync(application.Id, cancellationToken);
 
         var (rejected, errors) = RejectApplicationDecision.Decide(application, command.AllowRejectingAccepted, hasLiveDeclarations, time.GetUtcNow());
         if (rejected is null)
             throw new RuleViolationException(errors);
 
-        session.AppendAt(application.Id, version, rejected);
+        stream.AppendOne(rejected);
         if (application.Status == ApplicationStatus.Accepted)
         {
             // The place it held is free again.

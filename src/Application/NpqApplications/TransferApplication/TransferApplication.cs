@@ -20,11 +20,12 @@ public sealed class TransferApplicationHandler(IDocumentSession session, IRefere
         if (reference.FindProvider(command.ToLeadProviderId) is null)
             throw new RuleViolationException("lead_provider_id", "The lead provider is not recognised");
         await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
-        var (application, version) = await session.LoadAsync(command.Id, cancellationToken);
+        var stream = await session.FetchApplicationAsync(command.Id, cancellationToken);
+        var application = stream.State();
         if (application.LeadProviderId == command.ToLeadProviderId)
             throw new RuleViolationException("lead_provider_id", "The application already belongs to that lead provider");
 
-        session.AppendAt(application.Id, version, new ApplicationTransferred(application.Id, application.LeadProviderId, command.ToLeadProviderId, time.GetUtcNow()));
+        stream.AppendOne(new ApplicationTransferred(application.Id, application.LeadProviderId, command.ToLeadProviderId, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
     }

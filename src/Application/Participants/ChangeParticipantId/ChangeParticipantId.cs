@@ -45,8 +45,9 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, TimePro
         var toTrn = to.VerifiedTrn() ?? fromTrn;
         foreach (var applicationId in from.ApplicationIds)
         {
-            var (application, version) = await session.LoadAsync(applicationId, cancellationToken);
-            session.AppendAt(applicationId, version, new ApplicationParticipantChanged(applicationId, command.From, command.To, now));
+            var stream = await session.FetchApplicationAsync(applicationId, cancellationToken);
+            var application = stream.State();
+            stream.AppendOne(new ApplicationParticipantChanged(applicationId, command.From, command.To, now));
             if (application is { Status: ApplicationStatus.Accepted, TrainingStatus: not TrainingStatus.Withdrawn })
             {
                 // The person's accepted place moves to the new id.

@@ -23,8 +23,9 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceDa
 
     public async ValueTask<ParticipantResult> Handle(ChangeSchedule command, CancellationToken cancellationToken)
     {
-        var (participant, application, version, view) = await ParticipantActions.LoadTargetAsync(
+        var (participant, stream, view) = await ParticipantActions.LoadTargetAsync(
             session, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
+        var application = stream.State();
         var reference = await referenceData.GetAsync(cancellationToken);
         var current = reference.FindCohortById(application.CohortId)!;
 
@@ -57,7 +58,7 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceDa
         if (changed is null)
             throw new RuleViolationException(errors);
 
-        session.AppendAt(application.Id, version, changed);
+        stream.AppendOne(changed);
         var newCohortId = $"{changed.Cohort}{changed.CohortSuffix}";
         if (newCohortId != application.CohortId)
         {

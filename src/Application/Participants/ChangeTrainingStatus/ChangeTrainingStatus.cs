@@ -27,8 +27,9 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, TimePr
 {
     public async ValueTask<ParticipantResult> Handle(ChangeTrainingStatus command, CancellationToken cancellationToken)
     {
-        var (participant, application, version, view) = await ParticipantActions.LoadTargetAsync(
+        var (participant, stream, view) = await ParticipantActions.LoadTargetAsync(
             session, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
+        var application = stream.State();
         var applicationId = application.Id;
         var declarations = await session.Query<DeclarationView>().Where(d => d.ApplicationId == applicationId).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
@@ -44,7 +45,7 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, TimePr
         if (change is null)
             throw new RuleViolationException(errors);
 
-        session.AppendAt(application.Id, version, change);
+        stream.AppendOne(change);
         var keys = AcceptedPlaceReservation.KeysFor(application.ParticipantId,
             view.VerifiedTrn(), application.CourseIdentifier, application.CohortId).ToList();
         if (change is ParticipantWithdrawn)
