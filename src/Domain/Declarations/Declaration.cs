@@ -1,6 +1,9 @@
 namespace Npq.Domain.Declarations;
 
-/// <summary>The write model of one declaration, folded from its stream.</summary>
+/// <summary>
+/// The write model of one declaration, from its stream: <see cref="Start"/> and <see cref="Next"/> are its
+/// only transitions (Marten builds it with them through DeclarationAggregation; <see cref="Fold"/> for replays and tests).
+/// </summary>
 public sealed record Declaration(
     Guid Id,
     Guid ApplicationId,
@@ -17,11 +20,11 @@ public sealed record Declaration(
     Guid? SecondaryDeliveryPartnerId,
     string? LatestOutcomeState)
 {
-    public static Declaration Create(DeclarationSubmitted e) =>
+    public static Declaration Start(DeclarationSubmitted e) =>
         new(e.DeclarationId, e.ApplicationId, e.ParticipantId, e.LeadProviderId, e.DeclarationType, e.DeclarationDate,
             e.CourseIdentifier, e.CohortId, DeclarationState.Submitted, null, null, e.DeliveryPartnerId, e.SecondaryDeliveryPartnerId, null);
 
-    public Declaration Apply(object @event) => @event switch
+    public Declaration Next(object @event) => @event switch
     {
         DeclarationMarkedEligible e => this with { State = DeclarationState.Eligible, BillableStatementId = e.StatementId },
         DeclarationMarkedIneligible e => this with { State = DeclarationState.Ineligible, BillableStatementId = e.StatementId },
@@ -39,7 +42,7 @@ public sealed record Declaration(
     {
         Declaration? state = null;
         foreach (var e in events)
-            state = e is DeclarationSubmitted submitted ? Create(submitted) : state?.Apply(e);
+            state = e is DeclarationSubmitted submitted ? Start(submitted) : state?.Next(e);
         return state;
     }
 

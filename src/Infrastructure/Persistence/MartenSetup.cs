@@ -82,6 +82,7 @@ public static class MartenSetup
             opts.Projections.Add(new DeclarationViewProjection(), ProjectionLifecycle.Inline);
             opts.Projections.Add(new StatementViewProjection(), ProjectionLifecycle.Inline);
             opts.Projections.Add(new NpqApplicationAggregation(), ProjectionLifecycle.Live);
+            opts.Projections.Add(new Application.Declarations.DeclarationAggregation(), ProjectionLifecycle.Live);
         }
 
         // Read models: real columns for what lists filter and sort on, with the indexes a page needs.

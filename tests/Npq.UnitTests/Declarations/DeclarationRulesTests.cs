@@ -108,7 +108,7 @@ public sealed class DeclarationRulesTests
         var clawback = events.Single().ShouldBeOfType<ClawbackRequested>();
         clawback.RefundStatementId.ShouldBe(next);
 
-        VoidDeclarationDecision.Decide(paid.Apply(clawback), next, Now).Errors.Single().Title.ShouldBe("declaration");
+        VoidDeclarationDecision.Decide(paid.Next(clawback), next, Now).Errors.Single().Title.ShouldBe("declaration");
         VoidDeclarationDecision.Decide(paid, null, Now).Errors.Single().Detail.ShouldContain("ended");
         VoidDeclarationDecision.Decide(Declared(DeclarationState.Voided), next, Now).Errors.Single().Detail.ShouldContain("already been voided");
     }

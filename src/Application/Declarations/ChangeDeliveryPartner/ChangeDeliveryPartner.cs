@@ -18,7 +18,8 @@ public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, TimeP
     {
         var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, includeTransferred: true, cancellationToken);
         await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
-        var (declaration, version) = (await session.LoadDeclarationAsync(view.Id, cancellationToken))!.Value;
+        var stream = (await session.FetchDeclarationAsync(view.Id, cancellationToken))!;
+        var declaration = stream.Aggregate!;
         var application = (await session.LoadAsync<ApplicationView>(declaration.ApplicationId, cancellationToken))!;
         var facts = await DeliveryPartnerChecks.FactsAsync(session, command.DeliveryPartnerId, command.SecondaryDeliveryPartnerId,
             command.Caller.ProviderId, application, cancellationToken);
@@ -40,7 +41,7 @@ public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, TimeP
         if (declaration.DeliveryPartnerId == primary && declaration.SecondaryDeliveryPartnerId == secondary)
             return view; // unchanged values: 200 with nothing recorded (§7)
 
-        session.Events.Append(declaration.Id, version + 1, new DeliveryPartnerChanged(declaration.Id, primary, secondary, time.GetUtcNow()));
+        stream.AppendOne(new DeliveryPartnerChanged(declaration.Id, primary, secondary, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return (await session.LoadAsync<DeclarationView>(declaration.Id, cancellationToken))!;
     }

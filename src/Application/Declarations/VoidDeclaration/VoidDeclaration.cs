@@ -17,7 +17,8 @@ public sealed class VoidDeclarationHandler(IDocumentSession session, TimeProvide
     {
         var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, command.IncludeTransferred, cancellationToken);
         await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
-        var (declaration, version) = (await session.LoadDeclarationAsync(view.Id, cancellationToken))!.Value;
+        var stream = (await session.FetchDeclarationAsync(view.Id, cancellationToken))!;
+        var declaration = stream.Aggregate!;
         var next = await session.NextOutputFeeStatementAsync(declaration.LeadProviderId, declaration.CohortId, time.Today(), cancellationToken);
         await session.LockStatementsAsync(new[] { declaration.BillableStatementId, next?.Id }.OfType<Guid>(), cancellationToken);
 
@@ -26,7 +27,7 @@ public sealed class VoidDeclarationHandler(IDocumentSession session, TimeProvide
         if (errors.Count > 0)
             throw new RuleViolationException(errors);
 
-        session.Events.Append(declaration.Id, version + events.Count, events.ToArray());
+        stream.AppendMany(events);
         foreach (var e in events)
         {
             switch (e)

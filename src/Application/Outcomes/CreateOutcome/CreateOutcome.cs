@@ -74,9 +74,9 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, TimeP
             return latest; // a repeat (HEAD: passed after passed, whatever the date)
         }
 
-        var (_, version) = (await session.LoadDeclarationAsync(target.Id, cancellationToken))!.Value;
+        var stream = (await session.FetchDeclarationAsync(target.Id, cancellationToken))!;
         var outcomeId = Guid.CreateVersion7(time.GetUtcNow());
-        session.Events.Append(target.Id, version + 1, new OutcomeRecorded(target.Id, outcomeId, command.State!, completionDate!.Value, time.GetUtcNow()));
+        stream.AppendOne(new OutcomeRecorded(target.Id, outcomeId, command.State!, completionDate!.Value, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return (await session.LoadAsync<OutcomeView>(outcomeId, cancellationToken))!;
     }

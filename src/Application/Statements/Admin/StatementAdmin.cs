@@ -98,10 +98,9 @@ public sealed class StatementPaymentHandlers(IDocumentSession session, TimeProvi
         var statementEvents = new List<object>();
         foreach (var line in statement.Lines)
         {
-            var loaded = await session.LoadDeclarationAsync(line.DeclarationId, cancellationToken);
-            if (loaded is not { } found)
+            var stream = await session.FetchDeclarationAsync(line.DeclarationId, cancellationToken);
+            if (stream?.Aggregate is not { } declaration)
                 continue;
-            var (declaration, version) = found;
             object? change = (payable, line.LineType, declaration.State) switch
             {
                 (true, StatementLineTypes.Billable, DeclarationState.Eligible) => new DeclarationMarkedPayable(declaration.Id, id, now),
@@ -112,7 +111,7 @@ public sealed class StatementPaymentHandlers(IDocumentSession session, TimeProvi
             if (change is null)
                 continue;
 
-            session.Events.Append(declaration.Id, version + 1, change);
+            stream.AppendOne(change);
             var state = change switch
             {
                 DeclarationMarkedPayable => DeclarationState.Payable,
