@@ -68,6 +68,14 @@ public sealed class OpenStatementHandler(IDocumentSession session, IReferenceDat
         await session.SaveChangesAsync(cancellationToken);
         return (await session.LoadAsync<StatementView>(id, cancellationToken))!;
     }
+
+    private static Guid DeclarationIdOf(object change) => change switch
+    {
+        DeclarationMarkedPayable e => e.DeclarationId,
+        DeclarationMarkedPaid e => e.DeclarationId,
+        DeclarationClawedBack e => e.DeclarationId,
+        _ => throw new InvalidOperationException($"{change.GetType().Name} is not a declaration event of a statement payment"),
+    };
 }
 
 /// <summary>DfE marks a statement payable (after its deadline): its eligible declarations become payable (§3.8).</summary>
@@ -80,49 +88,37 @@ public sealed class StatementPaymentHandlers(IDocumentSession session, TimeProvi
     : ICommandHandler<MarkStatementPayable, StatementView>, ICommandHandler<MarkStatementPaid, StatementView>
 {
     public ValueTask<StatementView> Handle(MarkStatementPayable command, CancellationToken cancellationToken) =>
-        MoveAsync(command.Id, StatementState.Open, payable: true, cancellationToken);
+        MoveAsync(command.Id, markPayable: true, cancellationToken);
 
     public ValueTask<StatementView> Handle(MarkStatementPaid command, CancellationToken cancellationToken) =>
-        MoveAsync(command.Id, StatementState.Payable, payable: false, cancellationToken);
+        MoveAsync(command.Id, markPayable: false, cancellationToken);
 
-    private async ValueTask<StatementView> MoveAsync(Guid id, StatementState from, bool payable, CancellationToken cancellationToken)
+    private async ValueTask<StatementView> MoveAsync(Guid id, bool markPayable, CancellationToken cancellationToken)
     {
+        // Facts: the statement, under its lock, and each line's declaration as it stands.
         await session.LockStatementsAsync([id], cancellationToken);
         var statement = await session.LoadAsync<StatementView>(id, cancellationToken) ?? throw new ResourceNotFoundException();
-        if (statement.State != from)
-            throw new RuleViolationException("statement", $"The statement is {statement.State.ToString().ToLowerInvariant()}, not {from.ToString().ToLowerInvariant()}");
-        if (payable && time.Today() <= statement.DeadlineDate)
-            throw new RuleViolationException("statement", $"The statement's deadline ({statement.DeadlineDate:yyyy-MM-dd}) has not passed");
-
-        var now = time.GetUtcNow();
-        var statementEvents = new List<object>();
+        var streams = new Dictionary<Guid, JasperFx.Events.IEventStream<Declaration>>();
+        var lines = new List<StatementLineFacts>();
         foreach (var line in statement.Lines)
         {
-            var stream = await session.FetchDeclarationAsync(line.DeclarationId, cancellationToken);
-            if (stream?.Aggregate is not { } declaration)
-                continue;
-            object? change = (payable, line.LineType, declaration.State) switch
+            if (!streams.TryGetValue(line.DeclarationId, out var stream))
             {
-                (true, StatementLineTypes.Billable, DeclarationState.Eligible) => new DeclarationMarkedPayable(declaration.Id, id, now),
-                (false, StatementLineTypes.Billable, DeclarationState.Payable) => new DeclarationMarkedPaid(declaration.Id, id, now),
-                (false, StatementLineTypes.Refund, DeclarationState.AwaitingClawback) => new DeclarationClawedBack(declaration.Id, id, now),
-                _ => null,
-            };
-            if (change is null)
-                continue;
+                if (await session.FetchDeclarationAsync(line.DeclarationId, cancellationToken) is not { } fetched)
+                    continue;
+                streams[line.DeclarationId] = stream = fetched;
+            }
 
-            stream.AppendOne(change);
-            var state = change switch
-            {
-                DeclarationMarkedPayable => DeclarationState.Payable,
-                DeclarationMarkedPaid => DeclarationState.Paid,
-                _ => DeclarationState.ClawedBack,
-            };
-            statementEvents.Add(new StatementLineStateChanged(id, declaration.Id, line.LineType, DeclarationWire.Of(state), now));
+            lines.Add(new StatementLineFacts(line.LineType, stream.Aggregate!));
         }
 
-        statementEvents.Add(payable ? new StatementMarkedPayable(id, now) : new StatementMarkedPaid(id, now));
-        session.Events.Append(id, statementEvents.ToArray());
+        // Decide, then append what was decided, on every stream it touches.
+        var (outcome, errors) = StatementPaymentDecision.Decide(id, statement.State, statement.DeadlineDate, markPayable, lines, time.Today(), time.GetUtcNow());
+        if (outcome is null)
+            throw new RuleViolationException(errors);
+        foreach (var change in outcome.DeclarationEvents)
+            streams[DeclarationIdOf(change)].AppendOne(change);
+        session.Events.Append(id, outcome.StatementEvents.ToArray());
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -134,4 +130,12 @@ public sealed class StatementPaymentHandlers(IDocumentSession session, TimeProvi
 
         return (await session.LoadAsync<StatementView>(id, cancellationToken))!;
     }
+
+    private static Guid DeclarationIdOf(object change) => change switch
+    {
+        DeclarationMarkedPayable e => e.DeclarationId,
+        DeclarationMarkedPaid e => e.DeclarationId,
+        DeclarationClawedBack e => e.DeclarationId,
+        _ => throw new InvalidOperationException($"{change.GetType().Name} is not a declaration event of a statement payment"),
+    };
 }
