@@ -10,10 +10,12 @@ namespace Npq.Application.NpqApplications;
 public static class ApplicationStreams
 {
     /// <summary>
-    /// The caller's application view, or 404 when it is unknown or another provider's; then the
-    /// person's lock, so what the handler reads next cannot change under it (ADR 0002).
+    /// The caller's application for writing: 404 when it is unknown or another provider's; then the
+    /// person's lock, so what the handler reads next cannot change under it (ADR 0002); then, in one
+    /// round trip, the view read again under the lock and the stream fetched for writing.
     /// </summary>
-    public static async Task<ApplicationView> LoadOwnedAndLockAsync(this IDocumentSession session, Guid id, Caller caller, CancellationToken cancellationToken)
+    public static async Task<(ApplicationView View, IEventStream<NpqApplication> Stream)> LoadOwnedForWritingAsync(
+        this IDocumentSession session, Guid id, Caller caller, CancellationToken cancellationToken)
     {
         var view = await session.LoadAsync<ApplicationView>(id, cancellationToken);
         if (view is null || view.LeadProviderId != caller.ProviderId)
@@ -23,10 +25,15 @@ public static class ApplicationStreams
         // Read again under the lock: a transfer to another provider (or a move to another person) may
         // have committed while this request waited, and nothing may be done to what the caller no
         // longer owns (issue 14).
-        var current = await session.LoadAsync<ApplicationView>(id, cancellationToken);
+        var batch = session.CreateBatchQuery();
+        var reread = batch.Load<ApplicationView>(id);
+        var fetched = batch.Events.FetchForWriting<NpqApplication>(id);
+        await batch.Execute(cancellationToken);
+        var current = await reread;
         if (current is null || current.LeadProviderId != caller.ProviderId || current.ParticipantId != view.ParticipantId)
             throw new ResourceNotFoundException();
-        return current;
+        var stream = await fetched;
+        return stream.Aggregate is null ? throw new InvalidOperationException($"Application stream {id} has no registration.") : (current, stream);
     }
 
     /// <summary>

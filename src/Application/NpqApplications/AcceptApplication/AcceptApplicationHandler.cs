@@ -21,8 +21,7 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
 {
     public async ValueTask<ApplicationView> Handle(AcceptApplication command, CancellationToken cancellationToken)
     {
-        var view = await session.LoadOwnedAndLockAsync(command.Id, command.Caller, cancellationToken);
-        var stream = await session.FetchApplicationAsync(command.Id, cancellationToken);
+        var (view, stream) = await session.LoadOwnedForWritingAsync(command.Id, command.Caller, cancellationToken);
         var application = stream.State();
         var reference = await referenceData.GetAsync(cancellationToken);
         var cohort = reference.FindCohortById(application.CohortId)
@@ -34,18 +33,23 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
         var cohortSchedules = reference.Schedules.Where(s => s.CohortId == cohort.Id).Select(s => s.Identifier).ToList();
         var defaultIdentifier = DefaultSchedule.For(course, cohort.StartYear, cohort.Suffix, time.Today(), cohortSchedules);
 
-        // The person's other applications for the same course and cohort, at any provider and in any
-        // status (a rejected one gets the new reason): the accept rejects them in the same transaction.
-        var others = await session.Query<ApplicationView>()
-            .Where(a => a.ParticipantId == application.ParticipantId && a.Id != application.Id
-                        && a.CourseIdentifier == application.CourseIdentifier
-                        && a.Cohort == application.Cohort && a.CohortSuffix == application.CohortSuffix)
-            .Select(a => a.Id)
+        // One query for the person's applications in the cohort (and those of anyone with the same
+        // verified TRN): rule #4 reads the accepted ones, and the accept rejects the person's others
+        // for the same course, at any provider and in any status (a rejected one gets the new reason).
+        var participantId = application.ParticipantId;
+        var inTheCohort = await session.Query<ApplicationView>()
+            .Where(a => a.Id != application.Id && a.Cohort == application.Cohort && a.CohortSuffix == application.CohortSuffix)
+            .Where(a => a.ParticipantId == participantId
+                        || (verifiedTrn != null && a.TeacherReferenceNumberValidated && a.TeacherReferenceNumber == verifiedTrn))
             .ToListAsync(cancellationToken);
+        var blocked = inTheCohort.Any(a => a.Status == ApplicationStatus.Accepted && a.TrainingStatus != TrainingStatus.Withdrawn
+                                           && Courses.SameFamily(a.CourseIdentifier, application.CourseIdentifier));
+        var others = inTheCohort.Where(a => a.ParticipantId == participantId && a.CourseIdentifier == application.CourseIdentifier)
+            .Select(a => a.Id).ToList();
 
         var context = new AcceptContext(
             cohort.Funding,
-            await IsBlockedAsync(application, verifiedTrn, cancellationToken),
+            blocked,
             requested is null ? null : new ScheduleFacts(requested.Identifier, requested.CourseGroup),
             defaultIdentifier is not null && cohortSchedules.Contains(defaultIdentifier) ? defaultIdentifier : null,
             time.GetUtcNow(),
@@ -79,19 +83,5 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenc
         }
 
         return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
-    }
-
-    /// <summary>§3.1 #4: an accepted, not-withdrawn application of the person, or of anyone with the same verified TRN, in the family and cohort.</summary>
-    private async Task<bool> IsBlockedAsync(NpqApplication application, string? verifiedTrn, CancellationToken cancellationToken)
-    {
-        var participantId = application.ParticipantId;
-        var candidates = await session.Query<ApplicationView>()
-            .Where(a => a.Id != application.Id && a.Status == ApplicationStatus.Accepted
-                        && a.Cohort == application.Cohort && a.CohortSuffix == application.CohortSuffix)
-            .Where(a => a.ParticipantId == participantId
-                        || (verifiedTrn != null && a.TeacherReferenceNumberValidated && a.TeacherReferenceNumber == verifiedTrn))
-            .ToListAsync(cancellationToken);
-        return candidates.Any(a => a.TrainingStatus != TrainingStatus.Withdrawn
-                                   && Courses.SameFamily(a.CourseIdentifier, application.CourseIdentifier));
     }
 }

@@ -16,8 +16,7 @@ public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IReferenc
 {
     public async ValueTask<ApplicationView> Handle(ChangeFundedPlace command, CancellationToken cancellationToken)
     {
-        await session.LoadOwnedAndLockAsync(command.Id, command.Caller, cancellationToken);
-        var stream = await session.FetchApplicationAsync(command.Id, cancellationToken);
+        var (_, stream) = await session.LoadOwnedForWritingAsync(command.Id, command.Caller, cancellationToken);
         var application = stream.State();
         var reference = await referenceData.GetAsync(cancellationToken);
         var cohort = reference.FindCohortById(application.CohortId)

@@ -17,8 +17,7 @@ public sealed class RejectApplicationHandler(IDocumentSession session, TimeProvi
 {
     public async ValueTask<ApplicationView> Handle(RejectApplication command, CancellationToken cancellationToken)
     {
-        var view = await session.LoadOwnedAndLockAsync(command.Id, command.Caller, cancellationToken);
-        var stream = await session.FetchApplicationAsync(command.Id, cancellationToken);
+        var (view, stream) = await session.LoadOwnedForWritingAsync(command.Id, command.Caller, cancellationToken);
         var application = stream.State();
         var hasLiveDeclarations = command.AllowRejectingAccepted && await session.ExistForApplicationAsync(application.Id, cancellationToken);
 
