@@ -1,5 +1,4 @@
 using Marten;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Npq.Infrastructure.Persistence;
@@ -106,23 +105,11 @@ public static class IdempotencyStore
 }
 
 /// <summary>Runs <see cref="IdempotencyStore.DeleteExpiredAsync"/> every hour in every server process.</summary>
-public sealed class IdempotencyCleanup(IDocumentStore store, ILogger<IdempotencyCleanup> logger) : BackgroundService
+public sealed class IdempotencyCleanup(IDocumentStore store, ILogger<IdempotencyCleanup> logger) : PeriodicCleanup(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await IdempotencyStore.DeleteExpiredAsync(store, stoppingToken);
-                if (deleted > 0)
-                    logger.LogInformation("Idempotency keys: deleted {Keys} older than a day", deleted);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogWarning(exception, "Idempotency key clean-up failed; it will try again");
-            }
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromHours(1);
+
+    protected override string What => "idempotency keys older than a day";
+
+    protected override Task<int> CleanAsync(CancellationToken cancellationToken) => IdempotencyStore.DeleteExpiredAsync(store, cancellationToken);
 }

@@ -119,26 +119,13 @@ public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRat
 
 /// <summary>Runs <see cref="PostgresRateLimiter.DeleteIdleAsync"/> once per window in every server process.</summary>
 public sealed class RateLimitCleanup(PostgresRateLimiter limiter, IOptions<RateLimitOptions> options,
-    ILogger<RateLimitCleanup> logger) : BackgroundService
+    ILogger<RateLimitCleanup> logger) : Persistence.PeriodicCleanup(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var window = options.Value.Window;
-        using var timer = new PeriodicTimer(window);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await limiter.DeleteIdleAsync(window, stoppingToken);
-                if (deleted > 0)
-                    logger.LogInformation("Rate limiter: deleted {Keys} idle keys", deleted);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogWarning(exception, "Rate limiter clean-up failed; it will try again");
-            }
-        }
-    }
+    protected override TimeSpan Period => options.Value.Window;
+
+    protected override string What => "idle rate-limiter keys";
+
+    protected override Task<int> CleanAsync(CancellationToken cancellationToken) => limiter.DeleteIdleAsync(options.Value.Window, cancellationToken);
 }
 
 /// <summary>

@@ -41,21 +41,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string connectionString, IDictionary<string, string> settings)
     {
-        var repository = Repository.Root;
-        var dll = Dll();
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:{port}")
-        {
-            WorkingDirectory = Path.Combine(repository.FullName, "src", "Api"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Sandbox";
-        start.Environment["ConnectionStrings__Npq"] = connectionString;
-        start.Environment["Npq__Tokens__Secret"] = ApiFactory.TokenSecret;
+        var start = StartInfo(connectionString, [Dll(), "--urls", $"http://127.0.0.1:{port}"]);
         start.Environment["Npq__Seed__OnStart"] = "false";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings)
             start.Environment[key] = value;
 
@@ -113,10 +101,20 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The command line's exit code and all it wrote to standard output.</summary>
     public static async Task<(int ExitCode, string Output)> CliOutputAsync(string connectionString, params string[] arguments)
     {
-        var repository = Repository.Root;
-        var start = new ProcessStartInfo("dotnet", [Dll(), .. arguments])
+        using var process = Process.Start(StartInfo(connectionString, [Dll(), .. arguments]))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output);
+    }
+
+    /// <summary>The built server in the Sandbox environment on <paramref name="connectionString"/>, output captured.</summary>
+    private static ProcessStartInfo StartInfo(string connectionString, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments)
         {
-            WorkingDirectory = Path.Combine(repository.FullName, "src", "Api"),
+            WorkingDirectory = Path.Combine(Repository.Root.FullName, "src", "Api"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -125,12 +123,7 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__Npq"] = connectionString;
         start.Environment["Npq__Tokens__Secret"] = ApiFactory.TokenSecret;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output);
+        return start;
     }
 
     private static string Dll()
