@@ -47,7 +47,7 @@ public sealed class AuditController(IMediator mediator) : ControllerBase
 
     [HttpGet("participants/{id:guid}")]
     public Task<IActionResult> Participant(Guid id, CancellationToken cancellationToken) =>
-        AsOfAsync(AuditResource.Participant, id, s => ParticipantMapping.Resource(s.Participant!, 3), cancellationToken);
+        AsOfAsync(AuditResource.Participant, id, s => V3.Participants.ParticipantsV3.Instance.Resource(s.Participant!), cancellationToken);
 
     [HttpGet("participant-declarations/{id:guid}")]
     public Task<IActionResult> Declaration(Guid id, CancellationToken cancellationToken) =>

@@ -9,6 +9,9 @@ using Npq.Api.Http;
 using Npq.Api.Json;
 using Npq.Api.OpenApi;
 using Npq.Api.Requests;
+using Npq.Api.V1.Participants;
+using Npq.Api.V2.Participants;
+using Npq.Api.V3.Participants;
 using Npq.Domain.NpqApplications;
 using Npq.Application.Common.Errors;
 using Npq.Application.Outcomes.CreateOutcome;
@@ -22,8 +25,8 @@ namespace Npq.Api.Participants;
 
 /// <summary>
 /// Participants and outcomes in every version (CONTRACT §2.1–§2.3, §2.5, §2.7, §3.4–§3.6, §3.11).
-/// Paths and rules are shared; the version decides the view, the withdrawal reasons (17 or 21),
-/// and whether a retired id answers 410 (v3) or 404.
+/// Paths and rules are shared; what differs by version (views, withdrawal reasons, 410 or 404, list
+/// filters) is said by that version's <see cref="ParticipantsVersion"/> in <c>V1/</c>, <c>V2/</c>, <c>V3/</c>.
 /// </summary>
 [ApiController]
 [ApiVersion(1)]
@@ -33,10 +36,9 @@ namespace Npq.Api.Participants;
 [Authorize(Policy = Policies.LeadProvider)]
 public sealed partial class ParticipantsController(IMediator mediator) : ControllerBase
 {
-    private static readonly string[] TrainingStatuses = ["active", "deferred", "withdrawn"];
-
     // The version routing resolved (v1, V1 and v1.0 alike), not the raw route text.
-    private int Version => HttpContext.Features.Get<Asp.Versioning.IApiVersioningFeature>()?.RequestedApiVersion?.MajorVersion ?? 1;
+    private ParticipantsVersion Version =>
+        ParticipantsVersion.For(HttpContext.Features.Get<Asp.Versioning.IApiVersioningFeature>()?.RequestedApiVersion?.MajorVersion ?? 1);
 
     [HttpGet]
     [DocumentedResponse(typeof(ListEnvelope<ParticipantAttributesV1>), Version = 1)]
@@ -47,26 +49,11 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     {
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
-        string? status = null;
-        Guid? from = null;
-        IReadOnlyList<Application.Common.SortField> sort = [];
-        if (Version == 3)
-        {
-            status = Request.Query["filter[training_status]"].ToString() is { Length: > 0 } s ? s : null;
-            if (status is not null && !TrainingStatuses.Contains(status))
-            {
-                throw new RuleViolationException("Unpermitted parameters",
-                    $"The filter '#/training_status' must be one of: {string.Join(", ", TrainingStatuses)}");
-            }
-
-            if (Request.Query["filter[from_participant_id]"].ToString() is { Length: > 0 } f)
-                from = Guid.TryParse(f, out var id) ? id : throw new BadRequestException("The filter '#/from_participant_id' must be a participant ID (UUID)");
-            sort = query.ReadSort();
-        }
-
+        var version = Version;
+        var (status, from, sort) = version.ListFilters(query, Request.Query);
         var participants = await mediator.Send(
             new ListParticipants(HttpContext.Caller(), query.ReadTimestamp("updated_since"), status, from, sort, query.ReadPage()), cancellationToken);
-        return new ApiJsonResult(new { data = participants.Select(p => ParticipantMapping.Resource(p, Version)).ToList() });
+        return new ApiJsonResult(new { data = participants.Select(version.Resource).ToList() });
     }
 
     [HttpGet("{id:guid}")]
@@ -75,7 +62,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.GoneList>(StatusCodes.Status410Gone, "application/json")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
-        Single(await mediator.Send(new GetParticipant(HttpContext.Caller(), id, GoneForRetired: Version == 3), cancellationToken));
+        Single(await mediator.Send(new GetParticipant(HttpContext.Caller(), id, Version.GoneForRetired), cancellationToken));
 
     [HttpPut("{id:guid}/defer")]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
@@ -110,15 +97,10 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedBody(typeof(RequestEnvelope<WithdrawRequestV3>), Version = 3)]
     public async Task<IActionResult> Withdraw(Guid id, CancellationToken cancellationToken)
     {
-        // v1/v2 and v3 differ only in the reasons they list.
-        if (Version == 3)
-        {
-            var v3 = await RequestAsync<WithdrawRequestV3>(cancellationToken);
-            return await TrainingAsync(id, TrainingAction.Withdraw, v3.CourseIdentifier, v3.Reason, cancellationToken);
-        }
-
-        var v1 = await RequestAsync<WithdrawRequestV1>(cancellationToken);
-        return await TrainingAsync(id, TrainingAction.Withdraw, v1.CourseIdentifier, v1.Reason, cancellationToken);
+        // The bodies of v1/v2 and v3 differ only in the reasons they document; the version's own list
+        // decides which reasons are taken.
+        var body = await RequestAsync<WithdrawRequestV1>(cancellationToken);
+        return await TrainingAsync(id, TrainingAction.Withdraw, body.CourseIdentifier, body.Reason, cancellationToken);
     }
 
     [HttpPut("{id:guid}/change-schedule")]
@@ -143,7 +125,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
         var outcomes = await mediator.Send(new ListOutcomes(HttpContext.Caller(), query.ReadTimestamp("created_since"), query.ReadPage()), cancellationToken);
-        return new ApiJsonResult(new { data = outcomes.Select(o => ParticipantMapping.Outcome(o, Version)).ToList() });
+        return new ApiJsonResult(new { data = outcomes.Select(Version.Outcome).ToList() });
     }
 
     [HttpGet("{id:guid}/outcomes")]
@@ -153,8 +135,9 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     public async Task<IActionResult> ParticipantOutcomes(Guid id, CancellationToken cancellationToken)
     {
         var page = new ListQuery(Request.Query).ReadPage();
-        var outcomes = await mediator.Send(new ListParticipantOutcomes(HttpContext.Caller(), id, GoneForRetired: Version == 3, page), cancellationToken);
-        return new ApiJsonResult(new { data = outcomes.Select(o => ParticipantMapping.Outcome(o, Version)).ToList() });
+        var version = Version;
+        var outcomes = await mediator.Send(new ListParticipantOutcomes(HttpContext.Caller(), id, version.GoneForRetired, page), cancellationToken);
+        return new ApiJsonResult(new { data = outcomes.Select(version.Outcome).ToList() });
     }
 
     [HttpPost("{id:guid}/outcomes")]
@@ -167,16 +150,15 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
         var body = await RequestAsync<CreateOutcomeRequest>(cancellationToken);
         var outcome = await mediator.Send(new CreateOutcome(HttpContext.Caller(), id,
             body.CourseIdentifier, body.State, body.CompletionDate), cancellationToken);
-        return new ApiJsonResult(new { data = ParticipantMapping.Outcome(outcome, Version) });
+        return new ApiJsonResult(new { data = Version.Outcome(outcome) });
     }
 
     private async Task<IActionResult> TrainingAsync(Guid id, TrainingAction action, string? course, string? reason, CancellationToken cancellationToken) =>
-        Single(await mediator.Send(new ChangeTrainingStatus(HttpContext.Caller(), id, action, course, reason,
-            Version == 3 ? TrainingReasons.WithdrawalExtended : TrainingReasons.WithdrawalOriginal), cancellationToken));
+        Single(await mediator.Send(new ChangeTrainingStatus(HttpContext.Caller(), id, action, course, reason, Version.WithdrawalReasons), cancellationToken));
 
     private async Task<T> RequestAsync<T>(CancellationToken cancellationToken)
         where T : class =>
         (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<T>()!;
 
-    private ApiJsonResult Single(ParticipantResult participant) => new(new { data = ParticipantMapping.Resource(participant, Version) });
+    private ApiJsonResult Single(ParticipantResult participant) => new(new { data = Version.Resource(participant) });
 }

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Npq.Api.Http;
+using Npq.Api.Json;
+using Npq.Api.Participants;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.NpqApplications;
+using Npq.Application.Outcomes;
+using Npq.Application.Participants;
+using Npq.Domain.NpqApplications;
+
+namespace Npq.Api.V3.Participants;
+
+/// <summary>v3 participant (§2.5 with HEAD's <c>previous_names</c> and <c>cohort_suffix</c>).</summary>
+public sealed record ParticipantAttributesV3(
+    string FullName,
+    IReadOnlyList<string> PreviousNames,
+    string? TeacherReferenceNumber,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<EnrolmentV3> NpqEnrolments,
+    IReadOnlyList<ParticipantIdChangeV3> ParticipantIdChanges);
+
+public sealed record EnrolmentV3(
+    string? Email,
+    string CourseIdentifier,
+    string? ScheduleIdentifier,
+    string Cohort,
+    string CohortSuffix,
+    Guid NpqApplicationId,
+    bool EligibleForFunding,
+    string? TrainingStatus,
+    string? SchoolUrn,
+    bool TargetedDeliveryFundingEligibility,
+    bool? FundedPlace,
+    TrainingChange? Withdrawal,
+    TrainingChange? Deferral,
+    DateTimeOffset? CreatedAt);
+
+public sealed record TrainingChange(string Reason, DateTimeOffset Date);
+
+public sealed record ParticipantIdChangeV3(Guid FromParticipantId, Guid ToParticipantId, DateTimeOffset ChangedAt);
+
+public sealed record OutcomeAttributesV3(string State, string CompletionDate, string CourseIdentifier, Guid ParticipantId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// v3: enrolments with withdrawal and deferral, previous names and id changes; 21 withdrawal reasons;
+/// a retired id is a 410; the list filters by training status and from-participant and sorts.
+/// </summary>
+public sealed class ParticipantsV3 : ParticipantsVersion
+{
+    private static readonly string[] TrainingStatuses = ["active", "deferred", "withdrawn"];
+
+    public static ParticipantsV3 Instance { get; } = new();
+
+    public override IReadOnlyList<string> WithdrawalReasons => TrainingReasons.WithdrawalExtended;
+
+    public override bool GoneForRetired => true;
+
+    public override (string? TrainingStatus, Guid? FromParticipant, IReadOnlyList<SortField> Sort) ListFilters(ListQuery query, IQueryCollection raw)
+    {
+        var status = raw["filter[training_status]"].ToString() is { Length: > 0 } s ? s : null;
+        if (status is not null && !TrainingStatuses.Contains(status))
+        {
+            throw new RuleViolationException("Unpermitted parameters",
+                $"The filter '#/training_status' must be one of: {string.Join(", ", TrainingStatuses)}");
+        }
+
+        Guid? from = null;
+        if (raw["filter[from_participant_id]"].ToString() is { Length: > 0 } f)
+            from = Guid.TryParse(f, out var id) ? id : throw new BadRequestException("The filter '#/from_participant_id' must be a participant ID (UUID)");
+        return (status, from, query.ReadSort());
+    }
+
+    public override object Resource(ParticipantResult result)
+    {
+        var p = result.Participant;
+        return new Resource<ParticipantAttributesV3>(p.Id, Type, new ParticipantAttributesV3(
+            p.FullName, p.PreviousNames, p.VerifiedTrn(), p.UpdatedAt, result.Enrolments.Select(Enrolment).ToList(),
+            p.ParticipantIdChanges.Select(c => new ParticipantIdChangeV3(c.FromParticipantId, c.ToParticipantId, c.ChangedAt)).ToList()));
+    }
+
+    public override object Outcome(OutcomeView outcome) =>
+        new Resource<OutcomeAttributesV3>(outcome.Id, OutcomeType, new OutcomeAttributesV3(
+            outcome.State, CompletionDate(outcome), outcome.CourseIdentifier, outcome.ParticipantId, outcome.CreatedAt, outcome.CreatedAt));
+
+    private static EnrolmentV3 Enrolment(ApplicationView a) => new(
+        a.Email, a.CourseIdentifier, a.ScheduleIdentifier, a.Cohort.ToString(CultureInfo.InvariantCulture), a.CohortSuffix, a.Id,
+        a.EligibleForFundingRaw, WireValues.Of(a.TrainingStatus), a.SchoolUrn, a.TargetedDeliveryFundingEligibility, a.FundedPlace,
+        a.TrainingStatus == TrainingStatus.Withdrawn && a.WithdrawalReason is { } wr ? new TrainingChange(wr, a.WithdrawnAt!.Value) : null,
+        a.TrainingStatus == TrainingStatus.Deferred && a.DeferralReason is { } dr ? new TrainingChange(dr, a.DeferredAt!.Value) : null,
+        a.AcceptedAt);
+}
