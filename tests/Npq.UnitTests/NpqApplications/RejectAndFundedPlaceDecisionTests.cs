@@ -3,16 +3,18 @@ using Npq.Domain.NpqApplications;
 
 namespace Npq.UnitTests.NpqApplications;
 
+/// <summary>CONTRACT §3.2 and §3.3 in Given / When / Then: given the application's events, then exactly this event or these errors.</summary>
 public sealed class RejectAndFundedPlaceDecisionTests
 {
     private static readonly DateTimeOffset Now = new(2025, 9, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly Guid Id = Guid.NewGuid();
 
     private static NpqApplication Pending(bool eligible = true) =>
-        NpqApplication.Start(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", 2025, "a",
+        NpqApplication.Start(new ApplicationRegistered(Id, Guid.NewGuid(), Guid.NewGuid(), "npq-headship", 2025, "a",
             null!, eligible, "funded", false, null, Now.AddDays(-10)));
 
     private static NpqApplication Accepted(bool eligible = true, bool? fundedPlace = true) =>
-        Pending(eligible).Next(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, "npq-leadership-autumn", fundedPlace, Now));
+        Pending(eligible).Next(new ApplicationAccepted(Id, Guid.Empty, Guid.Empty, "npq-leadership-autumn", fundedPlace, Now.AddDays(-1)));
 
     [Fact]
     public void Reject_records_rejected_by_provider()
@@ -20,19 +22,29 @@ public sealed class RejectAndFundedPlaceDecisionTests
         var (rejected, errors) = RejectApplicationDecision.Decide(Pending(), allowRejectingAccepted: false, hasLiveDeclarations: false, Now);
 
         errors.ShouldBeEmpty();
-        rejected!.Reason.ShouldBe(RejectionReasons.RejectedByProvider);
+        rejected.ShouldBe(new ApplicationRejected(Id, RejectionReasons.RejectedByProvider, null, Now));
+        Pending().Next(rejected!).Status.ShouldBe(ApplicationStatus.Rejected);
     }
 
     [Theory]
     [InlineData(false, false, true)]
     [InlineData(true, false, false)]
     [InlineData(true, true, true)]
-    public void Rejecting_an_accepted_application_depends_on_version_and_declarations(bool v3, bool live, bool refused)
+    public void Rejecting_an_accepted_application_depends_on_whether_it_is_allowed_and_on_declarations(bool allowed, bool live, bool refused)
     {
-        var (_, errors) = RejectApplicationDecision.Decide(Accepted(), v3, live, Now);
+        var (rejected, errors) = RejectApplicationDecision.Decide(Accepted(), allowed, live, Now);
 
-        (errors.Count > 0).ShouldBe(refused);
-        errors.ShouldAllBe(e => e.Title == "application");
+        if (refused)
+        {
+            rejected.ShouldBeNull();
+            errors.ShouldNotBeEmpty();
+            errors.ShouldAllBe(e => e.Title == "application");
+        }
+        else
+        {
+            errors.ShouldBeEmpty();
+            rejected.ShouldBe(new ApplicationRejected(Id, RejectionReasons.RejectedByProvider, null, Now));
+        }
     }
 
     [Fact]
@@ -47,9 +59,10 @@ public sealed class RejectAndFundedPlaceDecisionTests
     [Fact]
     public void Funded_place_change_records_the_new_value()
     {
-        var (changed, _) = ChangeFundedPlaceDecision.Decide(Accepted(fundedPlace: true), false, FundingMode.Capped, false, Now);
+        var (changed, errors) = ChangeFundedPlaceDecision.Decide(Accepted(fundedPlace: true), false, FundingMode.Capped, false, Now);
 
-        changed!.FundedPlace.ShouldBeFalse();
+        errors.ShouldBeEmpty();
+        changed.ShouldBe(new FundedPlaceChanged(Id, false, Now));
     }
 
     [Fact]
