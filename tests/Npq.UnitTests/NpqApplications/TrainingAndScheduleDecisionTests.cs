@@ -3,17 +3,20 @@ using Npq.Domain.NpqApplications;
 
 namespace Npq.UnitTests.NpqApplications;
 
+/// <summary>CONTRACT §3.5 and §3.6 in Given / When / Then: given the application's events, then exactly this event or these errors.</summary>
 public sealed class TrainingAndScheduleDecisionTests
 {
     private static readonly DateTimeOffset Now = new(2025, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly Guid Id = Guid.NewGuid();
+    private static readonly Guid Provider = Guid.NewGuid();
 
     private static NpqApplication Active(string schedule = "npq-leadership-autumn", int cohort = 2023, bool? fundedPlace = null) =>
-        NpqApplication.Start(new ApplicationRegistered(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "npq-headship", cohort, "a",
+        NpqApplication.Start(new ApplicationRegistered(Id, Guid.NewGuid(), Provider, "npq-headship", cohort, "a",
                 null!, true, "funded", false, null, Now.AddYears(-2)))
             .Next(new ApplicationAccepted(Guid.Empty, Guid.Empty, Guid.Empty, schedule, fundedPlace, Now.AddYears(-2)));
 
     [Fact]
-    public void The_17_v1_reasons_keep_the_trailing_full_stop_and_v3_adds_four()
+    public void The_17_original_reasons_keep_the_trailing_full_stop_and_the_extended_list_adds_four()
     {
         TrainingReasons.WithdrawalOriginal.Count.ShouldBe(17);
         TrainingReasons.WithdrawalOriginal.ShouldContain("quality-of-programme-structure-not-suitable.");
@@ -29,9 +32,10 @@ public sealed class TrainingAndScheduleDecisionTests
         var (withdrawn, errors) = TrainingStatusDecisions.Withdraw(deferred, "other", TrainingReasons.WithdrawalOriginal, hasStartedDeclaration: true, Now);
 
         errors.ShouldBeEmpty();
+        withdrawn.ShouldBe(new ParticipantWithdrawn(Id, Provider, "other", Now));
         var state = deferred.Next(withdrawn!);
         state.WithdrawnAt.ShouldBe(Now);
-        TrainingStatusDecisions.Resume(state, Now).Event.ShouldBeOfType<ParticipantResumed>();
+        TrainingStatusDecisions.Resume(state, Now).Event.ShouldBe(new ParticipantResumed(Id, Provider, Now));
         TrainingStatusDecisions.Resume(Active(), Now).Errors.Single().Title.ShouldBe("participant_id");
     }
 
@@ -48,8 +52,7 @@ public sealed class TrainingAndScheduleDecisionTests
         var (changed, errors) = ChangeScheduleDecision.Decide(Active(), Context());
 
         errors.ShouldBeEmpty();
-        changed!.ScheduleIdentifier.ShouldBe("npq-leadership-spring");
-        changed.Cohort.ShouldBe(2023);
+        changed.ShouldBe(new ScheduleChanged(Id, "npq-leadership-spring", 2023, "a", null, Now));
     }
 
     [Fact]
@@ -63,8 +66,9 @@ public sealed class TrainingAndScheduleDecisionTests
     [Fact]
     public void Uncapped_to_capped_sets_the_funded_place_from_eligibility_and_capped_to_uncapped_is_refused()
     {
-        var (changed, _) = ChangeScheduleDecision.Decide(Active(), Context(FundingMode.Full, (2024, "a", FundingMode.Capped), "npq-leadership-autumn"));
-        changed!.FundedPlace.ShouldBe(true);
+        var (changed, errors) = ChangeScheduleDecision.Decide(Active(), Context(FundingMode.Full, (2024, "a", FundingMode.Capped), "npq-leadership-autumn"));
+        errors.ShouldBeEmpty();
+        changed.ShouldBe(new ScheduleChanged(Id, "npq-leadership-autumn", 2024, "a", true, Now));
 
         ChangeScheduleDecision.Decide(Active(cohort: 2024, fundedPlace: true), Context(FundingMode.Capped, (2023, "a", FundingMode.Full), "npq-leadership-autumn"))
             .Errors.Single().Title.ShouldBe("cohort");
