@@ -71,34 +71,19 @@ public static class RegistrationAttributes
         ParticipantId = request.ParticipantId,
     };
 
-    /// <summary>The web form's fields, named as the JSON attributes, as a request.</summary>
-    public static RegistrationRequest FromFields(Func<string, string?> value) => new()
+    /// <summary>
+    /// The web form's fields, named as the JSON attributes, as a request: read through the same
+    /// deserialiser as <c>POST /api/registrations</c>, so the two cannot disagree on a name.
+    /// </summary>
+    public static RegistrationRequest FromFields(Func<string, string?> value)
     {
-        FullName = value(FullName),
-        Email = value(Email),
-        DateOfBirth = value(DateOfBirth),
-        TeacherReferenceNumber = value(TeacherReferenceNumber),
-        NationalInsuranceNumber = value(NationalInsuranceNumber),
-        CourseIdentifier = value(CourseIdentifier),
-        LeadProviderId = value(LeadProviderId),
-        Cohort = value(Cohort),
-        TeacherCatchment = value(TeacherCatchment),
-        TeacherCatchmentCountry = value(TeacherCatchmentCountry),
-        WorkSetting = value(WorkSetting),
-        SchoolUrn = value(SchoolUrn),
-        KindOfNursery = value(KindOfNursery),
-        PrivateChildcareProviderUrn = value(PrivateChildcareProviderUrn),
-        EmploymentType = value(EmploymentType),
-        EmploymentRole = value(EmploymentRole),
-        EmployerName = value(EmployerName),
-        LeadMentor = value(LeadMentor),
-        IttProvider = value(IttProvider),
-        ReferredByReturnToTeachingAdviser = value(ReferredByReturnToTeachingAdviser),
-        EhcoHeadteacher = value(EhcoHeadteacher),
-        EhcoNewHeadteacher = value(EhcoNewHeadteacher),
-        WorksAsSenco = value(WorksAsSenco),
-        SencoStartDate = value(SencoStartDate),
-        FundingChoice = value(FundingChoice),
-        ParticipantId = value(ParticipantId),
-    };
+        var attributes = new System.Text.Json.Nodes.JsonObject();
+        foreach (var property in typeof(RegistrationRequest).GetProperties())
+        {
+            var name = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+            attributes[name] = value(name);
+        }
+
+        return System.Text.Json.JsonSerializer.Deserialize<RegistrationRequest>(attributes, Http.RequestJson.Options)!;
+    }
 }
