@@ -158,7 +158,7 @@ public sealed class GetStateAsOfHandler(IQuerySession session) : IQueryHandler<G
             .ToListAsync(cancellationToken);
         var replay = new ReadModelReplay();
         foreach (var e in events)
-            replay.Apply(e.StreamId, e.Data);
+            replay.Apply(e);
 
         var sequence = events.Count > 0 ? events[^1].Sequence : 0;
         // The id may name a stream of another kind of resource: that is a 404, as an unknown id is.

@@ -1,46 +1,67 @@
+using JasperFx.Events;
 using Npq.Application.Declarations;
 using Npq.Application.NpqApplications;
 using Npq.Application.Outcomes;
 using Npq.Application.Participants;
 using Npq.Application.Statements;
+using Npq.Domain.Declarations;
 using Npq.Domain.NpqApplications;
 
 namespace Npq.Application.Audit;
 
 /// <summary>
-/// Rebuilds every read model from events alone, in the order given (the global sequence), with the
-/// same pure appliers the inline projections use. Serves the auditors' "state as of" and the
-/// <c>projections verify|rebuild</c> commands (ADR 0012).
+/// Rebuilds every read model in memory from events alone, in the order given (the global sequence),
+/// through the projections' own transitions: <see cref="DeclarationViewProjection.Evolve"/>,
+/// <see cref="OutcomeViewProjection.Evolve"/>, <see cref="StatementViewProjection.Evolve"/> and the person projector. Serves the auditors'
+/// "state as of" (ADR 0012); the commands rebuild through Marten's daemon instead.
 /// </summary>
 public sealed class ReadModelReplay
 {
+    private static readonly DeclarationViewProjection DeclarationProjection = new();
+    private static readonly StatementViewProjection StatementProjection = new();
+    private static readonly OutcomeViewProjection OutcomeProjection = new();
+
     private readonly ParticipantApplicationsProjector _people = new([], []);
     private readonly Dictionary<Guid, DeclarationView> _declarations = [];
+    private readonly Dictionary<Guid, List<Guid>> _declarationsOfApplication = [];
+    private readonly Dictionary<Guid, IEvent> _submissions = [];
     private readonly List<OutcomeView> _outcomes = [];
     private readonly Dictionary<Guid, StatementView> _statements = [];
 
-    public void Apply(Guid streamId, object data)
+    public void Apply(IEvent e)
     {
+        ArgumentNullException.ThrowIfNull(e);
+        var data = e.Data;
         if (ParticipantApplicationsProjector.Handles(data))
-            _people.Apply(streamId, data);
+            _people.Apply(e.StreamId, data);
 
         if (data is ApplicationTransferred transfer)
         {
-            foreach (var declaration in _declarations.Values.Where(d => d.ApplicationId == transfer.ApplicationId))
-                declaration.OwnerProviderId = transfer.ToLeadProviderId;
+            foreach (var id in _declarationsOfApplication.GetValueOrDefault(transfer.ApplicationId) ?? [])
+                _declarations[id] = DeclarationProjection.Evolve(_declarations[id], id, e)!;
         }
         else if (DeclarationViewProjection.Handles(data))
         {
-            _declarations.TryGetValue(streamId, out var current);
-            var next = DeclarationViewProjection.Apply(current, data, _outcomes);
+            _declarations.TryGetValue(e.StreamId, out var current);
+            var next = DeclarationProjection.Evolve(current, e.StreamId, e)!;
             _declarations[next.Id] = next;
+            if (data is DeclarationSubmitted submitted)
+            {
+                _submissions[e.StreamId] = e;
+                if (!_declarationsOfApplication.TryGetValue(submitted.ApplicationId, out var list))
+                    _declarationsOfApplication[submitted.ApplicationId] = list = [];
+                list.Add(next.Id);
+            }
+
+            if (data is OutcomeRecorded)
+                _outcomes.Add(OutcomeProjection.Evolve(OutcomeProjection.Evolve(null, ((OutcomeRecorded)data).OutcomeId, _submissions[e.StreamId]), ((OutcomeRecorded)data).OutcomeId, e)!);
         }
 
-        if (data is Domain.Statements.StatementOpened or Domain.Statements.StatementLineAdded or Domain.Statements.StatementLineStateChanged
-            or Domain.Statements.StatementMarkedPayable or Domain.Statements.StatementMarkedPaid)
+        if (StatementViewProjection.Handles(data))
         {
-            _statements.TryGetValue(streamId, out var current);
-            _statements[streamId] = StatementViewProjection.Apply(current, data);
+            _statements.TryGetValue(e.StreamId, out var current);
+            if (StatementProjection.Evolve(current, e.StreamId, e) is { } next)
+                _statements[e.StreamId] = next;
         }
     }
 

@@ -1,7 +1,7 @@
 using JasperFx.Events;
 using Marten;
+using JasperFx.Events.Grouping;
 using Marten.Events.Projections;
-using Npq.Application.Outcomes;
 using Npq.Domain.Courses;
 using Npq.Domain.Declarations;
 using Npq.Domain.NpqApplications;
@@ -9,62 +9,93 @@ using Npq.Domain.NpqApplications;
 namespace Npq.Application.Declarations;
 
 /// <summary>
-/// Inline projection of declaration streams into <see cref="DeclarationView"/> and
-/// <see cref="OutcomeView"/>; an <see cref="ApplicationTransferred"/> moves the owner of the
-/// application's declarations (the new provider may see them).
+/// Marten's multi-stream aggregation into <see cref="DeclarationView"/>: a declaration's own stream,
+/// plus the <see cref="ApplicationTransferred"/> of its application's stream, which moves the
+/// declaration to its new owner (the new provider may see it). The grouping finds the declarations
+/// of a transferred application among the stored views and among the declarations submitted in the
+/// same batch (a rebuild reads both from one page). Outcomes have their own projection
+/// (<see cref="Outcomes.OutcomeViewProjection"/>). <see cref="Evolve"/> is the one place a declaration event becomes view state.
 /// </summary>
-public sealed class DeclarationViewProjection : IProjection
+public sealed class DeclarationViewProjection : MultiStreamProjection<DeclarationView, Guid>
 {
+    public DeclarationViewProjection()
+    {
+        Name = nameof(DeclarationViewProjection);
+        IncludeType<DeclarationSubmitted>();
+        IncludeType<DeclarationMarkedEligible>();
+        IncludeType<DeclarationMarkedIneligible>();
+        IncludeType<DeclarationVoided>();
+        IncludeType<DeclarationMarkedPayable>();
+        IncludeType<DeclarationMarkedPaid>();
+        IncludeType<ClawbackRequested>();
+        IncludeType<DeclarationClawedBack>();
+        IncludeType<DeliveryPartnerChanged>();
+        IncludeType<OutcomeRecorded>();
+        IncludeType<ApplicationTransferred>();
+        CustomGrouping(GroupAsync);
+    }
+
     public static bool Handles(object data) => data is DeclarationSubmitted or DeclarationMarkedEligible or DeclarationMarkedIneligible
         or DeclarationVoided or DeclarationMarkedPayable or DeclarationMarkedPaid or ClawbackRequested or DeclarationClawedBack
         or DeliveryPartnerChanged or OutcomeRecorded or ApplicationTransferred;
 
-    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    /// <summary>
+    /// Slices in log order: a declaration event to its own stream; a transfer to every declaration of
+    /// the application stored before this batch or submitted earlier in it.
+    /// </summary>
+    private static async Task GroupAsync(IQuerySession session, IReadOnlyList<IEvent> events, IEventGrouping<Guid> grouping)
     {
-        var relevant = events.Where(e => Handles(e.Data)).ToList();
-        if (relevant.Count == 0)
-            return;
-
-        var declarationIds = relevant.Where(e => e.Data is not ApplicationTransferred).Select(e => e.StreamId).Distinct().ToList();
-        var transferred = relevant.Where(e => e.Data is ApplicationTransferred).Select(e => e.StreamId).Distinct().ToList();
-        var views = (await operations.LoadManyAsync<DeclarationView>(cancellation, declarationIds)).ToDictionary(v => v.Id);
+        var transferred = events.Select(e => e.Data).OfType<ApplicationTransferred>().Select(t => t.ApplicationId).Distinct().ToList();
+        var declarationsOf = new Dictionary<Guid, HashSet<Guid>>();
         if (transferred.Count > 0)
         {
-            foreach (var view in await operations.Query<DeclarationView>().Where(d => transferred.Contains(d.ApplicationId)).ToListAsync(cancellation))
-                views[view.Id] = view;
+            var stored = await session.Query<DeclarationView>()
+                .Where(d => transferred.Contains(d.ApplicationId))
+                .Select(d => new { d.Id, d.ApplicationId })
+                .ToListAsync();
+            foreach (var declaration in stored)
+                DeclarationsOf(declarationsOf, declaration.ApplicationId).Add(declaration.Id);
         }
 
-        var outcomes = new List<OutcomeView>();
-        var changed = new HashSet<DeclarationView>();
-        foreach (var e in relevant)
+        foreach (var e in events.Where(e => Handles(e.Data)))
         {
-            if (e.Data is ApplicationTransferred transfer)
+            switch (e.Data)
             {
-                foreach (var view in views.Values.Where(v => v.ApplicationId == transfer.ApplicationId))
-                {
-                    view.OwnerProviderId = transfer.ToLeadProviderId;
-                    changed.Add(view);
-                }
-
-                continue;
+                case ApplicationTransferred transfer:
+                    foreach (var declarationId in DeclarationsOf(declarationsOf, transfer.ApplicationId))
+                        grouping.AddEvent(declarationId, e);
+                    break;
+                case DeclarationSubmitted submitted:
+                    DeclarationsOf(declarationsOf, submitted.ApplicationId).Add(e.StreamId);
+                    grouping.AddEvent(e.StreamId, e);
+                    break;
+                default:
+                    grouping.AddEvent(e.StreamId, e);
+                    break;
             }
-
-            views.TryGetValue(e.StreamId, out var current);
-            var next = Apply(current, e.Data, outcomes);
-            views[next.Id] = next;
-            changed.Add(next);
         }
-
-        if (changed.Count > 0)
-            operations.Store(changed.ToArray());
-        if (outcomes.Count > 0)
-            operations.Store(outcomes.ToArray());
     }
 
-    /// <summary>Pure: the view after one declaration event; outcome events also add an <see cref="OutcomeView"/>.</summary>
-    public static DeclarationView Apply(DeclarationView? view, object data, List<OutcomeView> outcomes)
+    private static HashSet<Guid> DeclarationsOf(Dictionary<Guid, HashSet<Guid>> declarationsOf, Guid applicationId) =>
+        declarationsOf.TryGetValue(applicationId, out var set) ? set : declarationsOf[applicationId] = [];
+
+    public override DeclarationView? Evolve(DeclarationView? snapshot, Guid id, IEvent e) => e.Data switch
     {
-        ArgumentNullException.ThrowIfNull(outcomes);
+        ApplicationTransferred transfer when snapshot is not null && snapshot.ApplicationId == transfer.ApplicationId =>
+            Owned(snapshot, transfer.ToLeadProviderId),
+        ApplicationTransferred => snapshot,
+        _ => Next(snapshot, e.Data),
+    };
+
+    private static DeclarationView Owned(DeclarationView view, Guid ownerProviderId)
+    {
+        view.OwnerProviderId = ownerProviderId;
+        return view;
+    }
+
+    /// <summary>Pure: the view after one declaration event.</summary>
+    public static DeclarationView Next(DeclarationView? view, object data)
+    {
         if (data is DeclarationSubmitted s)
         {
             return Refresh(new DeclarationView
@@ -107,11 +138,6 @@ public sealed class DeclarationViewProjection : IProjection
             case OutcomeRecorded e:
                 v.HasPassed = e.State switch { OutcomeStates.Passed => true, OutcomeStates.Failed => false, _ => null };
                 v.UpdatedAt = e.At;
-                outcomes.Add(new OutcomeView
-                {
-                    Id = e.OutcomeId, DeclarationId = v.Id, ParticipantId = v.ParticipantId, LeadProviderId = v.LeadProviderId,
-                    CourseIdentifier = v.CourseIdentifier, State = e.State, CompletionDate = e.CompletionDate, CreatedAt = e.At,
-                });
                 break;
         }
 

@@ -1,32 +1,34 @@
 using JasperFx.Events;
-using Marten;
-using Marten.Events.Projections;
+using Marten.Events.Aggregation;
 using Npq.Domain.Statements;
 
 namespace Npq.Application.Statements;
 
-/// <summary>Inline projection of statement streams into <see cref="StatementView"/> (one stream, one view).</summary>
-public sealed class StatementViewProjection : IProjection
+/// <summary>
+/// Marten's single-stream aggregation of a statement's stream into its <see cref="StatementView"/>
+/// (inline: written with the events). <see cref="Evolve"/> is the one place a statement event becomes
+/// view state; rebuild (Marten's daemon) and the auditors' "state as of" replay call it too.
+/// </summary>
+public sealed class StatementViewProjection : SingleStreamProjection<StatementView, Guid>
 {
-    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    public StatementViewProjection()
     {
-        var relevant = events.Where(e => e.Data is StatementOpened or StatementLineAdded or StatementLineStateChanged
-            or StatementMarkedPayable or StatementMarkedPaid).ToList();
-        if (relevant.Count == 0)
-            return;
-        var ids = relevant.Select(e => e.StreamId).Distinct().ToList();
-        var views = (await operations.LoadManyAsync<StatementView>(cancellation, ids)).ToDictionary(v => v.Id);
-        foreach (var e in relevant)
-        {
-            views.TryGetValue(e.StreamId, out var view);
-            views[e.StreamId] = Apply(view, e.Data);
-        }
-
-        operations.Store(views.Values.ToArray());
+        Name = nameof(StatementViewProjection);
+        IncludeType<StatementOpened>();
+        IncludeType<StatementLineAdded>();
+        IncludeType<StatementLineStateChanged>();
+        IncludeType<StatementMarkedPayable>();
+        IncludeType<StatementMarkedPaid>();
     }
 
+    /// <summary>The event types this projection reacts to.</summary>
+    public static bool Handles(object data) =>
+        data is StatementOpened or StatementLineAdded or StatementLineStateChanged or StatementMarkedPayable or StatementMarkedPaid;
+
+    public override StatementView? Evolve(StatementView? snapshot, Guid id, IEvent e) => Next(snapshot, e.Data);
+
     /// <summary>Pure: the view after one event.</summary>
-    public static StatementView Apply(StatementView? view, object data)
+    public static StatementView? Next(StatementView? view, object data)
     {
         switch (data)
         {
@@ -37,23 +39,21 @@ public sealed class StatementViewProjection : IProjection
                     Month = e.Month, DeadlineDate = e.DeadlineDate, PaymentDate = e.PaymentDate, OutputFee = e.OutputFee,
                     State = StatementState.Open, CreatedAt = e.At, UpdatedAt = e.At,
                 };
-            case StatementLineAdded e:
-                view!.Lines.Add(new StatementLine { DeclarationId = e.DeclarationId, LineType = e.LineType, State = e.State });
+            case StatementLineAdded e when view is not null:
+                view.Lines.Add(new StatementLine { DeclarationId = e.DeclarationId, LineType = e.LineType, State = e.State });
                 break;
-            case StatementLineStateChanged e:
-                foreach (var line in view!.Lines.Where(l => l.DeclarationId == e.DeclarationId && l.LineType == e.LineType))
+            case StatementLineStateChanged e when view is not null:
+                foreach (var line in view.Lines.Where(l => l.DeclarationId == e.DeclarationId && l.LineType == e.LineType))
                     line.State = e.State;
                 break;
-            case StatementMarkedPayable e:
-                view!.State = StatementState.Payable;
-                view.UpdatedAt = e.At;
+            case StatementMarkedPayable e when view is not null:
+                (view.State, view.UpdatedAt) = (StatementState.Payable, e.At);
                 break;
-            case StatementMarkedPaid e:
-                view!.State = StatementState.Paid;
-                view.UpdatedAt = e.At;
+            case StatementMarkedPaid e when view is not null:
+                (view.State, view.UpdatedAt) = (StatementState.Paid, e.At);
                 break;
         }
 
-        return view!;
+        return view;
     }
 }

@@ -24,7 +24,7 @@ public sealed class ProjectionVerifier(IDocumentStore store)
     public const string ShadowSchema = MartenSetup.Schema + "_verify";
 
     private static readonly string[] Projections =
-        [nameof(ParticipantApplicationsProjection), nameof(DeclarationViewProjection), nameof(StatementViewProjection)];
+        [nameof(ParticipantApplicationsProjection), nameof(DeclarationViewProjection), nameof(OutcomeViewProjection), nameof(StatementViewProjection)];
 
     private static readonly (string Name, Type Type)[] ReadModels =
     [
@@ -65,7 +65,7 @@ public sealed class ProjectionVerifier(IDocumentStore store)
             if (batch.Count == 0)
                 break;
             foreach (var e in batch)
-                replay.Apply(e.StreamId, e.Data);
+                replay.Apply(e);
             last = batch[^1].Sequence;
             count += batch.Count;
         }

@@ -80,6 +80,7 @@ public static class MartenSetup
         {
             opts.Projections.Add(new ParticipantApplicationsProjection(), ProjectionLifecycle.Inline);
             opts.Projections.Add(new DeclarationViewProjection(), ProjectionLifecycle.Inline);
+            opts.Projections.Add(new Application.Outcomes.OutcomeViewProjection(), ProjectionLifecycle.Inline);
             opts.Projections.Add(new StatementViewProjection(), ProjectionLifecycle.Inline);
             opts.Projections.Add(new NpqApplicationAggregation(), ProjectionLifecycle.Live);
             opts.Projections.Add(new Application.Declarations.DeclarationAggregation(), ProjectionLifecycle.Live);

@@ -338,6 +338,35 @@ public sealed class DeclarationTests(ApiFixture fixture)
         (await s.Provider.GetAsync($"/api/v3/npq-applications/{s.Application.Id}")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Outcomes_and_the_owner_after_a_transfer_are_rebuilt_from_the_log_by_Marten_s_daemon()
+    {
+        var s = await SetUpAsync();
+        var completed = (await s.Provider.DeclareAsync(s.Application, "completed", "2025-12-15T09:00:00Z", customise: a =>
+        {
+            a["delivery_partner_id"] = s.Partner.ToString();
+            a["has_passed"] = true;
+        })).Body.GetProperty("data").GetProperty("id").GetGuid();
+        (await s.Provider.VoidAsync(completed)).ShouldBeOk();
+        var started = (await s.Provider.DeclareAsync(s.Application, "started", InSchedule, customise: WithPartner(s.Partner))).Body.GetProperty("data").GetProperty("id").GetGuid();
+        var newProvider = await fixture.NewLeadProviderAsync();
+        var admin = await fixture.AdminAsync();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{s.Application.Id}/transfer", new JsonObject { ["lead_provider_id"] = newProvider.Id.ToString() }))
+            .ShouldBeOk();
+
+        var verifier = fixture.Services.GetRequiredService<Npq.Infrastructure.Audit.ProjectionVerifier>();
+        var rebuilt = await verifier.RebuildAsync(CancellationToken.None);
+        rebuilt.ReplaySeconds.Keys.ShouldContain(nameof(OutcomeViewProjection));
+        var verified = await verifier.VerifyAsync(CancellationToken.None);
+        verified.ReadModels.Where(m => !m.Matches).Select(m => $"{m.Name}: {string.Join(",", m.Divergent)}").ShouldBeEmpty();
+
+        var outcomes = await OutcomesAsync(completed);
+        outcomes.Select(o => o.State).ShouldBe(["passed", "voided"]);
+        outcomes.ShouldAllBe(o => o.ParticipantId == s.Application.ParticipantId && o.LeadProviderId == s.Provider.Id && o.CourseIdentifier == "npq-senior-leadership");
+        (await newProvider.GetAsync($"/api/v3/participant-declarations/{started}")).ShouldBeOk();
+        (await newProvider.GetAsync($"/api/v3/participant-declarations/{completed}")).ShouldBeOk();
+    }
+
     private async Task PayAsync(Guid statement)
     {
         var admin = await fixture.AdminAsync();
