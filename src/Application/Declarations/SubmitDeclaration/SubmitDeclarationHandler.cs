@@ -109,15 +109,6 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
     {
         var id = Guid.CreateVersion7(now);
         var type = command.DeclarationType!;
-        var events = new List<object>
-        {
-            new DeclarationSubmitted(
-                id, target.Id, target.ParticipantId, command.Caller.ProviderId, type, declarationDate, target.CourseIdentifier, target.Cohort,
-                $"{target.Cohort}{target.CohortSuffix}",
-                command.WithDeliveryPartners && Guid.TryParse(command.DeliveryPartnerId, out var primary) ? primary : null,
-                command.WithDeliveryPartners && Guid.TryParse(command.SecondaryDeliveryPartnerId, out var secondary) ? secondary : null,
-                target.TargetedDeliveryFundingEligibility, now),
-        };
 
         // Eligibility, decided once (§3.7 effect 3). Other people with the same TRN are not covered by
         // this person's lock, so declarations of the type for that TRN serialise on a lock of their own
@@ -126,38 +117,28 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
         if (target.TeacherReferenceNumber is { } trn)
             await session.LockParticipantsAsync([DeterministicGuid.From($"trn-declaration:{trn}:{type}")], cancellationToken);
         var duplicate = await OldestDuplicateAsync(target, type, cancellationToken);
-        string? lineState = null;
-        if (duplicate is not null)
-        {
-            events.Add(new DeclarationMarkedIneligible(id, "duplicate_declaration", duplicate.Id, nextStatement?.Id, now));
-            lineState = nextStatement is null ? null : DeclarationWire.Of(DeclarationState.Ineligible);
-        }
-        else if (fundable)
-        {
-            events.Add(new DeclarationMarkedEligible(id, nextStatement!.Id, now));
-            lineState = DeclarationWire.Of(DeclarationState.Eligible);
-        }
 
-        // Outcome of a completed leadership or specialist declaration (§3.7 effect 5).
-        if (type == DeclarationTypes.Completed && Courses.Get(target.CourseIdentifier).HasOutcomes)
-        {
-            events.Add(new OutcomeRecorded(id, Guid.CreateVersion7(now), command.HasPassed == true ? OutcomeStates.Passed : OutcomeStates.Failed,
-                DateOnly.FromDateTime(declarationDate.UtcDateTime), now));
-        }
+        var declaration = new DeclarationToSubmit(
+            id, target.Id, target.ParticipantId, command.Caller.ProviderId, type, declarationDate, target.CourseIdentifier, target.Cohort,
+            $"{target.Cohort}{target.CohortSuffix}",
+            command.WithDeliveryPartners && Guid.TryParse(command.DeliveryPartnerId, out var primary) ? primary : null,
+            command.WithDeliveryPartners && Guid.TryParse(command.SecondaryDeliveryPartnerId, out var secondary) ? secondary : null,
+            target.TargetedDeliveryFundingEligibility, command.HasPassed);
+        var decided = SubmitDeclarationDecision.Decide(declaration, duplicate?.Id, fundable, nextStatement?.Id, now);
 
-        if (lineState is not null)
+        if (decided.StatementLine is { } line)
         {
             // The statement must still be open once we hold its lock (a DfE mark-payable may have won).
-            await session.LockStatementsAsync([nextStatement!.Id], cancellationToken);
-            var current = await session.LoadAsync<StatementView>(nextStatement.Id, cancellationToken);
+            await session.LockStatementsAsync([line.StatementId], cancellationToken);
+            var current = await session.LoadAsync<StatementView>(line.StatementId, cancellationToken);
             if (current?.State != StatementState.Open)
                 throw new RuleViolationException("cohort", "You cannot submit or void declarations for this cohort: its funding contract has ended");
         }
 
-        session.Events.StartStream(id, events.ToArray());
-        if (lineState is not null)
-            session.Events.Append(nextStatement!.Id, new StatementLineAdded(nextStatement.Id, id, StatementLineTypes.Billable, lineState, now));
-        if (duplicate is null)
+        session.Events.StartStream(id, decided.DeclarationEvents.ToArray());
+        if (decided.StatementLine is { } added)
+            session.Events.Append(added.StatementId, added);
+        if (decided.ReservesLivePlace)
             session.Insert(new LiveDeclarationReservation { Id = LiveDeclarationReservation.IdOf(target.Id, type), DeclarationId = id });
 
         try
