@@ -8,7 +8,7 @@ namespace Npq.Api.Registration;
 /// The registration attributes of CONTRACT B5, by their wire names, turned into the one
 /// <see cref="RegisterApplication"/> command. The JSON endpoint reads them from the request body,
 /// the web form from fields of the same names, so both ask the same questions of the same command
-/// through the same <see cref="RegistrationRequest"/>.
+/// through the same <see cref="RegistrationFields"/>.
 /// </summary>
 public static class RegistrationAttributes
 {
@@ -39,51 +39,19 @@ public static class RegistrationAttributes
     public const string FundingChoice = "funding_choice";
     public const string ParticipantId = "participant_id";
 
-    /// <summary>The command of a registration request (the JSON endpoint's body, or the form's fields).</summary>
-    public static RegisterApplication ToCommand(RegistrationRequest request, Caller caller) => new()
-    {
-        Caller = caller,
-        FullName = request.FullName,
-        Email = request.Email,
-        DateOfBirth = request.DateOfBirth,
-        TeacherReferenceNumber = request.TeacherReferenceNumber,
-        NationalInsuranceNumber = request.NationalInsuranceNumber,
-        CourseIdentifier = request.CourseIdentifier,
-        LeadProviderId = request.LeadProviderId,
-        Cohort = request.Cohort,
-        TeacherCatchment = request.TeacherCatchment,
-        TeacherCatchmentCountry = request.TeacherCatchmentCountry,
-        WorkSetting = request.WorkSetting,
-        SchoolUrn = request.SchoolUrn,
-        KindOfNursery = request.KindOfNursery,
-        PrivateChildcareProviderUrn = request.PrivateChildcareProviderUrn,
-        EmploymentType = request.EmploymentType,
-        EmploymentRole = request.EmploymentRole,
-        EmployerName = request.EmployerName,
-        LeadMentor = request.LeadMentor,
-        IttProvider = request.IttProvider,
-        ReferredByReturnToTeachingAdviser = request.ReferredByReturnToTeachingAdviser,
-        EhcoHeadteacher = request.EhcoHeadteacher,
-        EhcoNewHeadteacher = request.EhcoNewHeadteacher,
-        WorksAsSenco = request.WorksAsSenco,
-        SencoStartDate = request.SencoStartDate,
-        FundingChoice = request.FundingChoice,
-        ParticipantId = request.ParticipantId,
-    };
-
     /// <summary>
     /// The web form's fields, named as the JSON attributes, as a request: read through the same
     /// deserialiser as <c>POST /api/registrations</c>, so the two cannot disagree on a name.
     /// </summary>
-    public static RegistrationRequest FromFields(Func<string, string?> value)
+    public static RegistrationFields FromFields(Func<string, string?> value)
     {
         var attributes = new System.Text.Json.Nodes.JsonObject();
-        foreach (var property in typeof(RegistrationRequest).GetProperties())
+        foreach (var property in typeof(RegistrationFields).GetProperties())
         {
             var name = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
             attributes[name] = value(name);
         }
 
-        return System.Text.Json.JsonSerializer.Deserialize<RegistrationRequest>(attributes, Http.RequestJson.Options)!;
+        return System.Text.Json.JsonSerializer.Deserialize<RegistrationFields>(attributes, Http.RequestJson.Options)!;
     }
 }

@@ -7,6 +7,7 @@ using Npq.Api.V3.NpqApplications;
 using Microsoft.Extensions.Options;
 using Npq.Application.Common.Errors;
 using Npq.Application.Registration;
+using Npq.Application.Registration.RegisterApplication;
 
 namespace Npq.Api.Registration;
 
@@ -26,8 +27,8 @@ public sealed class RegistrationsController(IMediator mediator, IOptions<Registr
     {
         if (!options.Value.Enabled)
             throw new ResourceNotFoundException();
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<RegistrationRequest>()!;
-        var command = RegistrationAttributes.ToCommand(body, HttpContext.Caller());
+        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<RegistrationFields>()!;
+        var command = new RegisterApplication(body, HttpContext.Caller());
         var application = await mediator.Send(command, cancellationToken);
         var resource = NpqApplicationsController.Resource(application);
 

@@ -149,65 +149,6 @@ public static class OutcomeStatesList
     public static IReadOnlyList<string> Submittable { get; } = [OutcomeStates.Passed, OutcomeStates.Failed];
 }
 
-/// <summary>
-/// A registration (CONTRACT B5), by the JSON endpoint or the web form: every answer as text, as the
-/// person gave it; <c>RegisterApplicationValidator</c> checks presence, lengths, formats and value lists.
-/// </summary>
-public sealed record RegistrationRequest
-{
-    public string? FullName { get; init; }
-
-    public string? Email { get; init; }
-
-    public string? DateOfBirth { get; init; }
-
-    public string? TeacherReferenceNumber { get; init; }
-
-    public string? NationalInsuranceNumber { get; init; }
-
-    public string? CourseIdentifier { get; init; }
-
-    public string? LeadProviderId { get; init; }
-
-    public string? Cohort { get; init; }
-
-    public string? TeacherCatchment { get; init; }
-
-    public string? TeacherCatchmentCountry { get; init; }
-
-    public string? WorkSetting { get; init; }
-
-    public string? SchoolUrn { get; init; }
-
-    public string? KindOfNursery { get; init; }
-
-    public string? PrivateChildcareProviderUrn { get; init; }
-
-    public string? EmploymentType { get; init; }
-
-    public string? EmploymentRole { get; init; }
-
-    public string? EmployerName { get; init; }
-
-    public string? LeadMentor { get; init; }
-
-    public string? IttProvider { get; init; }
-
-    public string? ReferredByReturnToTeachingAdviser { get; init; }
-
-    public string? EhcoHeadteacher { get; init; }
-
-    public string? EhcoNewHeadteacher { get; init; }
-
-    public string? WorksAsSenco { get; init; }
-
-    public string? SencoStartDate { get; init; }
-
-    public string? FundingChoice { get; init; }
-
-    public string? ParticipantId { get; init; }
-}
-
 // The admin API (CONTRACT B8). Numbers, dates and ids are read as text and parsed by the controller,
 // so that a malformed one is a 422 on that attribute; arrays arrive as their JSON text.
 

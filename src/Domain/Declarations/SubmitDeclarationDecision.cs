@@ -2,22 +2,6 @@ using Npq.Domain.Statements;
 
 namespace Npq.Domain.Declarations;
 
-/// <summary>What a valid declaration records, with the facts fixed at creation (CONTRACT §3.7).</summary>
-public sealed record DeclarationToSubmit(
-    Guid Id,
-    Guid ApplicationId,
-    Guid ParticipantId,
-    Guid LeadProviderId,
-    string DeclarationType,
-    DateTimeOffset DeclarationDate,
-    string CourseIdentifier,
-    int Cohort,
-    string CohortId,
-    Guid? DeliveryPartnerId,
-    Guid? SecondaryDeliveryPartnerId,
-    bool TargetedDeliveryFundingEligibility,
-    bool? HasPassed);
-
 /// <summary>
 /// The events a submission causes, per stream: the new declaration's stream, and the line on the
 /// provider's next output-fee statement (when it gets one). <see cref="ReservesLivePlace"/> says
@@ -35,36 +19,34 @@ public sealed record SubmitDeclarationOutcome(IReadOnlyList<object> DeclarationE
 /// </summary>
 public static class SubmitDeclarationDecision
 {
+    /// <param name="submitted">The declaration as recorded, with the facts fixed at creation; its time is the decision's.</param>
+    /// <param name="hasPassed">The provider's <c>has_passed</c>, for a completed declaration that carries an outcome.</param>
     /// <param name="duplicateOf">The oldest live declaration of the type for the same TRN by another person.</param>
     /// <param name="fundable">The target application is funded (or its identical non-submitted twin is).</param>
     /// <param name="nextStatement">The provider's next open output-fee statement for the cohort.</param>
-    public static SubmitDeclarationOutcome Decide(DeclarationToSubmit declaration, Guid? duplicateOf, bool fundable, Guid? nextStatement, DateTimeOffset now)
+    public static SubmitDeclarationOutcome Decide(DeclarationSubmitted submitted, bool? hasPassed, Guid? duplicateOf, bool fundable, Guid? nextStatement)
     {
-        ArgumentNullException.ThrowIfNull(declaration);
-        var d = declaration;
-        var events = new List<object>
-        {
-            new DeclarationSubmitted(d.Id, d.ApplicationId, d.ParticipantId, d.LeadProviderId, d.DeclarationType, d.DeclarationDate,
-                d.CourseIdentifier, d.Cohort, d.CohortId, d.DeliveryPartnerId, d.SecondaryDeliveryPartnerId, d.TargetedDeliveryFundingEligibility, now),
-        };
+        ArgumentNullException.ThrowIfNull(submitted);
+        var (id, now) = (submitted.DeclarationId, submitted.SubmittedAt);
+        var events = new List<object> { submitted };
 
         StatementLineAdded? line = null;
         if (duplicateOf is { } original)
         {
-            events.Add(new DeclarationMarkedIneligible(d.Id, "duplicate_declaration", original, nextStatement, now));
+            events.Add(new DeclarationMarkedIneligible(id, "duplicate_declaration", original, nextStatement, now));
             if (nextStatement is { } statement)
-                line = new StatementLineAdded(statement, d.Id, StatementLineTypes.Billable, DeclarationWire.Of(DeclarationState.Ineligible), now);
+                line = new StatementLineAdded(statement, id, StatementLineTypes.Billable, DeclarationWire.Of(DeclarationState.Ineligible), now);
         }
         else if (fundable && nextStatement is { } statement)
         {
-            events.Add(new DeclarationMarkedEligible(d.Id, statement, now));
-            line = new StatementLineAdded(statement, d.Id, StatementLineTypes.Billable, DeclarationWire.Of(DeclarationState.Eligible), now);
+            events.Add(new DeclarationMarkedEligible(id, statement, now));
+            line = new StatementLineAdded(statement, id, StatementLineTypes.Billable, DeclarationWire.Of(DeclarationState.Eligible), now);
         }
 
-        if (d.DeclarationType == DeclarationTypes.Completed && Courses.Courses.Get(d.CourseIdentifier).HasOutcomes)
+        if (submitted.DeclarationType == DeclarationTypes.Completed && Courses.Courses.Get(submitted.CourseIdentifier).HasOutcomes)
         {
-            events.Add(new OutcomeRecorded(d.Id, Guid.CreateVersion7(now), d.HasPassed == true ? OutcomeStates.Passed : OutcomeStates.Failed,
-                DateOnly.FromDateTime(d.DeclarationDate.UtcDateTime), now));
+            events.Add(new OutcomeRecorded(id, Guid.CreateVersion7(now), hasPassed == true ? OutcomeStates.Passed : OutcomeStates.Failed,
+                DateOnly.FromDateTime(submitted.DeclarationDate.UtcDateTime), now));
         }
 
         return new SubmitDeclarationOutcome(events, line);

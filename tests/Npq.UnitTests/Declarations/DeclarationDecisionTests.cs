@@ -18,9 +18,6 @@ public sealed class DeclarationDecisionTests
     private static readonly Guid Statement = Guid.NewGuid();
     private static readonly Guid NextStatement = Guid.NewGuid();
 
-    private static DeclarationToSubmit ToSubmit(string type = "started", string course = "npq-senior-leadership", bool? hasPassed = null) =>
-        new(Id, ApplicationId, ParticipantId, Provider, type, DeclaredAt, course, 2025, "2025a", null, null, false, hasPassed);
-
     private static DeclarationSubmitted Submitted(string type = "started", string course = "npq-senior-leadership", DateTimeOffset? at = null) =>
         new(Id, ApplicationId, ParticipantId, Provider, type, DeclaredAt, course, 2025, "2025a", null, null, false, at ?? Now);
 
@@ -32,7 +29,7 @@ public sealed class DeclarationDecisionTests
     [Fact]
     public void Submitting_a_fundable_declaration_makes_it_eligible_with_a_billable_line_on_the_next_statement()
     {
-        var then = SubmitDeclarationDecision.Decide(ToSubmit(), duplicateOf: null, fundable: true, Statement, Now);
+        var then = SubmitDeclarationDecision.Decide(Submitted(), null, duplicateOf: null, fundable: true, Statement);
 
         then.DeclarationEvents.ShouldBe([Submitted(), new DeclarationMarkedEligible(Id, Statement, Now)]);
         then.StatementLine.ShouldBe(new StatementLineAdded(Statement, Id, StatementLineTypes.Billable, "eligible", Now));
@@ -42,7 +39,7 @@ public sealed class DeclarationDecisionTests
     [Fact]
     public void Submitting_an_unfunded_declaration_records_it_submitted_with_no_line()
     {
-        var then = SubmitDeclarationDecision.Decide(ToSubmit(), duplicateOf: null, fundable: false, Statement, Now);
+        var then = SubmitDeclarationDecision.Decide(Submitted(), null, duplicateOf: null, fundable: false, Statement);
 
         then.DeclarationEvents.ShouldBe([Submitted()]);
         then.StatementLine.ShouldBeNull();
@@ -54,7 +51,7 @@ public sealed class DeclarationDecisionTests
     {
         var original = Guid.NewGuid();
 
-        var then = SubmitDeclarationDecision.Decide(ToSubmit(), duplicateOf: original, fundable: true, Statement, Now);
+        var then = SubmitDeclarationDecision.Decide(Submitted(), null, duplicateOf: original, fundable: true, Statement);
 
         then.DeclarationEvents.ShouldBe([Submitted(), new DeclarationMarkedIneligible(Id, "duplicate_declaration", original, Statement, Now)]);
         then.StatementLine.ShouldBe(new StatementLineAdded(Statement, Id, StatementLineTypes.Billable, "ineligible", Now));
@@ -66,7 +63,7 @@ public sealed class DeclarationDecisionTests
     [InlineData(false, OutcomeStates.Failed)]
     public void A_completed_leadership_declaration_records_its_outcome(bool hasPassed, string state)
     {
-        var then = SubmitDeclarationDecision.Decide(ToSubmit("completed", hasPassed: hasPassed), null, fundable: true, Statement, Now);
+        var then = SubmitDeclarationDecision.Decide(Submitted("completed"), hasPassed, null, fundable: true, Statement);
 
         then.DeclarationEvents.Select(WithoutOutcomeId).ShouldBe(
         [
@@ -79,7 +76,7 @@ public sealed class DeclarationDecisionTests
     [Fact]
     public void A_completed_declaration_of_a_course_without_outcomes_records_none()
     {
-        var then = SubmitDeclarationDecision.Decide(ToSubmit("completed", course: "npq-early-headship-coaching-offer"), null, true, Statement, Now);
+        var then = SubmitDeclarationDecision.Decide(Submitted("completed", course: "npq-early-headship-coaching-offer"), true, null, true, Statement);
 
         then.DeclarationEvents.OfType<OutcomeRecorded>().ShouldBeEmpty();
     }

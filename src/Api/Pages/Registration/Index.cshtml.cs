@@ -8,6 +8,7 @@ using Npq.Application.Common;
 using Npq.Application.Common.Errors;
 using Npq.Application.Common.RateLimiting;
 using Npq.Application.ReferenceData;
+using Npq.Application.Registration.RegisterApplication;
 using Npq.Domain.Courses;
 
 namespace Npq.Api.Pages.Registration;
@@ -54,7 +55,7 @@ public sealed class IndexModel(IMediator mediator, IReferenceData referenceData,
         Form.CheckDates();
         try
         {
-            var command = RegistrationAttributes.ToCommand(RegistrationAttributes.FromFields(Form.Attribute), HttpContext.Caller());
+            var command = new RegisterApplication(RegistrationAttributes.FromFields(Form.Attribute), HttpContext.Caller());
             var application = await mediator.Send(command, cancellationToken);
             var provider = (await referenceData.GetAsync(cancellationToken)).FindProvider(application.LeadProviderId);
             ConfirmationModel.HandOver(TempData, new ConfirmationModel.Confirmation(

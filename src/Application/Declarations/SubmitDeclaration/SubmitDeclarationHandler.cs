@@ -118,13 +118,13 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
             await session.LockParticipantsAsync([DeterministicGuid.From($"trn-declaration:{trn}:{type}")], cancellationToken);
         var duplicate = await OldestDuplicateAsync(target, type, cancellationToken);
 
-        var declaration = new DeclarationToSubmit(
+        var submitted = new DeclarationSubmitted(
             id, target.Id, target.ParticipantId, command.Caller.ProviderId, type, declarationDate, target.CourseIdentifier, target.Cohort,
             $"{target.Cohort}{target.CohortSuffix}",
             command.WithDeliveryPartners && Guid.TryParse(command.DeliveryPartnerId, out var primary) ? primary : null,
             command.WithDeliveryPartners && Guid.TryParse(command.SecondaryDeliveryPartnerId, out var secondary) ? secondary : null,
-            target.TargetedDeliveryFundingEligibility, command.HasPassed);
-        var decided = SubmitDeclarationDecision.Decide(declaration, duplicate?.Id, fundable, nextStatement?.Id, now);
+            target.TargetedDeliveryFundingEligibility, now);
+        var decided = SubmitDeclarationDecision.Decide(submitted, command.HasPassed, duplicate?.Id, fundable, nextStatement?.Id);
 
         if (decided.StatementLine is { } line)
         {

@@ -9,61 +9,18 @@ namespace Npq.Application.Registration.RegisterApplication;
 /// text the applicant gave (booleans as <c>true</c>/<c>false</c>/<c>yes</c>/<c>no</c>) and are
 /// checked by <see cref="RegisterApplicationValidator"/> before the handler reads reference data.
 /// </summary>
-public sealed record RegisterApplication : ICommand<ApplicationView>, IAnonymousRequest, IValidatedRequest
+public sealed record RegisterApplication : RegistrationFields, ICommand<ApplicationView>, IAnonymousRequest, IValidatedRequest
 {
+    public RegisterApplication()
+    {
+    }
+
+    /// <summary>The command of a registration whose answers arrived by the JSON endpoint or the web form.</summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public RegisterApplication(RegistrationFields fields, Caller caller)
+        : base(fields) => Caller = caller;
+
     public required Caller Caller { get; init; }
-
-    public string? FullName { get; init; }
-
-    public string? Email { get; init; }
-
-    public string? DateOfBirth { get; init; }
-
-    public string? TeacherReferenceNumber { get; init; }
-
-    public string? NationalInsuranceNumber { get; init; }
-
-    public string? CourseIdentifier { get; init; }
-
-    public string? LeadProviderId { get; init; }
-
-    public string? Cohort { get; init; }
-
-    public string? TeacherCatchment { get; init; }
-
-    public string? TeacherCatchmentCountry { get; init; }
-
-    public string? WorkSetting { get; init; }
-
-    public string? SchoolUrn { get; init; }
-
-    public string? KindOfNursery { get; init; }
-
-    public string? PrivateChildcareProviderUrn { get; init; }
-
-    public string? EmploymentType { get; init; }
-
-    public string? EmploymentRole { get; init; }
-
-    public string? EmployerName { get; init; }
-
-    public string? LeadMentor { get; init; }
-
-    public string? IttProvider { get; init; }
-
-    public string? ReferredByReturnToTeachingAdviser { get; init; }
-
-    public string? EhcoHeadteacher { get; init; }
-
-    public string? EhcoNewHeadteacher { get; init; }
-
-    public string? WorksAsSenco { get; init; }
-
-    public string? SencoStartDate { get; init; }
-
-    public string? FundingChoice { get; init; }
-
-    public string? ParticipantId { get; init; }
 
     /// <summary>Fixed ids for the deterministic sandbox seed; the HTTP endpoints never set them.</summary>
     public Guid? ApplicationId { get; init; }
