@@ -1,22 +1,11 @@
 using Mapster;
-using Npq.Application.Common;
-using Npq.Api.V1.NpqApplications;
-using Npq.Api.V3.NpqApplications;
-using System.Globalization;
-using Npq.Api.V1.Declarations;
-using Npq.Api.V3.Declarations;
-using Npq.Api.V3.Statements;
-using Npq.Application.Declarations;
-using Npq.Application.NpqApplications;
-using Npq.Application.Statements;
-using Npq.Domain.Declarations;
-using Npq.Domain.Statements;
 
 namespace Npq.Api.Json;
 
 /// <summary>
-/// Mapster configuration: one read model per resource, one mapping per version (STYLE 6). Fields
-/// with the same name map by convention; the rules below cover what differs.
+/// Mapster configuration: one read model per resource, one mapping per version (STYLE 6), each
+/// version's in its own folder (<c>V1/MappingV1</c>, …). Explicit mappings only, and every destination
+/// member needs a source; compiled at start-up.
 /// </summary>
 public static class ResponseMapping
 {
@@ -26,38 +15,7 @@ public static class ResponseMapping
     {
         var config = new TypeAdapterConfig { RequireExplicitMapping = true, RequireDestinationMemberSource = true };
 
-        config.NewConfig<ApplicationView, ApplicationAttributesV1>()
-            .Map(d => d.Status, s => WireValues.Of(s.Status))
-            .Map(d => d.Cohort, s => s.Cohort.ToString())
-            .Map(d => d.EmailValidated, _ => true);
-
-        config.NewConfig<ApplicationView, ApplicationAttributesV3>()
-            .Map(d => d.Status, s => WireValues.Of(s.Status))
-            .Map(d => d.Cohort, s => s.Cohort.ToString())
-            .Map(d => d.EmailValidated, _ => true)
-            // HEAD: the TRN only when it has been verified (§8).
-            .Map(d => d.TeacherReferenceNumber, s => s.VerifiedTrn());
-
-        config.NewConfig<DeclarationView, DeclarationAttributesV1>()
-            .Map(d => d.State, s => DeclarationWire.Of(s.State))
-            .Map(d => d.Voided, s => s.State == DeclarationState.Voided)
-            .Map(d => d.EligibleForPayment, s => s.State == DeclarationState.Eligible || s.State == DeclarationState.Payable);
-
-        config.NewConfig<DeclarationView, DeclarationAttributesV2>()
-            .Map(d => d.State, s => DeclarationWire.Of(s.State));
-
-        // Names are filled in by the controller from reference data (they are not part of the read model).
-        config.NewConfig<DeclarationView, DeclarationAttributesV3>()
-            .Map(d => d.State, s => DeclarationWire.Of(s.State))
-            .Ignore(d => d.LeadProviderName, d => d.DeliveryPartnerName, d => d.SecondaryDeliveryPartnerName);
-
-        config.NewConfig<StatementView, StatementAttributes>()
-            .Map(d => d.Month, s => CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(s.Month))
-            .Map(d => d.Year, s => s.Year.ToString(CultureInfo.InvariantCulture))
-            .Map(d => d.Cohort, s => s.Cohort.ToString(CultureInfo.InvariantCulture))
-            .Map(d => d.CutOffDate, s => s.DeadlineDate)
-            .Map(d => d.Paid, s => s.State == StatementState.Paid);
-
+        config.Apply(new V1.MappingV1(), new V2.MappingV2(), new V3.MappingV3());
         config.Compile();
         return config;
     }

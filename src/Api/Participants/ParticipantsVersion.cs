@@ -38,6 +38,6 @@ public abstract class ParticipantsVersion
     };
 
     /// <summary>An outcome's completion date as the contract writes it (a date at midnight UTC, with offset).</summary>
-    protected static string CompletionDate(OutcomeView outcome) =>
+    public static string CompletionDateOf(OutcomeView outcome) =>
         outcome.CompletionDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T00:00:00+00:00";
 }

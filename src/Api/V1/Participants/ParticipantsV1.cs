@@ -29,19 +29,12 @@ public sealed class ParticipantsV1 : ParticipantsVersion
 
     public override IReadOnlyList<string> WithdrawalReasons => TrainingReasons.WithdrawalOriginal;
 
-    public override object Resource(ParticipantResult result)
-    {
-        var p = result.Participant;
-        return new Resource<ParticipantAttributesV1>(p.Id, Type, new ParticipantAttributesV1(
-            p.Id, p.FullName, p.Email,
-            result.Enrolments.Select(e => e.CourseIdentifier).ToList(),
-            result.Enrolments.Select(e => new FundedPlaceV1(e.CourseIdentifier, e.FundedPlace, e.Id)).ToList(),
-            p.VerifiedTrn(), p.UpdatedAt));
-    }
+    public override object Resource(ParticipantResult result) =>
+        new Resource<ParticipantAttributesV1>(result.Participant.Id, Type, result.To<ParticipantAttributesV1>());
 
     public override object Outcome(OutcomeView outcome) => OutcomeV1(outcome);
 
     /// <summary>The v1 and v2 outcome.</summary>
     public static object OutcomeV1(OutcomeView o) =>
-        new Resource<OutcomeAttributesV1>(o.Id, OutcomeType, new OutcomeAttributesV1(o.State, CompletionDate(o), o.CourseIdentifier, o.ParticipantId, o.CreatedAt));
+        new Resource<OutcomeAttributesV1>(o.Id, OutcomeType, o.To<OutcomeAttributesV1>());
 }

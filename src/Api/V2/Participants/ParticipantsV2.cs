@@ -36,16 +36,8 @@ public sealed class ParticipantsV2 : ParticipantsVersion
 
     public override IReadOnlyList<string> WithdrawalReasons => TrainingReasons.WithdrawalOriginal;
 
-    public override object Resource(ParticipantResult result)
-    {
-        var p = result.Participant;
-        return new Resource<ParticipantAttributesV2>(p.Id, Type, new ParticipantAttributesV2(
-            p.Email, p.FullName, p.VerifiedTrn(), p.UpdatedAt, result.Enrolments.Select(Enrolment).ToList()));
-    }
+    public override object Resource(ParticipantResult result) =>
+        new Resource<ParticipantAttributesV2>(result.Participant.Id, Type, result.To<ParticipantAttributesV2>());
 
     public override object Outcome(OutcomeView outcome) => ParticipantsV1.OutcomeV1(outcome);
-
-    private static EnrolmentV2 Enrolment(ApplicationView a) => new(
-        a.CourseIdentifier, a.ScheduleIdentifier, a.Cohort.ToString(CultureInfo.InvariantCulture), a.Id, a.EligibleForFundingRaw,
-        WireValues.Of(a.TrainingStatus), a.SchoolUrn, a.TargetedDeliveryFundingEligibility, a.FundedPlace);
 }

@@ -71,22 +71,9 @@ public sealed class ParticipantsV3 : ParticipantsVersion
         return (status, from, query.ReadSort());
     }
 
-    public override object Resource(ParticipantResult result)
-    {
-        var p = result.Participant;
-        return new Resource<ParticipantAttributesV3>(p.Id, Type, new ParticipantAttributesV3(
-            p.FullName, p.PreviousNames, p.VerifiedTrn(), p.UpdatedAt, result.Enrolments.Select(Enrolment).ToList(),
-            p.ParticipantIdChanges.Select(c => new ParticipantIdChangeV3(c.FromParticipantId, c.ToParticipantId, c.ChangedAt)).ToList()));
-    }
+    public override object Resource(ParticipantResult result) =>
+        new Resource<ParticipantAttributesV3>(result.Participant.Id, Type, result.To<ParticipantAttributesV3>());
 
     public override object Outcome(OutcomeView outcome) =>
-        new Resource<OutcomeAttributesV3>(outcome.Id, OutcomeType, new OutcomeAttributesV3(
-            outcome.State, CompletionDate(outcome), outcome.CourseIdentifier, outcome.ParticipantId, outcome.CreatedAt, outcome.CreatedAt));
-
-    private static EnrolmentV3 Enrolment(ApplicationView a) => new(
-        a.Email, a.CourseIdentifier, a.ScheduleIdentifier, a.Cohort.ToString(CultureInfo.InvariantCulture), a.CohortSuffix, a.Id,
-        a.EligibleForFundingRaw, WireValues.Of(a.TrainingStatus), a.SchoolUrn, a.TargetedDeliveryFundingEligibility, a.FundedPlace,
-        a.TrainingStatus == TrainingStatus.Withdrawn && a.WithdrawalReason is { } wr ? new TrainingChange(wr, a.WithdrawnAt!.Value) : null,
-        a.TrainingStatus == TrainingStatus.Deferred && a.DeferralReason is { } dr ? new TrainingChange(dr, a.DeferredAt!.Value) : null,
-        a.AcceptedAt);
+        new Resource<OutcomeAttributesV3>(outcome.Id, OutcomeType, outcome.To<OutcomeAttributesV3>());
 }

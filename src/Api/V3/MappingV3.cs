@@ -1,0 +1,77 @@
+using System.Globalization;
+using Mapster;
+using Npq.Api.Json;
+using Npq.Api.Participants;
+using Npq.Api.V3.Declarations;
+using Npq.Api.V3.NpqApplications;
+using Npq.Api.V3.Participants;
+using Npq.Api.V3.Statements;
+using Npq.Application.Common;
+using Npq.Application.Declarations;
+using Npq.Application.NpqApplications;
+using Npq.Application.Outcomes;
+using Npq.Application.Participants;
+using Npq.Application.Statements;
+using Npq.Domain.Declarations;
+using Npq.Domain.NpqApplications;
+using Npq.Domain.Statements;
+
+namespace Npq.Api.V3;
+
+/// <summary>How v3 shows each read model (Mapster; STYLE 6).</summary>
+public sealed class MappingV3 : IRegister
+{
+    public void Register(TypeAdapterConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.NewConfig<ApplicationView, ApplicationAttributesV3>()
+            .Map(d => d.Status, s => WireValues.Of(s.Status))
+            .Map(d => d.Cohort, s => s.Cohort.ToString())
+            .Map(d => d.EmailValidated, _ => true)
+            // HEAD: the TRN only when it has been verified (§8).
+            .Map(d => d.TeacherReferenceNumber, s => s.VerifiedTrn());
+
+        // Names are filled in by the controller from reference data (they are not part of the read model).
+        config.NewConfig<DeclarationView, DeclarationAttributesV3>()
+            .Map(d => d.State, s => DeclarationWire.Of(s.State))
+            .Ignore(d => d.LeadProviderName, d => d.DeliveryPartnerName, d => d.SecondaryDeliveryPartnerName);
+
+        config.NewConfig<StatementView, StatementAttributes>()
+            .Map(d => d.Month, s => CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(s.Month))
+            .Map(d => d.Year, s => s.Year.ToString(CultureInfo.InvariantCulture))
+            .Map(d => d.Cohort, s => s.Cohort.ToString(CultureInfo.InvariantCulture))
+            .Map(d => d.CutOffDate, s => s.DeadlineDate)
+            .Map(d => d.Paid, s => s.State == StatementState.Paid);
+
+        // HEAD's previous names and id changes; the TRN only when verified.
+        config.NewConfig<ParticipantResult, ParticipantAttributesV3>()
+            .MapToConstructor(true)
+            .Map(d => d.FullName, s => s.Participant.FullName)
+            .Map(d => d.PreviousNames, s => s.Participant.PreviousNames)
+            .Map(d => d.TeacherReferenceNumber, s => s.Participant.VerifiedTrn())
+            .Map(d => d.UpdatedAt, s => s.Participant.UpdatedAt)
+            .Map(d => d.NpqEnrolments, s => s.Enrolments)
+            .Map(d => d.ParticipantIdChanges, s => s.Participant.ParticipantIdChanges);
+
+        config.NewConfig<ParticipantIdChange, ParticipantIdChangeV3>().MapToConstructor(true);
+        config.NewConfig<TrainingChange, TrainingChange>().MapWith(change => change); // built by the rule below
+
+        // The raw eligible_for_funding; a withdrawal or deferral only while it is the training status.
+        config.NewConfig<ApplicationView, EnrolmentV3>()
+            .MapToConstructor(true)
+            .Map(d => d.Cohort, s => s.Cohort.ToString(CultureInfo.InvariantCulture))
+            .Map(d => d.NpqApplicationId, s => s.Id)
+            .Map(d => d.EligibleForFunding, s => s.EligibleForFundingRaw)
+            .Map(d => d.TrainingStatus, s => WireValues.Of(s.TrainingStatus))
+            .Map(d => d.Withdrawal, s => s.TrainingStatus == TrainingStatus.Withdrawn && s.WithdrawalReason != null
+                ? new TrainingChange(s.WithdrawalReason, s.WithdrawnAt!.Value) : null)
+            .Map(d => d.Deferral, s => s.TrainingStatus == TrainingStatus.Deferred && s.DeferralReason != null
+                ? new TrainingChange(s.DeferralReason, s.DeferredAt!.Value) : null)
+            .Map(d => d.CreatedAt, s => s.AcceptedAt);
+
+        config.NewConfig<OutcomeView, OutcomeAttributesV3>()
+            .MapToConstructor(true)
+            .Map(d => d.CompletionDate, s => ParticipantsVersion.CompletionDateOf(s))
+            .Map(d => d.UpdatedAt, s => s.CreatedAt);
+    }
+}
