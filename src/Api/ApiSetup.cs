@@ -7,6 +7,7 @@ using Npq.Api.Guidance;
 using Npq.Api.Pages;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
+using Npq.Api.Telemetry;
 using Npq.Application.Common.Behaviours;
 using Npq.Application.Registration.RegisterApplication;
 using Npq.Infrastructure;
@@ -26,6 +27,7 @@ public static class ApiSetup
         // No request body the service reads is larger than this: Kestrel refuses the rest with 413
         // before buffering it (JsonBody checks the same limit for hosts without Kestrel, such as tests).
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Http.JsonBody.MaxBodyBytes);
+        builder.AddNpqTelemetry();
         builder.Logging.AddFilter("Marten", LogLevel.Warning);
         builder.Logging.AddFilter("Wolverine", LogLevel.Warning);
         builder.Logging.AddFilter("JasperFx", LogLevel.Warning);
@@ -41,7 +43,7 @@ public static class ApiSetup
             options.Assemblies = [typeof(RegisterApplication)];
             options.PipelineBehaviors =
             [
-                typeof(AuthorisationBehaviour<,>), typeof(RateLimitBehaviour<,>), typeof(AuditBehaviour<,>), typeof(ValidationBehaviour<,>),
+                typeof(TelemetryBehaviour<,>), typeof(AuthorisationBehaviour<,>), typeof(RateLimitBehaviour<,>), typeof(AuditBehaviour<,>), typeof(ValidationBehaviour<,>),
             ];
         });
 
@@ -106,6 +108,8 @@ public static class ApiSetup
         // With no proxy configured the middleware is left out: emptied lists would make it trust anyone.
         if (ForwardedHeadersFrom(app.Configuration) is { } forwarded && (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0))
             app.UseForwardedHeaders(forwarded);
+        app.UseMiddleware<Telemetry.TelemetryMiddleware>();
+        app.UseNpqMetricsEndpoint(); // before the limiter, the drain and the database
         app.UseMiddleware<ErrorMappingMiddleware>();
         app.UseMiddleware<DrainingMiddleware>();
         app.UseMiddleware<EdgeMiddleware>();
@@ -121,6 +125,14 @@ public static class ApiSetup
         });
         app.UseRouting();
         app.UseAuthentication();
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Npq.Api.Requests");
+        app.Use(async (context, next) =>
+        {
+            // Every log line of the request says who asked: the caller's kind and provider id (never the token).
+            var caller = TokenAuthenticationHandler.CallerOf(context.User);
+            using (requests.BeginScope(new Dictionary<string, object?> { ["CallerKind"] = caller.KindLabel, ["ProviderId"] = caller.LeadProviderId }))
+                await next(context);
+        });
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseNpqSwaggerUi(); // docs pages are limited per client IP like other unauthenticated requests
         app.UseAuthorization();

@@ -12,6 +12,7 @@ if (CommandLine.Recognise(args))
         var commandBuilder = WebApplication.CreateBuilder([]);
         commandBuilder.WebHost.UseUrls("http://127.0.0.1:0");
         commandBuilder.Configuration["Npq:Seed:OnStart"] = "false";
+        commandBuilder.Configuration["Npq:Metrics:Port"] = ""; // a command serves no scrape endpoint
         // Standard output carries only the command's JSON; logs go to standard error.
         commandBuilder.Logging.ClearProviders();
         commandBuilder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);

@@ -20,7 +20,14 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
         {
             var (status, body) = Map(exception);
             if (status == StatusCodes.Status500InternalServerError)
-                logger.LogError(exception, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
+            {
+                // The route template, not the path (a path can carry whatever a caller typed); the request id as a scope.
+                using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = context.TraceIdentifier }))
+                {
+                    logger.LogError(exception, "Unhandled failure on {Method} {Route}", context.Request.Method,
+                        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched");
+                }
+            }
 
             context.Response.Clear();
             if (status == StatusCodes.Status503ServiceUnavailable)

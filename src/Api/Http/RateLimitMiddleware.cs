@@ -4,6 +4,7 @@ using Npq.Api.Authentication;
 using Npq.Application.Common;
 using Npq.Application.Common.Behaviours;
 using Npq.Application.Common.RateLimiting;
+using Npq.Application.Common.Telemetry;
 
 namespace Npq.Api.Http;
 
@@ -38,6 +39,7 @@ public sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limit
         var caller = TokenAuthenticationHandler.CallerOf(context.User);
         var (key, limit) = o.KeyFor(caller.TokenId, HttpClientAddress.Of(context));
         state.Decision = await limiter.AcquireAsync(key, limit, o.Window, context.RequestAborted);
+        NpqTelemetry.RateLimitDecision(state.Decision.Admitted, caller);
         if (!state.Decision.Admitted)
             throw new TooManyRequestsException(state.Decision);
 

@@ -24,6 +24,7 @@ public sealed record AuditEvent(
     string? ActorKind,
     string? TokenId,
     string? RequestId,
+    string? TraceId,
     string? Causation,
     object Data)
 {
@@ -33,7 +34,7 @@ public sealed record AuditEvent(
         Header(e, AuditHeaders.CausedByApplication) is null ? Header(e, AuditHeaders.Actor) ?? "system" : "system",
         Header(e, AuditHeaders.ActorKind),
         Header(e, AuditHeaders.TokenId),
-        e.CorrelationId, e.CausationId, e.Data);
+        e.CorrelationId, Header(e, AuditHeaders.TraceId), e.CausationId, e.Data);
 
     private static string? Header(IEvent e, string key) =>
         e.Headers is { } headers && headers.TryGetValue(key, out var value) ? value switch

@@ -43,18 +43,7 @@ public sealed class ReadinessProbe(RateLimiterDataSource dataSource)
 
             checks.Add(new Check("projections", true, "inline: read models are written with their events (lag 0)"));
 
-            // Wolverine creates its tables with the schema; until then nothing can be pending.
-            var incoming = $"{MartenSetup.Schema}_messages.wolverine_incoming_envelopes";
-            long backlog = 0;
-            await using (var exists = new NpgsqlCommand($"select to_regclass('{incoming}') is not null", connection))
-            {
-                if ((bool)(await exists.ExecuteScalarAsync(timeout.Token))!)
-                {
-                    await using var pending = new NpgsqlCommand($"select count(*) from {incoming} where status = 'Incoming'", connection);
-                    backlog = (long)(await pending.ExecuteScalarAsync(timeout.Token))!;
-                }
-            }
-
+            var backlog = await OutboxBacklogAsync(connection, timeout.Token);
             checks.Add(new Check("outbox", backlog <= MaximumOutboxBacklog, $"{backlog} side effects waiting"));
         }
         catch (PostgresException exception)
@@ -67,5 +56,19 @@ public sealed class ReadinessProbe(RateLimiterDataSource dataSource)
         }
 
         return new Result(checks.All(c => c.Ok), checks);
+    }
+
+    /// <summary>Durable side effects not yet handled (Wolverine's incoming envelopes); 0 before Wolverine made its tables.</summary>
+    public static async Task<long> OutboxBacklogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var incoming = $"{MartenSetup.Schema}_messages.wolverine_incoming_envelopes";
+        await using (var exists = new NpgsqlCommand($"select to_regclass('{incoming}') is not null", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+                return 0;
+        }
+
+        await using var pending = new NpgsqlCommand($"select count(*) from {incoming} where status = 'Incoming'", connection);
+        return (long)(await pending.ExecuteScalarAsync(cancellationToken))!;
     }
 }

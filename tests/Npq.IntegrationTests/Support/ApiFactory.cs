@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Npq.IntegrationTests.Support;
 
@@ -32,6 +33,11 @@ public sealed class ApiFactory(
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 values[key] = value;
             configuration.AddInMemoryCollection(values);
+        });
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(new CapturingLoggerProvider());
+            logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Information); // whatever the console's level
         });
         if (services is not null)
             builder.ConfigureServices(services);

@@ -57,6 +57,12 @@ public class ApiFixture : IAsyncLifetime
     {
         await Factory.DisposeAsync();
         await Database.DisposeAsync();
+
+        // Issue 17: no log line of the whole run may carry a token, an email, a date of birth or a
+        // National Insurance number that a test sent.
+        var leaks = LogCapture.Leaks();
+        if (leaks.Count > 0)
+            throw new InvalidOperationException($"Personal data or tokens reached the logs:{Environment.NewLine}{string.Join(Environment.NewLine, leaks)}");
     }
 
     public HttpClient Anonymous() => Factory.CreateClient();
@@ -89,6 +95,7 @@ public class ApiFixture : IAsyncLifetime
 
         Services.GetRequiredService<IReferenceData>().Invalidate();
         var issued = await Services.GetRequiredService<TokenService>().IssueForLeadProviderAsync(provider.Id.ToString(), CancellationToken.None);
+        LogCapture.Secret("a lead provider's token", issued.Secret);
         return new TestProvider(this, provider.Id, provider.Name, issued.Secret, issued.Token.Id);
     }
 
@@ -104,6 +111,7 @@ public class ApiFixture : IAsyncLifetime
     public async Task<(string Secret, Guid Id)> IssueTokenAsync(TokenKind kind)
     {
         var issued = await Services.GetRequiredService<TokenService>().IssueAsync(kind, $"test {kind}", CancellationToken.None);
+        LogCapture.Secret($"an {kind} token", issued.Secret);
         return (issued.Secret, issued.Token.Id);
     }
 
@@ -131,6 +139,10 @@ public class ApiFixture : IAsyncLifetime
 
     public async Task<HttpResponseMessage> PostRegistrationAsync(JsonObject attributes, DateTimeOffset? at = null)
     {
+        ArgumentNullException.ThrowIfNull(attributes);
+        LogCapture.Secret("an email", attributes["email"]?.ToString());
+        LogCapture.Secret("a date of birth", attributes["date_of_birth"]?.ToString());
+        LogCapture.Secret("a National Insurance number", attributes["national_insurance_number"]?.ToString());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/registrations")
         {
             Content = JsonContent.Create(new JsonObject { ["data"] = new JsonObject { ["type"] = "registration", ["attributes"] = attributes } }),

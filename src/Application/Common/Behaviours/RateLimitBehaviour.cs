@@ -21,6 +21,7 @@ public sealed class RateLimitBehaviour<TMessage, TResponse>(
             var o = options.Value;
             var (key, limit) = o.KeyFor(message.Caller.TokenId, client.Address);
             state.Decision = await limiter.AcquireAsync(key, limit, o.Window, cancellationToken);
+            Telemetry.NpqTelemetry.RateLimitDecision(state.Decision.Admitted, message.Caller);
             if (!state.Decision.Admitted)
                 throw new TooManyRequestsException(state.Decision);
         }

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Npq.Infrastructure.Tokens;
+using Npq.IntegrationTests.Support;
+
+namespace Npq.IntegrationTests.Observability;
+
+/// <summary>
+/// Issue 17: the service's own metrics on <c>/metrics</c> with their labels, trace context from
+/// <c>traceparent</c> to the response and to the events a request appends, and logs that say who and
+/// which trace but never carry personal data or tokens.
+/// </summary>
+[Collection(ApiTests.Name)]
+public sealed partial class TelemetryTests(ApiFixture fixture)
+{
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    [Fact]
+    public async Task Metrics_show_requests_by_version_route_status_and_provider_refusals_and_appended_events()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        await using var factory = new ApiFactory(fixture.Database.ConnectionString, settings: new Dictionary<string, string?>
+        {
+            ["Npq:RateLimit:PermitsPerToken"] = "3",
+            ["Npq:RateLimit:WindowSeconds"] = "60",
+        });
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", provider.Token);
+
+        var registration = ApiFixture.ValidRegistration(provider.Id);
+        LogCapture.Secret("an email", registration["email"]!.ToString());
+        using (var anonymous = factory.CreateClient())
+        using (var registered = await anonymous.PostAsJsonAsync("/api/registrations",
+                   new JsonObject { ["data"] = new JsonObject { ["type"] = "registration", ["attributes"] = registration } }))
+            registered.StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await client.GetAsync("/api/v3/npq-applications");
+            statuses.Add(response.StatusCode);
+        }
+
+        statuses.ShouldBe([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests]);
+
+        using var scrape = await factory.CreateClient().GetAsync("/metrics");
+        scrape.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var metrics = await scrape.Content.ReadAsStringAsync();
+        var id = provider.Id.ToString();
+
+        Value(metrics, "npq_requests_total", ("api_version", "v3"), ("route", "api/v{version:apiVersion}/npq-applications"), ("method", "GET"),
+            ("status", "200"), ("caller_kind", "lead_provider"), ("provider_id", id)).ShouldBe(3);
+        Value(metrics, "npq_requests_total", ("api_version", "v3"), ("status", "429"), ("provider_id", id)).ShouldBe(1);
+        Value(metrics, "npq_request_duration_seconds_count", ("api_version", "v3"), ("status", "200"), ("provider_id", id)).ShouldBe(3);
+        Value(metrics, "npq_rate_limit_decisions_total", ("caller_kind", "lead_provider"), ("outcome", "refused"), ("provider_id", id)).ShouldBe(1);
+        Value(metrics, "npq_rate_limit_decisions_total", ("caller_kind", "lead_provider"), ("outcome", "admitted"), ("provider_id", id)).ShouldBe(3);
+        Value(metrics, "npq_events_appended_total", ("event_type", "application_registered")).ShouldBeGreaterThanOrEqualTo(1);
+        Value(metrics, "npq_events_appended_total", ("event_type", "participant_registered")).ShouldBeGreaterThanOrEqualTo(1);
+        Value(metrics, "npq_command_duration_seconds_count", ("command", "RegisterApplication"), ("outcome", "ok")).ShouldBeGreaterThanOrEqualTo(1);
+        metrics.ShouldContain("npq_outbox_backlog");
+
+        // Labels never carry a token or what a person gave.
+        metrics.ShouldNotContain(provider.Token);
+        metrics.ShouldNotContain(registration["email"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_traceparent_is_continued_answered_in_traceresponse_and_stamped_on_the_events_the_request_appends()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var application = await provider.RegisterAsync(r => r["cohort"] = "2023");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v3/npq-applications/{application.Id}/accept");
+        request.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
+        request.Headers.Add("X-Request-Id", "crm-trace-test");
+        using var client = provider.Client();
+        using var response = await client.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+
+        var traceResponse = response.Headers.GetValues("traceresponse").Single();
+        traceResponse.ShouldStartWith($"00-{TraceId}-");
+        TraceResponse().IsMatch(traceResponse).ShouldBeTrue(traceResponse);
+
+        var (auditorToken, _) = await fixture.IssueTokenAsync(TokenKind.Auditor);
+        using var auditor = fixture.WithToken(auditorToken);
+        var history = JsonDocument.Parse(await auditor.GetStringAsync($"/api/audit/streams/{application.Id}")).RootElement.GetProperty("data");
+        var accepted = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "application_accepted");
+        accepted.GetProperty("trace_id").GetString().ShouldBe(TraceId);
+        accepted.GetProperty("request_id").GetString().ShouldBe("crm-trace-test");
+
+        // A request without a traceparent starts a trace of its own, and its events carry that one.
+        var other = await provider.RegisterAsync(r => r["cohort"] = "2023");
+        using var own = await client.PostAsync($"/api/v3/npq-applications/{other.Id}/reject", null);
+        var ownTrace = own.Headers.GetValues("traceresponse").Single().Split('-')[1];
+        ownTrace.ShouldNotBe(TraceId);
+        var rejected = JsonDocument.Parse(await auditor.GetStringAsync($"/api/audit/streams/{other.Id}")).RootElement.GetProperty("data")
+            .EnumerateArray().Single(e => e.GetProperty("type").GetString() == "application_rejected");
+        rejected.GetProperty("trace_id").GetString().ShouldBe(ownTrace);
+    }
+
+    [Fact]
+    public async Task The_leak_check_finds_a_sent_value_in_a_line_and_the_capture_holds_this_run_s_request_lines()
+    {
+        var sent = new Dictionary<string, string> { ["jo.0123456789@example.com"] = "an email", ["npq_secret-token-value"] = "a token" };
+        LogCapture.Leaks(["Information Npq: GET /api answered 200", "Warning X: bad value jo.0123456789@example.com"], sent)
+            .ShouldBe(["an email in: Warning X: bad value jo.0123456789@example.com"]);
+        LogCapture.Leaks(["Information Npq: GET /api answered 200"], sent).ShouldBeEmpty();
+
+        var provider = await fixture.NewLeadProviderAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v2/npq-applications");
+        request.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
+        using var response = await provider.Client().SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var line = LogCapture.Snapshot().Last(l => l.Contains("GET api/v{version:apiVersion}/npq-applications answered 200", StringComparison.Ordinal)
+                                                   && l.Contains(provider.Id.ToString(), StringComparison.Ordinal));
+        line.ShouldContain($"[TraceId={TraceId}]");
+        line.ShouldContain("[RequestId=");
+        line.ShouldContain("for lead_provider");
+    }
+
+    /// <summary>
+    /// The value of the one sample of <paramref name="metric"/> whose labels include all of
+    /// <paramref name="labels"/> (Prometheus text format), or the sum when several match.
+    /// </summary>
+    private static double Value(string metrics, string metric, params (string Name, string Value)[] labels)
+    {
+        var matches = metrics.Split('\n')
+            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal))
+            .Where(line => labels.All(l => line.Contains($"{l.Name}=\"{l.Value}\"", StringComparison.Ordinal)))
+            .Select(line => double.Parse(line[(line.LastIndexOf('}') + 2)..].Split(' ')[0], CultureInfo.InvariantCulture))
+            .ToList();
+        matches.ShouldNotBeEmpty($"no sample of {metric} with {string.Join(", ", labels)}");
+        return matches.Sum();
+    }
+
+    [GeneratedRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$")]
+    private static partial Regex TraceResponse();
+}
