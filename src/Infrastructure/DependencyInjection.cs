@@ -78,7 +78,7 @@ public static class DependencyInjection
         services.AddScoped<FinanceScenarios>();
         services.AddSingleton<Audit.ProjectionVerifier>();
         services.AddSingleton<Health.ReadinessProbe>();
-        services.AddHostedService<Health.OutboxBacklogSampler>();
+        services.AddHostedService<Health.ReadinessSampler>();
         Security.DataProtectionKeyStore.Register(services);
 
         ValidatorOptions.Global.LanguageManager.Enabled = false;

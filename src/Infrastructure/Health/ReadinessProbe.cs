@@ -18,13 +18,18 @@ public sealed class ReadinessProbe(RateLimiterDataSource dataSource)
 
     public sealed record Check(string Name, bool Ok, string Detail);
 
-    public sealed record Result(bool Ready, IReadOnlyList<Check> Checks);
+    public sealed record Result(bool Ready, IReadOnlyList<Check> Checks)
+    {
+        /// <summary>The outbox backlog counted by the check (0 when the database did not answer).</summary>
+        public long OutboxBacklog { get; init; }
+    }
 
     public Task<Result> CheckAsync(CancellationToken cancellationToken) => CheckAsync(dataSource.Source, cancellationToken);
 
     public static async Task<Result> CheckAsync(NpgsqlDataSource source, CancellationToken cancellationToken)
     {
         var checks = new List<Check>();
+        long backlog = 0;
         var watch = Stopwatch.StartNew();
         try
         {
@@ -43,7 +48,7 @@ public sealed class ReadinessProbe(RateLimiterDataSource dataSource)
 
             checks.Add(new Check("projections", true, "inline: read models are written with their events (lag 0)"));
 
-            var backlog = await OutboxBacklogAsync(connection, timeout.Token);
+            backlog = await OutboxBacklogAsync(connection, timeout.Token);
             checks.Add(new Check("outbox", backlog <= MaximumOutboxBacklog, $"{backlog} side effects waiting"));
         }
         catch (PostgresException exception)
@@ -55,7 +60,7 @@ public sealed class ReadinessProbe(RateLimiterDataSource dataSource)
             checks.Add(new Check("database", false, $"unreachable: {exception.GetType().Name}"));
         }
 
-        return new Result(checks.All(c => c.Ok), checks);
+        return new Result(checks.All(c => c.Ok), checks) { OutboxBacklog = backlog };
     }
 
     /// <summary>Durable side effects not yet handled (Wolverine's incoming envelopes); 0 before Wolverine made its tables.</summary>

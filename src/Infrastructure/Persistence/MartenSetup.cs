@@ -67,7 +67,6 @@ public static class MartenSetup
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Logger(new RoundTripCounter());
         opts.Listeners.Add(new TelemetryListener());
-        opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
         opts.OpenTelemetry.TrackEventCounters();
         opts.Storage.ExtendedSchemaObjects.AddRange(RateLimiting.PostgresRateLimiter.SchemaObjects());
         opts.Storage.ExtendedSchemaObjects.AddRange(Idempotency.IdempotencyStore.SchemaObjects());

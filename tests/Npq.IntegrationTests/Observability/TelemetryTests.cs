@@ -123,6 +123,45 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
         line.ShouldContain("for lead_provider");
     }
 
+    [Fact]
+    public async Task Every_metric_the_operators_dashboard_queries_is_exported()
+    {
+        var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root.FullName, "docs", "operations", "grafana-dashboard.json")));
+        var queried = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .Select(t => Quoted().Replace(t.GetProperty("expr").GetString()!, ""))
+            .SelectMany(expr => MetricName().Matches(expr).Select(m => m.Value))
+            .Where(name => !PromQlWords.Contains(name))
+            .ToHashSet();
+        queried.Count.ShouldBeGreaterThan(10);
+
+        // Traffic that moves every instrument: a registration, an accept, a declaration on a statement, a 404.
+        var provider = await fixture.NewLeadProviderAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var partner = await provider.AddDeliveryPartnerAsync($"Partner of {provider.Name}", 2024, 2025);
+        await provider.OpenStatementAsync("2025", today.AddDays(30));
+        var application = await provider.AcceptedApplicationAsync("2025");
+        (await provider.DeclareAsync(application, "started", "2025-11-01T10:00:00Z", customise: a => a["delivery_partner_id"] = partner.ToString())).ShouldBeOk();
+        (await provider.GetAsync("/api/v3/no-such-resource")).Status.ShouldBe(HttpStatusCode.NotFound);
+
+        using var scrape = await fixture.Anonymous().GetAsync("/metrics");
+        var exported = (await scrape.Content.ReadAsStringAsync()).Split('\n')
+            .Where(l => l.Length > 0 && l[0] != '#')
+            .Select(l => l[..l.IndexOfAny(['{', ' '])])
+            .ToHashSet();
+        queried.Where(name => !exported.Contains(name)).ShouldBeEmpty();
+    }
+
+    private static readonly HashSet<string> PromQlWords =
+        ["sum", "by", "rate", "histogram_quantile", "le", "topk", "increase", "max", "min", "count", "api_version", "status", "route",
+         "caller_kind", "provider_id", "outcome", "event_type", "state", "command", "rate_interval"];
+
+    [GeneratedRegex("\"[^\"]*\"")]
+    private static partial Regex Quoted();
+
+    [GeneratedRegex("[a-z][a-z0-9_]*[a-z0-9]")]
+    private static partial Regex MetricName();
+
     /// <summary>
     /// The value of the one sample of <paramref name="metric"/> whose labels include all of
     /// <paramref name="labels"/> (Prometheus text format), or the sum when several match.

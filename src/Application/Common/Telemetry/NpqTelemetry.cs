@@ -42,12 +42,23 @@ public static class NpqTelemetry
         "npq.declarations.transitions", "{declaration}", "Declarations entering a state");
 
     private static long _outboxBacklog;
+    private static long _ready = 1;
 
     /// <summary><c>npq.outbox.backlog</c>: side effects waiting in the durable outbox, as last sampled.</summary>
     public static readonly ObservableGauge<long> OutboxBacklog = Meter.CreateObservableGauge(
         "npq.outbox.backlog", () => Interlocked.Read(ref _outboxBacklog), "{message}", "Side effects waiting in the durable outbox (sampled)");
 
-    public static void SampledOutboxBacklog(long backlog) => Interlocked.Exchange(ref _outboxBacklog, backlog);
+    /// <summary><c>npq.ready</c>: 1 while the process's readiness check passes, 0 when it fails (sampled).</summary>
+    public static readonly ObservableGauge<long> Ready = Meter.CreateObservableGauge(
+        "npq.ready", () => Interlocked.Read(ref _ready), "{process}", "1 while the readiness check passes (sampled)");
+
+    /// <summary>The last readiness check: whether it passed, and the outbox backlog it counted (kept while the database is down).</summary>
+    public static void SampledReadiness(bool ready, long? outboxBacklog)
+    {
+        Interlocked.Exchange(ref _ready, ready ? 1 : 0);
+        if (outboxBacklog is { } backlog)
+            Interlocked.Exchange(ref _outboxBacklog, backlog);
+    }
 
     /// <summary>The label a caller's kind and provider carry (the provider id only for lead providers).</summary>
     public static TagList CallerTags(Caller? caller)
