@@ -5,7 +5,8 @@
 #   bench/run.sh audit      issue 7: generate 1,000,000 events, time replay, rebuild and "state as of"
 #                           (NPQ_BENCH_EVENTS overrides the count)
 #   bench/run.sh scale      issue 13: grow the database to 200,000 applications (NPQ_BENCH_APPLICATIONS) and
-#                           print one table: writes, pages, CSV, rebuild and verify, memory, each beside its floor
+#                           print one table: writes, pages, CSV, rebuild and verify, memory, each beside its floor,
+#                           and (issue 17) the page of 100 with telemetry on beside a second process with it off
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -43,13 +44,23 @@ export Npq__RateLimit__PermitsPerToken=100000000 Npq__RateLimit__PermitsPerIp=10
 (cd src/Api && exec dotnet bin/Release/net10.0/Npq.Api.dll --urls "http://127.0.0.1:$port") >/tmp/npq-bench-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
+if [ "${1:-}" = "scale" ]; then
+  # A second process on the same database with telemetry off: the baseline of issue 17's cost.
+  (cd src/Api && Npq__Telemetry__Enabled=false exec dotnet bin/Release/net10.0/Npq.Api.dll --urls "http://127.0.0.1:$((port + 1))") >/tmp/npq-bench-untraced.log 2>&1 &
+  untraced=$!
+  trap 'kill $server $untraced 2>/dev/null || true' EXIT
+fi
 for _ in $(seq 1 120); do
   curl -s -o /dev/null "http://127.0.0.1:$port/api/v3/npq-applications" && break
   sleep 0.5
 done
 
 if [ "${1:-}" = "scale" ]; then
-  dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll scale --url "http://127.0.0.1:$port" --token "$token" \
+  for _ in $(seq 1 120); do
+    curl -s -o /dev/null "http://127.0.0.1:$((port + 1))/api/v3/npq-applications" && break
+    sleep 0.5
+  done
+  dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll scale --url "http://127.0.0.1:$port" --url-untraced "http://127.0.0.1:$((port + 1))" --token "$token" \
     --provider-id "$provider" --database "$ConnectionStrings__Npq" --server-pid "$server" \
     --api-dll "$PWD/src/Api/bin/Release/net10.0/Npq.Api.dll" --applications "${NPQ_BENCH_APPLICATIONS:-200000}" --writes "${NPQ_BENCH_WRITES:-2000}"
   exit $?

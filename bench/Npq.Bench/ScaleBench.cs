@@ -92,6 +92,22 @@ public static class ScaleBench
                 $"{sql.Rate:F1}/s, p50 {sql.P50:F1} ms, p95 {sql.P95:F1} ms", $"{api.Rate / sql.Rate:F2}");
         }
 
+        // 4b. The cost of observability (issue 17): the same page of 100 from this server and from a second
+        // process on the same database with Npq:Telemetry:Enabled=false, in alternating rounds.
+        if (options.GetValueOrDefault("url-untraced") is { } untracedUrl)
+        {
+            using var untraced = new HttpClient { BaseAddress = new Uri(untracedUrl), Timeout = TimeSpan.FromMinutes(5) };
+            untraced.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+            var page = 1 + (offset / 100);
+            foreach (var clients in new[] { 1, 4 })
+            {
+                var (traced, bare) = await TimePairAsync(400, clients,
+                    () => GetPageAsync(http, page), () => GetPageAsync(untraced, page));
+                Add($"v3 page of 100, {clients} client(s), telemetry on", $"{traced.Rate:F1}/s, p50 {traced.P50:F1} ms, p95 {traced.P95:F1} ms",
+                    $"telemetry off: {bare.Rate:F1}/s, p50 {bare.P50:F1} ms, p95 {bare.P95:F1} ms", $"{traced.Rate / bare.Rate:F2} of off");
+            }
+        }
+
         // 5. CSV of every application of the provider, against COPY of the same rows.
         // Three alternating rounds of each; the median of each side, the largest memory growth.
         foreach (var version in new[] { "v1", "v2" })
@@ -204,6 +220,13 @@ public static class ScaleBench
             });
             return watch.Elapsed.TotalSeconds;
         }
+    }
+
+    private static async Task GetPageAsync(HttpClient client, int page)
+    {
+        using var response = await client.GetAsync($"/api/v3/npq-applications?page[per_page]=100&page[page]={page}");
+        response.EnsureSuccessStatusCode();
+        await response.Content.ReadAsByteArrayAsync();
     }
 
     private static Timing Summarise(IEnumerable<double> times, double seconds, List<Guid> ids)

@@ -13,6 +13,7 @@ if (CommandLine.Recognise(args))
         commandBuilder.WebHost.UseUrls("http://127.0.0.1:0");
         commandBuilder.Configuration["Npq:Seed:OnStart"] = "false";
         commandBuilder.Configuration["Npq:Metrics:Port"] = ""; // a command serves no scrape endpoint
+        commandBuilder.Configuration["Npq:Audit:Seal"] = "false"; // a command leaves the sealing to the servers
         // Standard output carries only the command's JSON; logs go to standard error.
         commandBuilder.Logging.ClearProviders();
         commandBuilder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);

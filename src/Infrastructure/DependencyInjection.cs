@@ -81,11 +81,23 @@ public static class DependencyInjection
         services.AddHostedService<Health.ReadinessSampler>();
         Security.DataProtectionKeyStore.Register(services);
 
+        // The sealed audit log (issue 18, ADR 0022): sealed by a Marten subscription on one node at a time.
+        services.AddOptions<Audit.Log.AuditLogOptions>().Bind(configuration.GetSection("Npq:Audit"))
+            .Validate(o => o.CheckpointEvery > 0 && o.CheckpointInterval > TimeSpan.Zero, "Npq:Audit checkpoint settings must be positive");
+        services.AddSingleton(sp => new Audit.Log.AuditLogStore(ConnectionString(sp.GetRequiredService<IConfiguration>())));
+        services.AddSingleton<Audit.Log.CheckpointSigner>();
+        services.AddSingleton<Audit.Log.LogSealer>();
+        services.AddSingleton<Audit.Log.LogVerifier>();
+        services.AddSingleton<Application.Audit.Log.IAuditLog, Audit.Log.AuditLogReader>();
+        var seal = configuration.GetValue("Npq:Audit:Seal", true);
+        if (seal)
+            services.AddHostedService<Audit.Log.CheckpointTimer>();
+
         ValidatorOptions.Global.LanguageManager.Enabled = false;
         services.AddValidatorsFromAssemblyContaining<RegisterApplicationValidator>(ServiceLifetime.Singleton);
 
         // Resolved when the store is built, so configuration added late (tests, commands) is honoured.
-        services.AddMarten(sp =>
+        var marten = services.AddMarten(sp =>
             {
                 var opts = new StoreOptions();
                 MartenSetup.Configure(opts, WithTimeouts(ConnectionString(sp.GetRequiredService<IConfiguration>())));
@@ -94,6 +106,15 @@ public static class DependencyInjection
             .BuildSessionsWith<RequestSessionFactory>() // lightweight sessions that join a request's transaction (ADR 0019)
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = MartenSetup.Schema + "_messages");
+        if (seal)
+        {
+            marten.AddSubscriptionWithServices<Audit.Log.LogSealerSubscription>(ServiceLifetime.Singleton, o =>
+                {
+                    o.Name = Audit.Log.LogSealerSubscription.SealerName;
+                    o.Options.BatchSize = 5_000;
+                })
+                .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
+        }
 
         return services;
     }

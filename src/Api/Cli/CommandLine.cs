@@ -28,6 +28,8 @@ namespace Npq.Api.Cli;
 ///   applications transfer --id &lt;application id&gt; --to-lead-provider X
 ///   participants change-id --from &lt;old id&gt; --to &lt;new id&gt;
 ///   projections verify | rebuild        (exit code 3 when a read model diverges from the replay)
+///   audit verify [--key &lt;verifier key&gt;] [--checkpoints-dir DIR]   (exit codes 10–16: what was found, ADR 0022)
+///   audit new-key                       (a new Ed25519 seed for Npq__Audit__SigningKey, and its verifier key)
 /// </code>
 /// Anything else goes to the JasperFx commands (db-apply, db-assert, codegen, …).
 /// </summary>
@@ -39,7 +41,7 @@ public static class CommandLine
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly string[] Ours = ["tokens", "seed", "statements", "applications", "participants"];
+    private static readonly string[] Ours = ["tokens", "seed", "statements", "applications", "participants", "audit"];
 
     /// <summary>Whether the arguments name one of these commands (the rest belong to JasperFx).</summary>
     public static bool Recognise(string[] args) =>
@@ -119,6 +121,7 @@ public static class CommandLine
         root.Subcommands.Add(Applications(start));
         root.Subcommands.Add(Participants(start));
         root.Subcommands.Add(Projections(start));
+        root.Subcommands.Add(AuditLog(start));
         return root;
     }
 
@@ -175,6 +178,43 @@ public static class CommandLine
             return new { participant_id = participant.Id, participant_id_changes = participant.ParticipantIdChanges };
         }));
         return new Command("participants", "Participants (DfE)") { change };
+    }
+
+    private static Command AuditLog(Func<Task<WebApplication>> start)
+    {
+        var key = new Option<string>("--key") { Description = "The log's C2SP verifier key (name+id+base64); default: the configured key's" };
+        var directory = new Option<string>("--checkpoints-dir") { Description = "Checkpoints kept outside the database (default: Npq:Audit:CheckpointDirectory)" };
+        var verify = new Command("verify", "Recompute every leaf and root of the sealed log from the events and check every checkpoint") { key, directory };
+        verify.SetAction(Run(start, async (services, parse) =>
+        {
+            var verifierKey = parse.GetValue(key) ?? services.GetRequiredService<Infrastructure.Audit.Log.CheckpointSigner>().VerifierKey
+                ?? throw new ArgumentException("No key: pass --key, or configure Npq:Audit:SigningKey.");
+            var dir = parse.GetValue(directory)
+                ?? services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Audit.Log.AuditLogOptions>>().Value.CheckpointDirectory;
+            var report = await services.GetRequiredService<Infrastructure.Audit.Log.LogVerifier>().VerifyAsync(verifierKey, dir, CancellationToken.None);
+            foreach (var finding in report.Findings)
+                await Console.Error.WriteLineAsync($"{finding.Kind}: {finding.Detail}");
+            await Console.Error.WriteLineAsync(
+                $"{report.Events} events, {report.Sealed} sealed, {report.Checkpoints} checkpoints (last {report.LastCheckpoint}); " +
+                $"{report.UnsignedTail} events after the last checkpoint are not yet covered by a signature; {report.Seconds:F1} s");
+            Environment.ExitCode = report.ExitCode;
+            return new
+            {
+                ok = report.Ok, exit_code = report.ExitCode, events = report.Events, @sealed = report.Sealed, checkpoints = report.Checkpoints,
+                last_checkpoint = report.LastCheckpoint, unsigned_tail = report.UnsignedTail, seconds = Math.Round(report.Seconds, 2),
+                findings = report.Findings.Select(f => new { kind = f.Kind.ToString(), code = (int)f.Kind, detail = f.Detail }),
+            };
+        }));
+        var newKey = new Command("new-key", "Print a new Ed25519 seed (keep it secret) and the verifier key to publish");
+        newKey.SetAction(Run(start, (services, _) =>
+        {
+            var seed = Infrastructure.Audit.Log.CheckpointSigner.NewSeed();
+            var origin = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Audit.Log.AuditLogOptions>>().Value.Origin;
+            var signer = new Infrastructure.Audit.Log.CheckpointSigner(Microsoft.Extensions.Options.Options.Create(
+                new Infrastructure.Audit.Log.AuditLogOptions { Origin = origin, SigningKey = seed }));
+            return Task.FromResult<object>(new { signing_key = seed, verifier_key = signer.VerifierKey });
+        }));
+        return new Command("audit", "The sealed audit log (ADR 0022)") { verify, newKey };
     }
 
     private static Command Projections(Func<Task<WebApplication>> start)

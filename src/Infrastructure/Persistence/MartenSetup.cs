@@ -70,6 +70,7 @@ public static class MartenSetup
         opts.OpenTelemetry.TrackEventCounters();
         opts.Storage.ExtendedSchemaObjects.AddRange(RateLimiting.PostgresRateLimiter.SchemaObjects());
         opts.Storage.ExtendedSchemaObjects.AddRange(Idempotency.IdempotencyStore.SchemaObjects());
+        opts.Storage.ExtendedSchemaObjects.AddRange(Audit.Log.AuditLogStore.SchemaObjects());
 
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Asp.Versioning;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npq.Api.Authentication;
+using Npq.Api.Http;
+using Npq.Api.Json;
+using Npq.Application.Audit.Log;
+using Npq.Application.Common.Errors;
+
+namespace Npq.Api.Audit;
+
+/// <summary>
+/// The sealed log (issue 18, ADR 0022): the log's public key for anyone, and for auditors its signed
+/// checkpoints and RFC 9162 proofs (an event's inclusion in a checkpoint, one checkpoint's consistency
+/// with a later one). Hashes and keys are base64, as C2SP checkpoints write them.
+/// </summary>
+[ApiController]
+[ApiExplorerSettings(IgnoreApi = true)]
+[ApiVersionNeutral]
+[Route("api/audit")]
+[Authorize(Policy = Policies.Auditor)]
+public sealed class AuditLogController(IMediator mediator) : ControllerBase
+{
+    [HttpGet("log-key")]
+    [AllowAnonymous]
+    public async Task<IActionResult> Key(CancellationToken cancellationToken) =>
+        new ApiJsonResult(new { data = await mediator.Send(new GetLogKey(HttpContext.Caller()), cancellationToken) });
+
+    [HttpGet("checkpoints")]
+    public async Task<IActionResult> Checkpoints(CancellationToken cancellationToken)
+    {
+        var after = Read("after", 0);
+        var limit = Read("limit", 100);
+        if (limit is < 1 or > 1000)
+            throw new BadRequestException("'limit' must be between 1 and 1000");
+        var checkpoints = await mediator.Send(new ListCheckpoints(HttpContext.Caller(), after, (int)limit), cancellationToken);
+        return new ApiJsonResult(new { data = checkpoints, next_after = checkpoints.Count > 0 ? checkpoints[^1].TreeSize : after });
+    }
+
+    [HttpGet("events/{sequence:long}/proof")]
+    public async Task<IActionResult> Inclusion(long sequence, CancellationToken cancellationToken)
+    {
+        var checkpoint = Read("checkpoint", -1);
+        if (checkpoint < 1)
+            throw new BadRequestException("'checkpoint' must name a checkpoint by its tree size");
+        return new ApiJsonResult(new { data = await mediator.Send(new GetInclusionProof(HttpContext.Caller(), sequence, checkpoint), cancellationToken) });
+    }
+
+    [HttpGet("checkpoints/{first:long}/consistency/{second:long}")]
+    public async Task<IActionResult> Consistency(long first, long second, CancellationToken cancellationToken) =>
+        new ApiJsonResult(new { data = await mediator.Send(new GetConsistencyProof(HttpContext.Caller(), first, second), cancellationToken) });
+
+    private long Read(string name, long fallback) =>
+        Request.Query[name].ToString() is { Length: > 0 } text
+            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw new BadRequestException($"'{name}' must be a whole number")
+            : fallback;
+}

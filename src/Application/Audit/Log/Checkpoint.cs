@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Npq.Application.Audit.Log;
+
+/// <summary>
+/// A checkpoint of the sealed log in the C2SP <c>tlog-checkpoint</c> format: the log's origin, its size
+/// and its root hash (base64), then one extension line with the time it was made; signed as a C2SP
+/// <c>signed-note</c> with Ed25519 (the signature lines follow a blank line:
+/// <c>— &lt;key name&gt; base64(key id ‖ signature)</c>).
+/// </summary>
+public sealed record Checkpoint(string Origin, long Size, byte[] Root, DateTimeOffset At)
+{
+    public const string SignatureDash = "\u2014 ";
+
+    /// <summary>The note's text: what the signature covers.</summary>
+    public string Body =>
+        $"{Origin}\n{Size.ToString(CultureInfo.InvariantCulture)}\n{Convert.ToBase64String(Root)}\ntime {At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}\n";
+
+    /// <summary>The signed note: the body, a blank line and the signature line.</summary>
+    public string Note(string keyName, byte[] keyId, byte[] signature) =>
+        $"{Body}\n{SignatureDash}{keyName} {Convert.ToBase64String([.. keyId, .. signature])}\n";
+
+    /// <summary>The body and the signatures of a signed note; null when it is not one.</summary>
+    public static (Checkpoint Checkpoint, string Body, IReadOnlyList<(string KeyName, byte[] KeyId, byte[] Signature)> Signatures)? Parse(string note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        var split = note.IndexOf("\n\n", StringComparison.Ordinal);
+        if (split < 0)
+            return null;
+        var body = note[..(split + 1)];
+        var lines = body.Split('\n');
+        if (lines.Length < 4 || !long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            return null;
+        byte[] root;
+        try
+        {
+            root = Convert.FromBase64String(lines[2]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var at = lines.FirstOrDefault(l => l.StartsWith("time ", StringComparison.Ordinal)) is { } time
+                 && DateTimeOffset.TryParse(time[5..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed
+            : DateTimeOffset.MinValue;
+        var signatures = new List<(string, byte[], byte[])>();
+        foreach (var line in note[(split + 2)..].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!line.StartsWith(SignatureDash, StringComparison.Ordinal))
+                return null;
+            var parts = line[SignatureDash.Length..].Split(' ');
+            if (parts.Length != 2)
+                return null;
+            try
+            {
+                var bytes = Convert.FromBase64String(parts[1]);
+                if (bytes.Length < 5)
+                    return null;
+                signatures.Add((parts[0], bytes[..4], bytes[4..]));
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
+        return (new Checkpoint(lines[0], size, root, at), body, signatures);
+    }
+
+    /// <summary>The C2SP key id of an Ed25519 key: the first 4 bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key).</summary>
+    public static byte[] KeyId(string keyName, byte[] publicKey) =>
+        SHA256.HashData([.. Encoding.UTF8.GetBytes(keyName), (byte)'\n', 0x01, .. publicKey])[..4];
+
+    /// <summary>The C2SP verifier key: <c>name+hex(key id)+base64(0x01 ‖ public key)</c>.</summary>
+    public static string VerifierKey(string keyName, byte[] publicKey) =>
+        $"{keyName}+{Convert.ToHexStringLower(KeyId(keyName, publicKey))}+{Convert.ToBase64String([0x01, .. publicKey])}";
+
+    /// <summary>The name and public key of a verifier key; null when it is not an Ed25519 one.</summary>
+    public static (string KeyName, byte[] PublicKey)? ParseVerifierKey(string vkey)
+    {
+        ArgumentNullException.ThrowIfNull(vkey);
+        var parts = vkey.Split('+');
+        if (parts.Length != 3)
+            return null;
+        try
+        {
+            var bytes = Convert.FromBase64String(parts[2]);
+            if (bytes.Length != 33 || bytes[0] != 0x01)
+                return null;
+            var key = bytes[1..];
+            return Convert.ToHexStringLower(KeyId(parts[0], key)) == parts[1] ? (parts[0], key) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Npq.Application.Audit.Log;
+
+/// <summary>One row of <c>mt_events</c> as stored (data and headers as PostgreSQL returns the jsonb).</summary>
+public sealed record StoredEvent(
+    long Sequence,
+    Guid Id,
+    Guid StreamId,
+    long Version,
+    string Type,
+    DateTimeOffset Timestamp,
+    string Data,
+    string? Headers,
+    string? CorrelationId,
+    string? CausationId);
+
+/// <summary>
+/// The leaf of an event in the sealed log (ADR 0022): the RFC 8785 canonical JSON of its global
+/// sequence, id, stream, version, type, timestamp (UTC, microseconds), correlation and causation ids,
+/// canonical headers, and the SHA-256 of its canonical data. Anything an edit can change is in it;
+/// nothing that PostgreSQL may rewrite (key order, whitespace) is.
+/// </summary>
+public static class LogLeaf
+{
+    public static byte[] Input(StoredEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var b = new StringBuilder(256);
+        // Members in RFC 8785 order (sorted by name), so the text is canonical as written.
+        b.Append("{\"causation_id\":");
+        Text(e.CausationId, b);
+        b.Append(",\"correlation_id\":");
+        Text(e.CorrelationId, b);
+        b.Append(",\"data_sha256\":\"").Append(Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalise(e.Data)))).Append('"');
+        b.Append(",\"headers\":");
+        if (e.Headers is null)
+            b.Append("null");
+        else
+            b.Append(Encoding.UTF8.GetString(CanonicalJson.Canonicalise(e.Headers)));
+        b.Append(",\"id\":\"").Append(e.Id.ToString("D")).Append('"');
+        b.Append(",\"sequence\":").Append(e.Sequence.ToString(CultureInfo.InvariantCulture));
+        b.Append(",\"stream_id\":\"").Append(e.StreamId.ToString("D")).Append('"');
+        b.Append(",\"timestamp\":\"").Append(e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)).Append('"');
+        b.Append(",\"type\":");
+        CanonicalJson.WriteString(e.Type, b);
+        b.Append(",\"version\":").Append(e.Version.ToString(CultureInfo.InvariantCulture));
+        b.Append('}');
+        return Encoding.UTF8.GetBytes(b.ToString());
+    }
+
+    public static byte[] Hash(StoredEvent e) => MerkleTree.LeafHash(Input(e));
+
+    private static void Text(string? value, StringBuilder b)
+    {
+        if (value is null)
+            b.Append("null");
+        else
+            CanonicalJson.WriteString(value, b);
+    }
+}

@@ -1,0 +1,26 @@
+namespace Npq.Infrastructure.Audit.Log;
+
+/// <summary>The sealed log's settings (<c>Npq:Audit:*</c>, ADR 0022).</summary>
+public sealed class AuditLogOptions
+{
+    /// <summary>The log's name in its checkpoints, and the signing key's name.</summary>
+    public string Origin { get; set; } = "npq-lead-provider-api/audit-log";
+
+    /// <summary>The Ed25519 private key's 32-byte seed, base64. Never stored in the database.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>A file holding the seed (base64), for a key mounted as a secret.</summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>A checkpoint after this many new events…</summary>
+    public int CheckpointEvery { get; set; } = 1000;
+
+    /// <summary>…or this long after the last one, when there are new events.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A second place every checkpoint is written to (one file each, never overwritten).</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>False turns the sealer off in this process (another process, or none, seals).</summary>
+    public bool Seal { get; set; } = true;
+}

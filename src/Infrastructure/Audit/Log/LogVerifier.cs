@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using Npgsql;
+using Npq.Application.Audit.Log;
+
+namespace Npq.Infrastructure.Audit.Log;
+
+/// <summary>
+/// <c>audit verify</c> (issue 18, ADR 0022): recomputes every leaf and every root from <c>mt_events</c>
+/// alone, checks each checkpoint's signature with the public key alone, and checks that the log
+/// extends every checkpoint, in the database and in the second place. The stored leaves are used
+/// only to say which event an edit touched; nothing stored is trusted for the verdict.
+/// </summary>
+public sealed class LogVerifier(AuditLogStore store)
+{
+    private const int Chunk = 10_000;
+
+    /// <summary>What the verifier can find, each with its exit code.</summary>
+    public enum Attack
+    {
+        EditedEvent = 10,
+        DeletedEvent = 11,
+        SwappedEvents = 12,
+        TruncatedLog = 13,
+        RolledBack = 14,
+        ForeignSignature = 15,
+        RootMismatch = 16,
+    }
+
+    public sealed record Finding(Attack Kind, string Detail);
+
+    public sealed record Report(
+        long Events, long Sealed, long Checkpoints, long LastCheckpoint, long UnsignedTail, double Seconds, IReadOnlyList<Finding> Findings)
+    {
+        public bool Ok => Findings.Count == 0;
+
+        /// <summary>0, or the code of the most telling finding (the order of <see cref="Attack"/> from the signature down).</summary>
+        public int ExitCode => Findings.Count == 0 ? 0
+            : (int)Findings.Select(f => f.Kind).OrderByDescending(k => k == Attack.ForeignSignature).ThenByDescending(k => k == Attack.RolledBack)
+                .ThenByDescending(k => k == Attack.TruncatedLog).ThenBy(k => (int)k).First();
+    }
+
+    private sealed record Signed(long Size, byte[] Root, string Where);
+
+    public async Task<Report> VerifyAsync(string verifierKey, string? checkpointDirectory, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var key = Checkpoint.ParseVerifierKey(verifierKey) ?? throw new ArgumentException("The key must be a C2SP Ed25519 verifier key (name+id+base64).");
+        var findings = new List<Finding>();
+        await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);
+
+        // 1. Checkpoints, in the database and in the second place: only those signed by the key count.
+        var inDatabase = new List<Signed>();
+        await using (var command = new NpgsqlCommand($"select size, note from {AuditLogStore.Checkpoints} order by size", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (Check(reader.GetString(1), key, $"checkpoint {reader.GetInt64(0)} in the database", findings) is { } signed)
+                    inDatabase.Add(signed);
+            }
+        }
+
+        var elsewhere = new List<Signed>();
+        if (checkpointDirectory is { Length: > 0 } && Directory.Exists(checkpointDirectory))
+        {
+            foreach (var file in Directory.EnumerateFiles(checkpointDirectory, "checkpoint-*.txt").Order(StringComparer.Ordinal))
+            {
+                if (Check(await File.ReadAllTextAsync(file, cancellationToken), key, Path.GetFileName(file), findings) is { } signed)
+                    elsewhere.Add(signed);
+            }
+        }
+
+        // 2. Every event, in log order, against the stored leaves (to name what changed) and the checkpoints (the proof).
+        var due = inDatabase.Concat(elsewhere).GroupBy(c => c.Size).OrderBy(g => g.Key).ToList();
+        var frontier = new MerkleTree.Frontier();
+        var mismatched = new List<(long Index, StoredEvent Event, Guid? StoredEventId)>();
+        var storedById = new Dictionary<Guid, long>();
+        long events = 0, sealedCount = 0, lastSequence = 0, nextLeaf = 0;
+        var dueAt = 0;
+        List<(long Index, long Sequence, Guid EventId, byte[] Hash)> leaves = [];
+        var leafAt = 0;
+        while (true)
+        {
+            var batch = await AuditLogStore.EventsAsync(connection, null, lastSequence, long.MaxValue, Chunk, cancellationToken);
+            if (batch.Count == 0)
+                break;
+            foreach (var e in batch)
+            {
+                if (leafAt >= leaves.Count)
+                    (leaves, leafAt) = (await LeavesAsync(connection, nextLeaf, cancellationToken), 0);
+
+                // A sealed event that is no longer in the log: deleted.
+                while (leafAt < leaves.Count && leaves[leafAt].Sequence < e.Sequence)
+                {
+                    findings.Add(new Finding(Attack.DeletedEvent, $"event {leaves[leafAt].Sequence} (leaf {leaves[leafAt].Index}, id {leaves[leafAt].EventId}) was sealed and is no longer in the log"));
+                    nextLeaf = leaves[leafAt].Index + 1;
+                    leafAt++;
+                    if (leafAt >= leaves.Count)
+                        (leaves, leafAt) = (await LeavesAsync(connection, nextLeaf, cancellationToken), 0);
+                }
+
+                var hash = LogLeaf.Hash(e);
+                if (leafAt < leaves.Count)
+                {
+                    var leaf = leaves[leafAt];
+                    if (leaf.Sequence == e.Sequence)
+                    {
+                        sealedCount++;
+                        if (!leaf.Hash.AsSpan().SequenceEqual(hash))
+                        {
+                            mismatched.Add((leaf.Index, e, leaf.EventId));
+                            storedById[leaf.EventId] = leaf.Index;
+                        }
+
+                        nextLeaf = leaf.Index + 1;
+                        leafAt++;
+                    }
+                    else
+                    {
+                        findings.Add(new Finding(Attack.EditedEvent, $"event {e.Sequence} (id {e.Id}) was never sealed at this place in the log: it was inserted"));
+                    }
+                }
+
+                frontier.Append(hash);
+                events++;
+                while (dueAt < due.Count && due[dueAt].Key == frontier.Size)
+                {
+                    var root = frontier.Root();
+                    foreach (var checkpoint in due[dueAt].Where(c => !c.Root.AsSpan().SequenceEqual(root)))
+                    {
+                        findings.Add(new Finding(Attack.RootMismatch,
+                            $"the first {checkpoint.Size} events of the log do not have the root {checkpoint.Where} signed"));
+                    }
+
+                    dueAt++;
+                }
+            }
+
+            lastSequence = batch[^1].Sequence;
+        }
+
+        // 3. Name the edits: two events whose stored leaves each match the other's place are a swap.
+        var swapped = new HashSet<long>();
+        foreach (var (index, e, storedId) in mismatched)
+        {
+            if (swapped.Contains(index))
+                continue;
+            if (storedById.TryGetValue(e.Id, out var otherIndex) && otherIndex != index
+                && mismatched.FirstOrDefault(m => m.Index == otherIndex) is { Event: { } other } && other.Id == storedId)
+            {
+                findings.Add(new Finding(Attack.SwappedEvents, $"events {e.Sequence} and {other.Sequence} have traded places (leaves {index} and {otherIndex})"));
+                swapped.Add(index);
+                swapped.Add(otherIndex);
+            }
+        }
+
+        foreach (var (index, e, _) in mismatched.Where(m => !swapped.Contains(m.Index)))
+            findings.Add(new Finding(Attack.EditedEvent, $"event {e.Sequence} (id {e.Id}, type {e.Type}) differs from what was sealed at leaf {index}"));
+
+        // 4. Checkpoints beyond the end of the log: truncated (its own checkpoints say so) or an older backup (only the copies elsewhere say so).
+        var lastInDatabase = inDatabase.Count > 0 ? inDatabase.Max(c => c.Size) : 0;
+        var lastElsewhere = elsewhere.Count > 0 ? elsewhere.Max(c => c.Size) : 0;
+        if (lastInDatabase > events)
+            findings.Add(new Finding(Attack.TruncatedLog, $"the log holds {events} events; checkpoint {lastInDatabase} in the database signed {lastInDatabase}"));
+        else if (lastElsewhere > events)
+            findings.Add(new Finding(Attack.RolledBack, $"the log holds {events} events; the checkpoint kept outside the database signed {lastElsewhere}: the database is an older copy"));
+        foreach (var copy in elsewhere.Where(c => c.Size <= events && inDatabase.All(d => d.Size != c.Size)))
+        {
+            if (lastInDatabase > copy.Size)
+                continue; // a copy the database no longer lists is fine as long as the log extends it (checked above)
+            findings.Add(new Finding(Attack.RolledBack, $"{copy.Where} is not among the database's checkpoints, which end at {lastInDatabase}: the database is an older copy"));
+        }
+
+        // Root mismatches explained by a named edit, deletion or swap are not reported twice.
+        if (findings.Any(f => f.Kind is Attack.EditedEvent or Attack.DeletedEvent or Attack.SwappedEvents or Attack.TruncatedLog or Attack.RolledBack))
+            findings.RemoveAll(f => f.Kind == Attack.RootMismatch);
+
+        var last = Math.Max(lastInDatabase, lastElsewhere);
+        return new Report(events, sealedCount, inDatabase.Count, last, Math.Max(0, events - last), watch.Elapsed.TotalSeconds, findings);
+    }
+
+    private static Signed? Check(string note, (string KeyName, byte[] PublicKey) key, string where, List<Finding> findings)
+    {
+        if (Checkpoint.Parse(note) is not { } parsed)
+        {
+            findings.Add(new Finding(Attack.ForeignSignature, $"{where} is not a signed checkpoint"));
+            return null;
+        }
+
+        var keyId = Checkpoint.KeyId(key.KeyName, key.PublicKey);
+        var ours = parsed.Signatures.Where(s => s.KeyName == key.KeyName && s.KeyId.AsSpan().SequenceEqual(keyId)).ToList();
+        if (ours.Count == 0 || !ours.Any(s => CheckpointSigner.Verify(key.PublicKey, parsed.Body, s.Signature)))
+        {
+            findings.Add(new Finding(Attack.ForeignSignature, $"{where} (size {parsed.Checkpoint.Size}) is not signed by the log's key"));
+            return null;
+        }
+
+        return new Signed(parsed.Checkpoint.Size, parsed.Checkpoint.Root, where);
+    }
+
+    private static async Task<List<(long Index, long Sequence, Guid EventId, byte[] Hash)>> LeavesAsync(NpgsqlConnection connection, long from, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select idx, sequence, event_id, hash from {AuditLogStore.Leaves} where idx >= $1 order by idx limit $2", connection);
+        command.Parameters.AddWithValue(from);
+        command.Parameters.AddWithValue(Chunk);
+        var list = new List<(long, long, Guid, byte[])>(Chunk);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            list.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2), (byte[])reader[3]));
+        return list;
+    }
+}
