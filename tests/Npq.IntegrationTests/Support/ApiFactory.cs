@@ -13,6 +13,9 @@ public sealed class ApiFactory(
 {
     public const string TokenSecret = "integration-tests-token-key-0123456789abcdef";
 
+    /// <summary>The sealed log's signing key in the tests (an Ed25519 seed; public, like the sandbox's).</summary>
+    public const string AuditSigningKey = "q0Lm3b0Xh2v6gq1sYt0ZbXb7c3cJ4kq5mV8nR2pW9sU=";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
@@ -25,6 +28,7 @@ public sealed class ApiFactory(
                 ["Npq:Seed:OnStart"] = "false",
                 ["Npq:Registration:Enabled"] = "true",
                 ["Npq:Registration:SevenDigitTrnIsVerified"] = "true",
+                ["Npq:Audit:SigningKey"] = AuditSigningKey,
                 ["Logging:LogLevel:Default"] = "Warning",
                 // Tests send thousands of requests from one client; the rate-limit tests set their own limits.
                 ["Npq:RateLimit:PermitsPerToken"] = "1000000",

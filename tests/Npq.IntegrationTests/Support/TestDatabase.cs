@@ -60,6 +60,27 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(server, container, name);
     }
 
+    /// <summary>
+    /// A copy of this database as it stands (PostgreSQL's <c>create database … template</c>), dropped on
+    /// dispose; nothing may be connected to this one meanwhile, so its pools are cleared first.
+    /// </summary>
+    public async Task<TestDatabase> CloneAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        var name = $"npq_copy_{DateTime.UtcNow:HHmmss}_{Guid.NewGuid():N}"[..40];
+        var admin = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using (var terminate = new NpgsqlCommand($"select pg_terminate_backend(pid) from pg_stat_activity where datname = '{DatabaseName}' and pid <> pg_backend_pid()", connection))
+                await terminate.ExecuteNonQueryAsync();
+            await using var command = new NpgsqlCommand($"create database \"{name}\" template \"{DatabaseName}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new TestDatabase(_serverConnectionString, container: null, name);
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -83,7 +83,7 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root, DateTimeO
     public static (string KeyName, byte[] PublicKey)? ParseVerifierKey(string vkey)
     {
         ArgumentNullException.ThrowIfNull(vkey);
-        var parts = vkey.Split('+');
+        var parts = vkey.Split('+', 3); // the name and the id hold no '+'; base64 may
         if (parts.Length != 3)
             return null;
         try
