@@ -4,6 +4,8 @@
 #   bench/run.sh            the rate limiter, and the applications page benchmark (10,000 applications, 3,000-row pages)
 #   bench/run.sh audit      issue 7: generate 1,000,000 events, time replay, rebuild and "state as of"
 #                           (NPQ_BENCH_EVENTS overrides the count)
+#   bench/run.sh seal       issue 18: generate 1,000,000 events, seal them (beside their raw append and a bare read),
+#                           verify the whole log, storage per event
 #   bench/run.sh scale      issue 13: grow the database to 200,000 applications (NPQ_BENCH_APPLICATIONS) and
 #                           print one table: writes, pages, CSV, rebuild and verify, memory, each beside its floor,
 #                           and (issue 17) the page of 100 with telemetry on beside a second process with it off
@@ -14,6 +16,10 @@ scripts/tools.sh npm
 port="${NPQ_BENCH_PORT:-5090}"
 base=$(scripts/postgres.sh start npq_bench | tail -n 1)
 
+if [ "${1:-}" = "seal" ]; then
+  dotnet build -c Release -nologo -v quiet bench/Npq.Bench >/dev/null
+  exec dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll seal --server "$base" --events "${NPQ_BENCH_EVENTS:-1000000}"
+fi
 if [ "${1:-}" = "audit" ]; then
   dotnet build -c Release -nologo -v quiet bench/Npq.Bench >/dev/null
   exec dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll audit --server "$base" --events "${NPQ_BENCH_EVENTS:-1000000}"

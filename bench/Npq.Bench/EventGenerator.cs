@@ -21,7 +21,13 @@ public static class EventGenerator
 {
     public static async Task<int> RunAsync(string serverConnection, int targetEvents)
     {
-        var database = "npq_bench_events";
+        var (connection, _, _) = await GenerateAsync(serverConnection, "npq_bench_events", targetEvents);
+        return await MeasureAsync(connection);
+    }
+
+    /// <summary>A new database of <paramref name="database"/> with about <paramref name="targetEvents"/> events; its connection string, the events and the seconds they took to append.</summary>
+    public static async Task<(string Connection, long Events, double Seconds)> GenerateAsync(string serverConnection, string database, int targetEvents)
+    {
         await using (var admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(serverConnection) { Database = "postgres" }.ConnectionString))
         {
             await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
@@ -87,7 +93,8 @@ public static class EventGenerator
             await session.SaveChangesAsync();
         }
 
-        Console.WriteLine($"generated {events:N0} events for {person:N0} people in {watch.Elapsed.TotalSeconds:F0} s");
+        var appendSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"generated {events:N0} events for {person:N0} people in {appendSeconds:F0} s");
 
         // A 100-event application stream for "state as of".
         var target = Guid.CreateVersion7();
@@ -109,6 +116,16 @@ public static class EventGenerator
             await session.SaveChangesAsync();
         }
 
+        return (connection, events + 102, appendSeconds);
+    }
+
+    private static async Task<int> MeasureAsync(string connection)
+    {
+        // The 100-event application stream the generator ends with.
+        await using var lookup = NpgsqlDataSource.Create(connection);
+        await using var find = lookup.CreateCommand("select stream_id from npq.mt_events where type = 'funded_place_changed' limit 1");
+        var target = (Guid)(await find.ExecuteScalarAsync())!;
+        var watch = Stopwatch.StartNew();
         using var store = DocumentStore.For(o => MartenSetup.Configure(o, connection));
         var verifier = new ProjectionVerifier(store);
         var (_, replayed, seconds) = await verifier.ReplayAsync(CancellationToken.None);

@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "rate-limit" => await RateLimit(options),
     "scale" => await Npq.Bench.ScaleBench.RunAsync(options),
     "audit" => await Npq.Bench.EventGenerator.RunAsync(options["server"], int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture)),
+    "seal" => await Npq.Bench.SealBench.RunAsync(options["server"], int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 

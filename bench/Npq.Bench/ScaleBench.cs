@@ -66,6 +66,11 @@ public static class ScaleBench
         Add("accepts/s, 8 clients (empty → full db)", $"{emptyAccepts.Rate:F0} → {fullAccepts.Rate:F0}/s, p99 {fullAccepts.P99:F0} ms",
             "", $"{fullAccepts.Rate / emptyAccepts.Rate:F2} of empty");
 
+        // 3b. The sealed log (issue 18): from a registration's answer to its events being sealed, under 8 registering clients.
+        var (lagP50, lagP99, lagCount) = await SealLagAsync(url, provider, dataSource, writes / 2);
+        Add("sealed after commit, 8 registering clients", $"p50 {lagP50:F0} ms, p99 {lagP99:F0} ms ({lagCount:N0} registrations)",
+            "the daemon's polling of the log", "");
+
         // 4. Pages.
         var offset = (int)Math.Min(mine / 2, 9000);
         foreach (var (size, clients) in new[] { (100, 1), (100, 4), (3000, 1), (3000, 4) })
@@ -257,6 +262,54 @@ public static class ScaleBench
             ids.Add(JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("id").GetGuid());
         });
         return Summarise(times, watch.Elapsed.TotalSeconds, ids.ToList());
+    }
+
+    /// <summary>
+    /// Registers <paramref name="count"/> people with 8 clients; one poller reads the sealer's position
+    /// every 10 ms and times each registration from its answer to the sealing of its application event.
+    /// </summary>
+    private static async Task<(double P50, double P99, int Count)> SealLagAsync(string url, Guid provider, NpgsqlDataSource dataSource, int count)
+    {
+        using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
+        var pending = new ConcurrentQueue<(long Sequence, long AnsweredAt)>();
+        var lags = new List<double>();
+        var writing = Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var body = BenchRegistration.Body($"Bench seal {i}", $"bench.seal.{i}.{Guid.NewGuid():N}@example.com",
+                (8_000_000 + i).ToString(CultureInfo.InvariantCulture), "npq-headship", provider.ToString(), "2023");
+            using var response = await anonymous.PostAsJsonAsync("/api/registrations", body, ct);
+            var answeredAt = Stopwatch.GetTimestamp();
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if ((int)response.StatusCode != 201)
+                throw new InvalidOperationException($"registration {i}: {(int)response.StatusCode} {text}");
+            var id = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("id").GetGuid();
+            await using var find = dataSource.CreateCommand("select seq_id from npq.mt_events where stream_id = $1 and version = 1");
+            find.Parameters.AddWithValue(id);
+            pending.Enqueue(((long)(await find.ExecuteScalarAsync(ct))!, answeredAt));
+        });
+
+        var waiting = new List<(long Sequence, long AnsweredAt)>();
+        while (!writing.IsCompleted || !pending.IsEmpty || waiting.Count > 0)
+        {
+            while (pending.TryDequeue(out var item))
+                waiting.Add(item);
+            await using (var position = dataSource.CreateCommand("select coalesce(max(last_sequence), 0) from npq.audit_log_state"))
+            {
+                var sealedUpTo = (long)(await position.ExecuteScalarAsync())!;
+                var now = Stopwatch.GetTimestamp();
+                foreach (var item in waiting.Where(w => w.Sequence <= sealedUpTo).ToList())
+                {
+                    lags.Add(Stopwatch.GetElapsedTime(item.AnsweredAt, now).TotalMilliseconds);
+                    waiting.Remove(item);
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        await writing;
+        lags.Sort();
+        return (lags[lags.Count / 2], lags[Math.Min(lags.Count - 1, (int)(lags.Count * 0.99))], lags.Count);
     }
 
     private static async Task<Timing> AcceptAsync(HttpClient http, List<Guid> ids)
