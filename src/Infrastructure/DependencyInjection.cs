@@ -100,7 +100,12 @@ public static class DependencyInjection
         var marten = services.AddMarten(sp =>
             {
                 var opts = new StoreOptions();
-                MartenSetup.Configure(opts, WithTimeouts(ConnectionString(sp.GetRequiredService<IConfiguration>())));
+                var settings = sp.GetRequiredService<IConfiguration>();
+                MartenSetup.Configure(opts, WithTimeouts(ConnectionString(settings)));
+                // How long the daemon waits at a missing sequence number before passing it (Marten's default,
+                // 3 s). A transaction that commits later is not lost: the sealer and the change feed watch
+                // the gaps they pass and take late events up (ADRs 0022, 0023).
+                opts.Projections.StaleSequenceThreshold = settings.GetValue("Npq:Daemon:StaleSequenceThreshold", TimeSpan.FromSeconds(3));
                 return opts;
             })
             .BuildSessionsWith<RequestSessionFactory>() // lightweight sessions that join a request's transaction (ADR 0019)

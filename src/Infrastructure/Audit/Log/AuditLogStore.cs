@@ -17,6 +17,13 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
     public const string Nodes = MartenSetup.Schema + ".audit_log_nodes";
     public const string State = MartenSetup.Schema + ".audit_log_state";
     public const string Checkpoints = MartenSetup.Schema + ".audit_log_checkpoints";
+    public const string Gaps = MartenSetup.Schema + ".audit_log_gaps";
+
+    /// <summary>How many missing sequence numbers in a row are remembered (a jump wider than this is not a transaction in flight).</summary>
+    public const int MaximumGap = 1_000;
+
+    /// <summary>How long a missing sequence number is watched for a late commit.</summary>
+    public static readonly TimeSpan WatchGapsFor = TimeSpan.FromHours(1);
 
     public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(connectionString);
 
@@ -44,12 +51,77 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
         state.AddColumn("checkpoint_at", "timestamptz");
         yield return state;
 
+        yield return GapTable(Gaps);
+
         var checkpoints = new Table(Checkpoints);
         checkpoints.AddColumn<long>("size").AsPrimaryKey();
         checkpoints.AddColumn("root", "bytea").NotNull();
         checkpoints.AddColumn("at", "timestamptz").NotNull();
         checkpoints.AddColumn<string>("note").NotNull();
         yield return checkpoints;
+    }
+
+    /// <summary>
+    /// Sequence numbers a reader passed without an event: a rolled-back transaction's, or one still
+    /// committing when the daemon gave up waiting (its stale-sequence threshold). Watched for an hour.
+    /// </summary>
+    public static Table GapTable(string name)
+    {
+        var gaps = new Table(name);
+        gaps.AddColumn<long>("sequence").AsPrimaryKey();
+        gaps.AddColumn("recorded_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+        return gaps;
+    }
+
+    /// <summary>The events that have since appeared at sequence numbers recorded as gaps; their gaps are cleared, and old gaps forgotten.</summary>
+    public static async Task<List<StoredEvent>> LateEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string gaps, CancellationToken cancellationToken)
+    {
+        await using (var forget = new NpgsqlCommand($"delete from {gaps} where recorded_at < now() - $1", connection, transaction))
+        {
+            forget.Parameters.AddWithValue(WatchGapsFor);
+            await forget.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var late = new List<StoredEvent>();
+        await using (var command = new NpgsqlCommand(
+                         $"""
+                         select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id
+                         from {gaps} g join {MartenSetup.Schema}.mt_events e on e.seq_id = g.sequence order by e.seq_id
+                         """, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                late.Add(Read(reader));
+        }
+
+        if (late.Count > 0)
+        {
+            await using var clear = new NpgsqlCommand($"delete from {gaps} where sequence = any($1)", connection, transaction);
+            clear.Parameters.AddWithValue(late.Select(e => e.Sequence).ToArray());
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return late;
+    }
+
+    /// <summary>Records the sequence numbers in (<paramref name="after"/>, <paramref name="upTo"/>] that <paramref name="events"/> skip.</summary>
+    public static async Task RecordGapsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string gaps, long after, IReadOnlyList<StoredEvent> events, long upTo, CancellationToken cancellationToken)
+    {
+        var missing = new List<long>();
+        var previous = after;
+        foreach (var sequence in events.Select(e => e.Sequence).Append(upTo + 1))
+        {
+            for (var s = previous + 1; s < sequence && s - previous <= MaximumGap; s++)
+                missing.Add(s);
+            previous = Math.Max(previous, sequence);
+        }
+
+        if (missing.Count == 0 || after == 0 && events.Count == 0)
+            return;
+        await using var insert = new NpgsqlCommand($"insert into {gaps} (sequence) select unnest($1::bigint[]) on conflict do nothing", connection, transaction);
+        insert.Parameters.AddWithValue(missing.ToArray());
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The hashes of the given nodes (level 0: leaves), in one round trip.</summary>

@@ -39,12 +39,21 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             var state = await LockStateAsync(connection, transaction, cancellationToken);
-            if (state.LastSequence >= ceiling)
-                return (false, false);
-            var events = await AuditLogStore.EventsAsync(connection, transaction, state.LastSequence, ceiling, BatchSize, cancellationToken);
-            more = events.Count == BatchSize;
+
+            // Events that committed after the daemon had passed their sequence (a gap it gave up on)
+            // become the next leaves: late, never lost (ADR 0022).
+            var events = await AuditLogStore.LateEventsAsync(connection, transaction, AuditLogStore.Gaps, cancellationToken);
+            var fresh = state.LastSequence >= ceiling
+                ? []
+                : await AuditLogStore.EventsAsync(connection, transaction, state.LastSequence, ceiling, BatchSize, cancellationToken);
+            more = fresh.Count == BatchSize;
+            var last = more ? fresh[^1].Sequence : Math.Max(state.LastSequence, ceiling);
+            await AuditLogStore.RecordGapsAsync(connection, transaction, AuditLogStore.Gaps, state.LastSequence, fresh, last, cancellationToken);
+            events.AddRange(fresh);
             if (events.Count == 0)
             {
+                if (last > state.LastSequence)
+                    await UpdateStateAsync(connection, transaction, state with { LastSequence = last }, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return (false, false);
             }
@@ -63,7 +72,6 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
 
             await WriteAsync(connection, leaves, nodes, cancellationToken);
             var size = frontier.Size;
-            var last = events[^1].Sequence;
             var (checkpointSize, checkpointAt) = (state.CheckpointSize, state.CheckpointAt);
             if (Due(size, state))
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using Npq.Application.Audit.Log;
+using Npq.Infrastructure.Persistence;
 
 namespace Npq.Infrastructure.Audit.Log;
 
@@ -70,74 +71,80 @@ public sealed class LogVerifier(AuditLogStore store)
             }
         }
 
-        // 2. Every event, in log order, against the stored leaves (to name what changed) and the checkpoints (the proof).
+        // 2. The log in leaf order (sequence order, and late commits after): each leaf's event recomputed
+        // from mt_events; the stored leaf is only compared, to name what changed.
         var due = inDatabase.Concat(elsewhere).GroupBy(c => c.Size).OrderBy(g => g.Key).ToList();
         var frontier = new MerkleTree.Frontier();
         var mismatched = new List<(long Index, StoredEvent Event, Guid? StoredEventId)>();
         var storedById = new Dictionary<Guid, long>();
-        long events = 0, sealedCount = 0, lastSequence = 0, nextLeaf = 0;
+        var deleted = new List<(long Index, long Sequence, Guid EventId)>();
+        long sealedCount = 0, maxSealedSequence = 0;
         var dueAt = 0;
-        List<(long Index, long Sequence, Guid EventId, byte[] Hash)> leaves = [];
-        var leafAt = 0;
         while (true)
         {
-            var batch = await AuditLogStore.EventsAsync(connection, null, lastSequence, long.MaxValue, Chunk, cancellationToken);
-            if (batch.Count == 0)
-                break;
-            foreach (var e in batch)
+            var rows = await LeafRowsAsync(connection, frontier.Size, cancellationToken);
+            if (rows.Count == 0 || rows[0].Index != frontier.Size)
+                break; // the end of the leaves, or leaves removed from the sealer's own tables: the roots will tell
+            foreach (var (index, sequence, eventId, stored, e) in rows)
             {
-                if (leafAt >= leaves.Count)
-                    (leaves, leafAt) = (await LeavesAsync(connection, nextLeaf, cancellationToken), 0);
-
-                // A sealed event that is no longer in the log: deleted.
-                while (leafAt < leaves.Count && leaves[leafAt].Sequence < e.Sequence)
+                if (index != frontier.Size)
+                    break;
+                maxSealedSequence = Math.Max(maxSealedSequence, sequence);
+                byte[] hash;
+                if (e is null)
                 {
-                    findings.Add(new Finding(Attack.DeletedEvent, $"event {leaves[leafAt].Sequence} (leaf {leaves[leafAt].Index}, id {leaves[leafAt].EventId}) was sealed and is no longer in the log"));
-                    nextLeaf = leaves[leafAt].Index + 1;
-                    leafAt++;
-                    if (leafAt >= leaves.Count)
-                        (leaves, leafAt) = (await LeavesAsync(connection, nextLeaf, cancellationToken), 0);
+                    deleted.Add((index, sequence, eventId));
+                    hash = stored; // already reported; later checkpoints stay comparable
                 }
-
-                var hash = LogLeaf.Hash(e);
-                if (leafAt < leaves.Count)
+                else
                 {
-                    var leaf = leaves[leafAt];
-                    if (leaf.Sequence == e.Sequence)
+                    sealedCount++;
+                    hash = LogLeaf.Hash(e);
+                    if (!stored.AsSpan().SequenceEqual(hash))
                     {
-                        sealedCount++;
-                        if (!leaf.Hash.AsSpan().SequenceEqual(hash))
-                        {
-                            mismatched.Add((leaf.Index, e, leaf.EventId));
-                            storedById[leaf.EventId] = leaf.Index;
-                        }
-
-                        nextLeaf = leaf.Index + 1;
-                        leafAt++;
-                    }
-                    else
-                    {
-                        findings.Add(new Finding(Attack.EditedEvent, $"event {e.Sequence} (id {e.Id}) was never sealed at this place in the log: it was inserted"));
+                        mismatched.Add((index, e, eventId));
+                        storedById[eventId] = index;
                     }
                 }
 
                 frontier.Append(hash);
-                events++;
                 while (dueAt < due.Count && due[dueAt].Key == frontier.Size)
                 {
                     var root = frontier.Root();
                     foreach (var checkpoint in due[dueAt].Where(c => !c.Root.AsSpan().SequenceEqual(root)))
                     {
                         findings.Add(new Finding(Attack.RootMismatch,
-                            $"the first {checkpoint.Size} events of the log do not have the root {checkpoint.Where} signed"));
+                            $"the first {checkpoint.Size} leaves of the log do not have the root {checkpoint.Where} signed"));
                     }
 
                     dueAt++;
                 }
             }
-
-            lastSequence = batch[^1].Sequence;
         }
+
+        // Events no leaf covers: after the last sealed one they wait for the sealer; before it, they were put in.
+        long events = sealedCount, unsealed = 0;
+        await using (var command = new NpgsqlCommand(
+                         $"select e.seq_id, e.id from {MartenSetup.Schema}.mt_events e where not exists (select 1 from {AuditLogStore.Leaves} l where l.sequence = e.seq_id) order by e.seq_id",
+                         connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                events++;
+                if (reader.GetInt64(0) > maxSealedSequence)
+                    unsealed++;
+                else
+                    findings.Add(new Finding(Attack.EditedEvent, $"event {reader.GetInt64(0)} (id {reader.GetGuid(1)}) is in the log but was never sealed: it was put in"));
+            }
+        }
+
+        // A run of deleted events that ends the log is a cut tail; elsewhere each is a deletion.
+        var size = frontier.Size;
+        var cut = 0;
+        for (var i = deleted.Count - 1; i >= 0 && deleted[i].Index == size - 1 - cut; i--)
+            cut++;
+        var end = size - cut;
 
         // 3. Name the edits: two events whose stored leaves each match the other's place are a swap.
         var swapped = new HashSet<long>();
@@ -160,11 +167,13 @@ public sealed class LogVerifier(AuditLogStore store)
         // 4. Checkpoints beyond the end of the log: truncated (its own checkpoints say so) or an older backup (only the copies elsewhere say so).
         var lastInDatabase = inDatabase.Count > 0 ? inDatabase.Max(c => c.Size) : 0;
         var lastElsewhere = elsewhere.Count > 0 ? elsewhere.Max(c => c.Size) : 0;
-        if (lastInDatabase > events)
-            findings.Add(new Finding(Attack.TruncatedLog, $"the log holds {events} events; checkpoint {lastInDatabase} in the database signed {lastInDatabase}"));
-        else if (lastElsewhere > events)
-            findings.Add(new Finding(Attack.RolledBack, $"the log holds {events} events; the checkpoint kept outside the database signed {lastElsewhere}: the database is an older copy"));
-        foreach (var copy in elsewhere.Where(c => c.Size <= events && inDatabase.All(d => d.Size != c.Size)))
+        if (lastInDatabase > end)
+            findings.Add(new Finding(Attack.TruncatedLog, $"the log ends after {end} sealed events; checkpoint {lastInDatabase} in the database signed {lastInDatabase}"));
+        else if (lastElsewhere > end)
+            findings.Add(new Finding(Attack.RolledBack, $"the log ends after {end} sealed events; the checkpoint kept outside the database signed {lastElsewhere}: the database is an older copy"));
+        foreach (var (index, sequence, eventId) in deleted.Take(deleted.Count - (lastInDatabase > end || lastElsewhere > end ? cut : 0)))
+            findings.Add(new Finding(Attack.DeletedEvent, $"event {sequence} (leaf {index}, id {eventId}) was sealed and is no longer in the log"));
+        foreach (var copy in elsewhere.Where(c => c.Size <= end && inDatabase.All(d => d.Size != c.Size)))
         {
             if (lastInDatabase > copy.Size)
                 continue; // a copy the database no longer lists is fine as long as the log extends it (checked above)
@@ -176,7 +185,7 @@ public sealed class LogVerifier(AuditLogStore store)
             findings.RemoveAll(f => f.Kind == Attack.RootMismatch);
 
         var last = Math.Max(lastInDatabase, lastElsewhere);
-        return new Report(events, sealedCount, inDatabase.Count, last, Math.Max(0, events - last), watch.Elapsed.TotalSeconds, findings);
+        return new Report(events, sealedCount, inDatabase.Count, last, Math.Max(0, size - last) + unsealed, watch.Elapsed.TotalSeconds, findings);
     }
 
     private static Signed? Check(string note, (string KeyName, byte[] PublicKey) key, string where, List<Finding> findings)
@@ -198,16 +207,26 @@ public sealed class LogVerifier(AuditLogStore store)
         return new Signed(parsed.Checkpoint.Size, parsed.Checkpoint.Root, where);
     }
 
-    private static async Task<List<(long Index, long Sequence, Guid EventId, byte[] Hash)>> LeavesAsync(NpgsqlConnection connection, long from, CancellationToken cancellationToken)
+    private static async Task<List<(long Index, long Sequence, Guid EventId, byte[] Hash, StoredEvent? Event)>> LeafRowsAsync(
+        NpgsqlConnection connection, long from, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"select idx, sequence, event_id, hash from {AuditLogStore.Leaves} where idx >= $1 order by idx limit $2", connection);
+            $"""
+            select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id,
+                   l.idx, l.sequence, l.event_id, l.hash
+            from {AuditLogStore.Leaves} l left join {MartenSetup.Schema}.mt_events e on e.seq_id = l.sequence
+            where l.idx >= $1 order by l.idx limit $2
+            """, connection);
         command.Parameters.AddWithValue(from);
         command.Parameters.AddWithValue(Chunk);
-        var list = new List<(long, long, Guid, byte[])>(Chunk);
+        var list = new List<(long, long, Guid, byte[], StoredEvent?)>(Chunk);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            list.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2), (byte[])reader[3]));
+        {
+            var e = reader.IsDBNull(0) ? null : AuditLogStore.Read(reader);
+            list.Add((reader.GetInt64(10), reader.GetInt64(11), reader.GetGuid(12), (byte[])reader[13], e));
+        }
+
         return list;
     }
 }
