@@ -50,6 +50,7 @@ public static class ApiSetup
         services.AddHttpContextAccessor();
         services.AddScoped<IClientAddress, HttpClientAddress>();
         services.AddScoped<IRequestContext, HttpRequestContext>();
+        services.AddSingleton<V3.Changes.ChangeCursor>();
         services.AddControllers(options => options.Conventions.Add(new ErrorResponsesConvention()));
         services.AddRazorPages();
         services.AddApiVersioning(options =>

@@ -81,7 +81,8 @@ public static class DependencyInjection
         services.AddHostedService<Health.ReadinessSampler>();
         Security.DataProtectionKeyStore.Register(services);
 
-        // The sealed audit log (issue 18, ADR 0022): sealed by a Marten subscription on one node at a time.
+        // The sealed audit log (issue 18, ADR 0022) and the change feed (issue 19, ADR 0023): each filled by a
+        // Marten subscription on one node at a time (Npq:Audit:Seal=false leaves both to other processes).
         services.AddOptions<Audit.Log.AuditLogOptions>().Bind(configuration.GetSection("Npq:Audit"))
             .Validate(o => o.CheckpointEvery > 0 && o.CheckpointInterval > TimeSpan.Zero, "Npq:Audit checkpoint settings must be positive");
         services.AddSingleton(sp => new Audit.Log.AuditLogStore(ConnectionString(sp.GetRequiredService<IConfiguration>())));
@@ -89,6 +90,9 @@ public static class DependencyInjection
         services.AddSingleton<Audit.Log.LogSealer>();
         services.AddSingleton<Audit.Log.LogVerifier>();
         services.AddSingleton<Application.Audit.Log.IAuditLog, Audit.Log.AuditLogReader>();
+        services.AddSingleton<Changes.ChangeFeedStore>();
+        services.AddSingleton<Application.Changes.IChangeFeed>(sp => sp.GetRequiredService<Changes.ChangeFeedStore>());
+        services.AddSingleton<Changes.ChangeFeedBuilder>();
         var seal = configuration.GetValue("Npq:Audit:Seal", true);
         if (seal)
             services.AddHostedService<Audit.Log.CheckpointTimer>();
@@ -116,6 +120,11 @@ public static class DependencyInjection
             marten.AddSubscriptionWithServices<Audit.Log.LogSealerSubscription>(ServiceLifetime.Singleton, o =>
                 {
                     o.Name = Audit.Log.LogSealerSubscription.SealerName;
+                    o.Options.BatchSize = 5_000;
+                })
+                .AddSubscriptionWithServices<Changes.ChangeFeedSubscription>(ServiceLifetime.Singleton, o =>
+                {
+                    o.Name = Changes.ChangeFeedSubscription.SubscriptionName;
                     o.Options.BatchSize = 5_000;
                 })
                 .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);

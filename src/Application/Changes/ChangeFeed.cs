@@ -1,0 +1,29 @@
+using Mediator;
+using Npq.Application.Common;
+
+namespace Npq.Application.Changes;
+
+/// <summary>
+/// One change a provider can see (issue 19, ADR 0023): the event, its place in the provider's feed
+/// (contiguous, increasing), the resource it changed and where to read that resource now.
+/// </summary>
+public sealed record ChangeItem(
+    Guid EventId, long Position, string Type, string ResourceType, Guid ResourceId, Guid? ParticipantId, DateTimeOffset OccurredAt);
+
+public sealed record ChangesPage(IReadOnlyList<ChangeItem> Items, long Head);
+
+/// <summary>The provider-scoped change feed (implemented in Infrastructure).</summary>
+public interface IChangeFeed
+{
+    /// <summary>Items after <paramref name="after"/>, in position order, and the provider's head.</summary>
+    Task<ChangesPage> ReadAsync(Guid providerId, long after, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>A page of the caller's changes after a position (the API turns positions into opaque cursors).</summary>
+public sealed record ListChanges(Caller Caller, long After, int Limit) : IQuery<ChangesPage>, ILeadProviderRequest;
+
+public sealed class ListChangesHandler(IChangeFeed feed) : IQueryHandler<ListChanges, ChangesPage>
+{
+    public async ValueTask<ChangesPage> Handle(ListChanges query, CancellationToken cancellationToken) =>
+        await feed.ReadAsync(query.Caller.ProviderId, query.After, query.Limit, cancellationToken);
+}

@@ -1,0 +1,246 @@
+using System.Text.Json;
+using Npgsql;
+using Npq.Application.Audit.Log;
+using Npq.Infrastructure.Audit.Log;
+
+namespace Npq.Infrastructure.Changes;
+
+/// <summary>
+/// Fills the change feed (issue 19, ADR 0023) from the event log, in sequence order and only below the
+/// daemon's high-water mark (it runs from a Marten subscription), so a transaction still committing
+/// holds the feed back rather than being passed. Each event becomes an item for every provider that can
+/// see what it changed: the application's owner (both owners for a transfer, and the new owner for the
+/// application's declarations), a declaration's creator and its application's owner, a statement's
+/// provider. Who owns what is kept from the events themselves. Each batch is one transaction that locks
+/// the builder's state and the providers' heads, so positions are contiguous and nothing is written twice.
+/// </summary>
+public sealed class ChangeFeedBuilder(ChangeFeedStore store)
+{
+    private const int BatchSize = 5_000;
+
+    private sealed record Resource(Guid Id, string Kind, Guid ProviderId, Guid? ParticipantId, Guid? ApplicationId);
+
+    public async Task BuildUpToAsync(long ceiling, CancellationToken cancellationToken)
+    {
+        while (await BatchAsync(ceiling, cancellationToken))
+        {
+        }
+    }
+
+    /// <summary>One batch; true when there may be more below the ceiling.</summary>
+    private async Task<bool> BatchAsync(long ceiling, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand($"insert into {ChangeFeedStore.State} (id, last_sequence) values (1, 0) on conflict (id) do nothing", connection, transaction))
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        long lastSequence;
+        await using (var select = new NpgsqlCommand($"select last_sequence from {ChangeFeedStore.State} where id = 1 for update", connection, transaction))
+            lastSequence = (long)(await select.ExecuteScalarAsync(cancellationToken))!;
+
+        var events = await AuditLogStore.LateEventsAsync(connection, transaction, ChangeFeedStore.Gaps, cancellationToken);
+        var fresh = lastSequence >= ceiling ? [] : await AuditLogStore.EventsAsync(connection, transaction, lastSequence, ceiling, BatchSize, cancellationToken);
+        var more = fresh.Count == BatchSize;
+        var last = more ? fresh[^1].Sequence : Math.Max(lastSequence, ceiling);
+        await AuditLogStore.RecordGapsAsync(connection, transaction, ChangeFeedStore.Gaps, lastSequence, fresh, last, cancellationToken);
+        events.AddRange(fresh);
+
+        if (events.Count > 0)
+        {
+            var resources = await LoadAsync(connection, transaction, events, cancellationToken);
+            var changed = new Dictionary<Guid, Resource>();
+            var items = new List<(Guid Provider, ChangeFeedStore.Item Item)>();
+            foreach (var e in events)
+                await ApplyAsync(connection, transaction, e, resources, changed, items, cancellationToken);
+            await SaveResourcesAsync(connection, transaction, changed.Values, cancellationToken);
+            await AppendAsync(connection, transaction, items, cancellationToken);
+        }
+
+        await using (var update = new NpgsqlCommand($"update {ChangeFeedStore.State} set last_sequence = $1 where id = 1", connection, transaction))
+        {
+            update.Parameters.AddWithValue(Math.Max(last, lastSequence));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return more;
+    }
+
+    private static async Task ApplyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, StoredEvent e, Dictionary<Guid, Resource> resources, Dictionary<Guid, Resource> changed,
+        List<(Guid, ChangeFeedStore.Item)> items, CancellationToken cancellationToken)
+    {
+        using var document = JsonDocument.Parse(e.Data);
+        var data = document.RootElement;
+        void Add(Guid provider, string resourceType, Guid resourceId, Guid? participant) =>
+            items.Add((provider, new ChangeFeedStore.Item(e.Id, e.Sequence, e.Type, resourceType, resourceId, participant, e.Timestamp)));
+        void Keep(Resource resource) => resources[resource.Id] = changed[resource.Id] = resource;
+
+        switch (e.Type)
+        {
+            case "application_registered":
+                var registered = new Resource(e.StreamId, "application", Id(data, "LeadProviderId"), Id(data, "ParticipantId"), null);
+                Keep(registered);
+                Add(registered.ProviderId, "npq-application", e.StreamId, registered.ParticipantId);
+                break;
+            case "application_transferred":
+                if (!resources.TryGetValue(e.StreamId, out var moved))
+                    break;
+                var to = Id(data, "ToLeadProviderId");
+                Add(moved.ProviderId, "npq-application", e.StreamId, moved.ParticipantId); // out of their hands
+                Keep(moved with { ProviderId = to });
+                Add(to, "npq-application", e.StreamId, moved.ParticipantId);
+                foreach (var declaration in await DeclarationsOfAsync(connection, transaction, e.StreamId, resources, cancellationToken))
+                    Add(to, "participant-declaration", declaration.Id, declaration.ParticipantId);
+                break;
+            case "application_participant_changed":
+                if (!resources.TryGetValue(e.StreamId, out var application))
+                    break;
+                Keep(application with { ParticipantId = Id(data, "ToParticipantId") });
+                Add(application.ProviderId, "npq-application", e.StreamId, Id(data, "ToParticipantId"));
+                break;
+            case "participant_id_changed":
+                var people = new[] { Id(data, "FromParticipantId"), Id(data, "ToParticipantId") };
+                foreach (var provider in await ProvidersOfAsync(connection, transaction, people, resources, cancellationToken))
+                    Add(provider, "participant", Id(data, "ToParticipantId"), Id(data, "ToParticipantId"));
+                break;
+            case "declaration_submitted":
+                var submitted = new Resource(e.StreamId, "declaration", Id(data, "LeadProviderId"), Id(data, "ParticipantId"), Id(data, "ApplicationId"));
+                Keep(submitted);
+                foreach (var provider in DeclarationAudience(submitted, resources))
+                    Add(provider, "participant-declaration", e.StreamId, submitted.ParticipantId);
+                break;
+            case "statement_opened":
+                var opened = new Resource(e.StreamId, "statement", Id(data, "LeadProviderId"), null, null);
+                Keep(opened);
+                Add(opened.ProviderId, "statement", e.StreamId, null);
+                break;
+            default:
+                if (!resources.TryGetValue(e.StreamId, out var resource))
+                    break; // a participant's registration, or a stream no provider sees
+                switch (resource.Kind)
+                {
+                    case "application":
+                        Add(resource.ProviderId, "npq-application", resource.Id, resource.ParticipantId);
+                        break;
+                    case "declaration":
+                        foreach (var provider in DeclarationAudience(resource, resources))
+                            Add(provider, "participant-declaration", resource.Id, resource.ParticipantId);
+                        break;
+                    case "statement":
+                        Add(resource.ProviderId, "statement", resource.Id, null);
+                        break;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A declaration is seen by the provider that made it and by its application's owner (v3, after a transfer).</summary>
+    private static IEnumerable<Guid> DeclarationAudience(Resource declaration, Dictionary<Guid, Resource> resources)
+    {
+        yield return declaration.ProviderId;
+        if (declaration.ApplicationId is { } application && resources.TryGetValue(application, out var owner) && owner.ProviderId != declaration.ProviderId)
+            yield return owner.ProviderId;
+    }
+
+    private static Guid Id(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetGuid(out var id) ? id : Guid.Empty;
+
+    /// <summary>The owners of what the batch's events touch: their streams, and the applications of declarations among them.</summary>
+    private static async Task<Dictionary<Guid, Resource>> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync(connection, transaction, "resource_id = any($1)", events.Select(e => e.StreamId).Distinct().ToArray(), cancellationToken);
+        var applications = found.Values.Where(r => r.ApplicationId is not null).Select(r => r.ApplicationId!.Value).Where(id => !found.ContainsKey(id)).Distinct().ToArray();
+        if (applications.Length > 0)
+        {
+            foreach (var (id, resource) in await QueryAsync(connection, transaction, "resource_id = any($1)", applications, cancellationToken))
+                found[id] = resource;
+        }
+
+        return found;
+    }
+
+    private static async Task<IReadOnlyList<Resource>> DeclarationsOfAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid application, Dictionary<Guid, Resource> resources, CancellationToken cancellationToken)
+    {
+        var stored = await QueryAsync(connection, transaction, "kind = 'declaration' and application_id = any($1)", [application], cancellationToken);
+        foreach (var resource in resources.Values.Where(r => r.Kind == "declaration" && r.ApplicationId == application))
+            stored[resource.Id] = resource; // made earlier in this batch
+        return stored.Values.ToList();
+    }
+
+    private static async Task<IEnumerable<Guid>> ProvidersOfAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] participants, Dictionary<Guid, Resource> resources, CancellationToken cancellationToken)
+    {
+        var stored = await QueryAsync(connection, transaction, "kind = 'application' and participant_id = any($1)", participants, cancellationToken);
+        foreach (var resource in resources.Values.Where(r => r.Kind == "application" && r.ParticipantId is { } p && participants.Contains(p)))
+            stored[resource.Id] = resource;
+        return stored.Values.Select(r => r.ProviderId).Distinct();
+    }
+
+    private static async Task<Dictionary<Guid, Resource>> QueryAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string where, Guid[] ids, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select resource_id, kind, provider_id, participant_id, application_id from {ChangeFeedStore.Resources} where {where}", connection, transaction);
+        command.Parameters.AddWithValue(ids);
+        var found = new Dictionary<Guid, Resource>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found[reader.GetGuid(0)] = new Resource(reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2),
+                reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
+        }
+
+        return found;
+    }
+
+    private static async Task SaveResourcesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ICollection<Resource> changed, CancellationToken cancellationToken)
+    {
+        if (changed.Count == 0)
+            return;
+        await using var command = new NpgsqlCommand(
+            $"""
+            insert into {ChangeFeedStore.Resources} (resource_id, kind, provider_id, participant_id, application_id)
+            select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[])
+            on conflict (resource_id) do update set provider_id = excluded.provider_id, participant_id = excluded.participant_id
+            """, connection, transaction);
+        command.Parameters.AddWithValue(changed.Select(r => r.Id).ToArray());
+        command.Parameters.AddWithValue(changed.Select(r => r.Kind).ToArray());
+        command.Parameters.AddWithValue(changed.Select(r => r.ProviderId).ToArray());
+        command.Parameters.AddWithValue(changed.Select(r => r.ParticipantId).ToArray());
+        command.Parameters.AddWithValue(changed.Select(r => r.ApplicationId).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Gives each item the next position of its provider's feed and stores items and heads.</summary>
+    private static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(Guid Provider, ChangeFeedStore.Item Item)> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+            return;
+        var providers = items.Select(i => i.Provider).Where(p => p != Guid.Empty).Distinct().Order().ToArray();
+        var heads = providers.ToDictionary(p => p, _ => 0L);
+        await using (var command = new NpgsqlCommand($"select provider_id, position from {ChangeFeedStore.Heads} where provider_id = any($1) order by provider_id for update", connection, transaction))
+        {
+            command.Parameters.AddWithValue(providers);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                heads[reader.GetGuid(0)] = reader.GetInt64(1);
+        }
+
+        var positioned = new List<(Guid, long, ChangeFeedStore.Item)>(items.Count);
+        foreach (var (provider, item) in items.Where(i => i.Provider != Guid.Empty))
+            positioned.Add((provider, heads[provider] = heads[provider] + 1, item));
+        await ChangeFeedStore.WriteItemsAsync(connection, positioned, cancellationToken);
+
+        await using var update = new NpgsqlCommand(
+            $"""
+            insert into {ChangeFeedStore.Heads} (provider_id, position) select * from unnest($1::uuid[], $2::bigint[])
+            on conflict (provider_id) do update set position = excluded.position
+            """, connection, transaction);
+        update.Parameters.AddWithValue(heads.Keys.ToArray());
+        update.Parameters.AddWithValue(heads.Values.ToArray());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
