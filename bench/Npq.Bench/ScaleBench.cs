@@ -50,6 +50,13 @@ public static class ScaleBench
         var existing = await ScalarAsync(dataSource, "select count(*) from npq.mt_doc_applicationview");
         if (existing < target)
             await GenerateAsync(database, provider, target - (int)existing);
+        // The daemon seals the generated events and puts them in the change feed while they are written:
+        // wait for both before measuring anything else (the time is the builders' catch-up).
+        var catchUp = Stopwatch.StartNew();
+        var head = await ScalarAsync(dataSource, "select max(seq_id) from npq.mt_events");
+        while (await ScalarAsync(dataSource, "select least((select coalesce(max(last_sequence), 0) from npq.audit_log_state), (select coalesce(max(last_sequence), 0) from npq.change_feed_state))") < head)
+            await Task.Delay(200);
+        Console.WriteLine($"sealed and in the change feed {catchUp.Elapsed.TotalSeconds:F1} s after the last generated event");
         await ExecuteAsync(dataSource, "vacuum analyze");
         var total = await ScalarAsync(dataSource, "select count(*) from npq.mt_doc_applicationview");
         var mine = await ScalarAsync(dataSource, $"select count(*) from npq.mt_doc_applicationview where lead_provider_id = '{provider}'");
@@ -67,9 +74,9 @@ public static class ScaleBench
             "", $"{fullAccepts.Rate / emptyAccepts.Rate:F2} of empty");
 
         // 3b. The sealed log (issue 18): from a registration's answer to its events being sealed, under 8 registering clients.
-        var (lagP50, lagP99, lagCount) = await SealLagAsync(url, provider, dataSource, writes / 2);
-        Add("sealed after commit, 8 registering clients", $"p50 {lagP50:F0} ms, p99 {lagP99:F0} ms ({lagCount:N0} registrations)",
-            "the daemon's polling of the log", "");
+        var lag = await LagAsync(url, provider, dataSource, writes / 2);
+        Add("sealed after commit, 8 registering clients", $"p50 {lag.Seal.P50:F0} ms, p99 {lag.Seal.P99:F0} ms ({lag.Count:N0} registrations)", "", "");
+        Add("in the change feed after commit, same load", $"p50 {lag.Feed.P50:F0} ms, p99 {lag.Feed.P99:F0} ms", "", "");
 
         // 4. Pages.
         var offset = (int)Math.Min(mine / 2, 9000);
@@ -112,6 +119,29 @@ public static class ScaleBench
                     $"telemetry off: {bare.Rate:F1}/s, p50 {bare.P50:F1} ms, p95 {bare.P95:F1} ms", $"{traced.Rate / bare.Rate:F2} of off");
             }
         }
+
+        // 4c. The change feed (issue 19): a CRM's page of 100 changes, beside the SQL that reads the same
+        // rows; and how many items repeat one (provider, event, resource).
+        var cursor = (await http.GetFromJsonAsync<JsonElement>("/api/v3/changes?limit=1000")).GetProperty("next_cursor").GetString()!;
+        var (feedPage, feedFloor) = await TimePairAsync(400, 1, async () =>
+        {
+            using var response = await http.GetAsync($"/api/v3/changes?limit=100&cursor={cursor}");
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+        }, async () =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "select event_id, position, type, resource_type, resource_id, participant_id, occurred_at from npq.change_feed where provider_id = $1 and position > 1000 order by position limit 100");
+            command.Parameters.AddWithValue(provider);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                _ = reader.GetGuid(0);
+        });
+        var feedItems = await ScalarAsync(dataSource, "select count(*) from npq.change_feed");
+        var repeated = await ScalarAsync(dataSource, "select count(*) - (select count(*) from (select distinct provider_id, event_id, resource_id from npq.change_feed) d) from npq.change_feed");
+        Add("change feed, page of 100 after position 1,000, 1 client", $"{feedPage.Rate:F1}/s, p50 {feedPage.P50:F1} ms, p95 {feedPage.P95:F1} ms",
+            $"{feedFloor.Rate:F1}/s, p50 {feedFloor.P50:F1} ms", $"{feedPage.Rate / feedFloor.Rate:F2}");
+        Add($"change feed duplicates, {feedItems:N0} items", $"{repeated * 10_000.0 / Math.Max(1, feedItems):F2} per 10,000", "", "");
 
         // 5. CSV of every application of the provider, against COPY of the same rows.
         // Three alternating rounds of each; the median of each side, the largest memory growth.
@@ -268,11 +298,12 @@ public static class ScaleBench
     /// Registers <paramref name="count"/> people with 8 clients; one poller reads the sealer's position
     /// every 10 ms and times each registration from its answer to the sealing of its application event.
     /// </summary>
-    private static async Task<(double P50, double P99, int Count)> SealLagAsync(string url, Guid provider, NpgsqlDataSource dataSource, int count)
+    private static async Task<((double P50, double P99) Seal, (double P50, double P99) Feed, int Count)> LagAsync(string url, Guid provider, NpgsqlDataSource dataSource, int count)
     {
         using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
         var pending = new ConcurrentQueue<(long Sequence, long AnsweredAt)>();
         var lags = new List<double>();
+        var feedLags = new List<double>();
         var writing = Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var body = BenchRegistration.Body($"Bench seal {i}", $"bench.seal.{i}.{Guid.NewGuid():N}@example.com",
@@ -289,18 +320,32 @@ public static class ScaleBench
         });
 
         var waiting = new List<(long Sequence, long AnsweredAt)>();
-        while (!writing.IsCompleted || !pending.IsEmpty || waiting.Count > 0)
+        var waitingForFeed = new List<(long Sequence, long AnsweredAt)>();
+        while (!writing.IsCompleted || !pending.IsEmpty || waiting.Count > 0 || waitingForFeed.Count > 0)
         {
             while (pending.TryDequeue(out var item))
-                waiting.Add(item);
-            await using (var position = dataSource.CreateCommand("select coalesce(max(last_sequence), 0) from npq.audit_log_state"))
             {
-                var sealedUpTo = (long)(await position.ExecuteScalarAsync())!;
+                waiting.Add(item);
+                waitingForFeed.Add(item);
+            }
+
+            await using (var position = dataSource.CreateCommand(
+                             "select (select coalesce(max(last_sequence), 0) from npq.audit_log_state), (select coalesce(max(last_sequence), 0) from npq.change_feed_state)"))
+            await using (var reader = await position.ExecuteReaderAsync())
+            {
+                await reader.ReadAsync();
+                var (sealedUpTo, fedUpTo) = (reader.GetInt64(0), reader.GetInt64(1));
                 var now = Stopwatch.GetTimestamp();
                 foreach (var item in waiting.Where(w => w.Sequence <= sealedUpTo).ToList())
                 {
                     lags.Add(Stopwatch.GetElapsedTime(item.AnsweredAt, now).TotalMilliseconds);
                     waiting.Remove(item);
+                }
+
+                foreach (var item in waitingForFeed.Where(w => w.Sequence <= fedUpTo).ToList())
+                {
+                    feedLags.Add(Stopwatch.GetElapsedTime(item.AnsweredAt, now).TotalMilliseconds);
+                    waitingForFeed.Remove(item);
                 }
             }
 
@@ -308,8 +353,13 @@ public static class ScaleBench
         }
 
         await writing;
-        lags.Sort();
-        return (lags[lags.Count / 2], lags[Math.Min(lags.Count - 1, (int)(lags.Count * 0.99))], lags.Count);
+        return (Percentiles(lags), Percentiles(feedLags), lags.Count);
+
+        static (double, double) Percentiles(List<double> values)
+        {
+            values.Sort();
+            return (values[values.Count / 2], values[Math.Min(values.Count - 1, (int)(values.Count * 0.99))]);
+        }
     }
 
     private static async Task<Timing> AcceptAsync(HttpClient http, List<Guid> ids)

@@ -53,8 +53,17 @@ public sealed class ChangesController(IMediator mediator, ChangeCursor cursors) 
     /// your whole copy from it); <c>cursor=latest</c> starts from now.
     /// </summary>
     [HttpGet]
+    [EndpointSummary("Your changes since a cursor: every change you can see, in commit order, with no gaps")]
+    [EndpointDescription(
+        "An addition of this service, beside the list endpoints' updated_since. Each item names a resource that changed and links to it: " +
+        "read it there (a 404 means it is no longer yours, after a transfer). Delivery is at least once: keep the event_ids you have applied. " +
+        "Positions run 1, 2, 3, … with no gaps. Store next_cursor; while has_more is true ask again at once, otherwise poll again later. " +
+        "See the guidance page 'Keeping in step with the change feed'.")]
     [ProducesResponseType<ChangesV3>(StatusCodes.Status200OK, "application/json")]
-    public async Task<IActionResult> List([FromQuery] string? cursor, [FromQuery] string? limit, CancellationToken cancellationToken)
+    public async Task<IActionResult> List(
+        [FromQuery, Description("A next_cursor you were given; 'latest' to start from now; none to start from the beginning.")] string? cursor,
+        [FromQuery, Description("Items per page, 1 to 1000 (default 100).")] string? limit,
+        CancellationToken cancellationToken)
     {
         var caller = HttpContext.Caller();
         var size = limit is null ? 100
