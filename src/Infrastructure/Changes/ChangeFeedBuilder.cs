@@ -48,10 +48,13 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
         if (events.Count > 0)
         {
             var resources = await LoadAsync(connection, transaction, events, cancellationToken);
+            var applicationsOf = new Dictionary<Guid, HashSet<Guid>>();
+            foreach (var application in resources.Values.Where(r => r.Kind == "application" && r.ParticipantId is not null))
+                ApplicationsOf(applicationsOf, application.ParticipantId!.Value).Add(application.Id);
             var changed = new Dictionary<Guid, Resource>();
             var items = new List<(Guid Provider, ChangeFeedStore.Item Item)>();
             foreach (var e in events)
-                await ApplyAsync(connection, transaction, e, resources, changed, items, cancellationToken);
+                await ApplyAsync(connection, transaction, e, resources, applicationsOf, changed, items, cancellationToken);
             await SaveResourcesAsync(connection, transaction, changed.Values, cancellationToken);
             await AppendAsync(connection, transaction, items, cancellationToken);
         }
@@ -66,15 +69,31 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
         return more;
     }
 
+    private static HashSet<Guid> ApplicationsOf(Dictionary<Guid, HashSet<Guid>> index, Guid participant) =>
+        index.TryGetValue(participant, out var set) ? set : index[participant] = [];
+
     private static async Task ApplyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, StoredEvent e, Dictionary<Guid, Resource> resources, Dictionary<Guid, Resource> changed,
-        List<(Guid, ChangeFeedStore.Item)> items, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, StoredEvent e, Dictionary<Guid, Resource> resources,
+        Dictionary<Guid, HashSet<Guid>> applicationsOf, Dictionary<Guid, Resource> changed, List<(Guid, ChangeFeedStore.Item)> items,
+        CancellationToken cancellationToken)
     {
         using var document = JsonDocument.Parse(e.Data);
         var data = document.RootElement;
+        var before = items.Count;
         void Add(Guid provider, string resourceType, Guid resourceId, Guid? participant) =>
             items.Add((provider, new ChangeFeedStore.Item(e.Id, e.Sequence, e.Type, resourceType, resourceId, participant, e.Timestamp)));
-        void Keep(Resource resource) => resources[resource.Id] = changed[resource.Id] = resource;
+        void Keep(Resource resource)
+        {
+            if (resource.Kind == "application")
+            {
+                if (resources.TryGetValue(resource.Id, out var previous) && previous.ParticipantId is { } was)
+                    ApplicationsOf(applicationsOf, was).Remove(resource.Id);
+                if (resource.ParticipantId is { } now)
+                    ApplicationsOf(applicationsOf, now).Add(resource.Id);
+            }
+
+            resources[resource.Id] = changed[resource.Id] = resource;
+        }
 
         switch (e.Type)
         {
@@ -134,6 +153,20 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
 
                 break;
         }
+
+        // A change to one of a person's applications moves the person's other applications too, at any
+        // provider (their updated_at on an accept or reject, §1.11; their funding facts, §4.5) and the
+        // person's own record: each of those applications is a change for its provider.
+        if (resources.TryGetValue(e.StreamId, out var changedApplication) && changedApplication.Kind == "application"
+            && changedApplication.ParticipantId is { } person)
+        {
+            var already = items.Skip(before).Select(i => (i.Item1, i.Item2.ResourceId)).ToHashSet();
+            foreach (var sibling in ApplicationsOf(applicationsOf, person).Where(id => id != e.StreamId).Select(id => resources[id]))
+            {
+                if (already.Add((sibling.ProviderId, sibling.Id)))
+                    Add(sibling.ProviderId, "npq-application", sibling.Id, person);
+            }
+        }
     }
 
     /// <summary>A declaration is seen by the provider that made it and by its application's owner (v3, after a transfer).</summary>
@@ -151,6 +184,18 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
     private static async Task<Dictionary<Guid, Resource>> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<StoredEvent> events, CancellationToken cancellationToken)
     {
         var found = await QueryAsync(connection, transaction, "resource_id = any($1)", events.Select(e => e.StreamId).Distinct().ToArray(), cancellationToken);
+
+        // Every application of the people the batch touches: a change to one may change the others' JSON.
+        var people = found.Values.Where(r => r.Kind == "application" && r.ParticipantId is not null).Select(r => r.ParticipantId!.Value)
+            .Concat(events.Where(e => e.Type is "application_registered" or "application_participant_changed")
+                .SelectMany(e => ParticipantsNamedIn(e.Data)))
+            .Distinct().ToArray();
+        if (people.Length > 0)
+        {
+            foreach (var (id, resource) in await QueryAsync(connection, transaction, "kind = 'application' and participant_id = any($1)", people, cancellationToken))
+                found[id] = resource;
+        }
+
         var applications = found.Values.Where(r => r.ApplicationId is not null).Select(r => r.ApplicationId!.Value).Where(id => !found.ContainsKey(id)).Distinct().ToArray();
         if (applications.Length > 0)
         {
@@ -159,6 +204,16 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
         }
 
         return found;
+    }
+
+    private static IEnumerable<Guid> ParticipantsNamedIn(string data)
+    {
+        using var document = JsonDocument.Parse(data);
+        foreach (var name in new[] { "ParticipantId", "FromParticipantId", "ToParticipantId" })
+        {
+            if (Id(document.RootElement, name) is var id && id != Guid.Empty)
+                yield return id;
+        }
     }
 
     private static async Task<IReadOnlyList<Resource>> DeclarationsOfAsync(

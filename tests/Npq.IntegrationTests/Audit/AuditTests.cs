@@ -140,26 +140,43 @@ public sealed class AuditTests(ApiFixture fixture)
             }));
         });
 
+        // A reader pages forward while the writers run, and on until it has reached the last event
+        // written (a page may stop short at a sequence number a transaction still holds).
         var seen = new List<long>();
         var after = start;
-        var emptyAfterDone = false;
-        while (!emptyAfterDone)
+        long? last = null;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (last is null || after < last)
         {
-            var done = writing.IsCompleted;
+            if (last is null && writing.IsCompleted)
+            {
+                await using var session = store.QuerySession();
+                last = await session.Events.QueryAllRawEvents().Select(e => e.Sequence).OrderByDescending(s => s).FirstOrDefaultAsync();
+            }
+
             var page = await GetJsonAsync(auditor, $"/api/audit/events?after={after}&limit=7");
             var sequences = page.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).ToList();
             seen.AddRange(sequences);
             after = page.GetProperty("next_after").GetInt64();
-            emptyAfterDone = done && sequences.Count == 0;
             if (sequences.Count == 0)
                 await Task.Delay(50);
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"the reader stopped at {after}, the log ends at {last}");
         }
 
         await writing;
         await using (var session = store.QuerySession())
         {
             var log = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > start).OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync();
-            seen.ShouldBe(log);
+            var missed = log.Except(seen).ToList();
+            if (missed.Count > 0)
+            {
+                var detail = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > start).OrderBy(e => e.Sequence)
+                    .Select(e => new { e.Sequence, e.EventTypeName, e.Timestamp }).ToListAsync();
+                missed.ShouldBeEmpty($"missed; reader ended at {after}, last {last}; " + string.Join(", ", detail.Select(d => $"{d.Sequence}:{d.EventTypeName}@{d.Timestamp:HH:mm:ss.fff}")));
+            }
+            seen.GroupBy(x => x).Where(g => g.Count() > 1).Select(g => g.Key).ShouldBeEmpty("repeated");
+            seen.Except(log).ShouldBeEmpty("not in the log");
+            seen.ShouldBe(log); // and in order
             log.Count.ShouldBeGreaterThanOrEqualTo(32 * 2);
         }
     }

@@ -45,7 +45,15 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         {
             var atA = await a.RegisterAsync(r => r["cohort"] = "2023");
             registeredAtA.Add(atA);
-            var atB = await b.RegisterAsync(r => { r["cohort"] = "2023"; if (i % 2 == 0) r.AsPersonOf(atA); });
+            // Even: the same person at B for the same course; 1 in 4: the same person at B for another course.
+            var atB = await b.RegisterAsync(r =>
+            {
+                r["cohort"] = "2023";
+                if (i % 2 == 0 || i % 4 == 1)
+                    r.AsPersonOf(atA);
+                if (i % 4 == 1)
+                    r["course_identifier"] = "npq-headship";
+            });
             registeredAtB.Add(atB);
             pairs.Add((atA, atB, i));
         });
@@ -58,8 +66,8 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         {
             if (pair.I % 2 == 0)
                 (await a.AcceptAsync(pair.AtA.Id)).ShouldBeOk(); // rejects the same person's application at B
-            else if (pair.I % 3 == 0)
-                (await b.RejectAsync(pair.AtB.Id)).ShouldBeOk();
+            else
+                (await b.RejectAsync(pair.AtB.Id)).ShouldBeOk(); // 1 in 4: moves the same person's application at A (§1.11)
         });
         (await a.DeclareAsync(declared, "started", "2025-11-01T10:00:00Z", customise: d => d["delivery_partner_id"] = partner.ToString())).ShouldBeOk();
         var moved = pairs.First(p => p.I % 2 == 0).AtA; // an accepted application, with its participant
