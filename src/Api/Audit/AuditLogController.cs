@@ -1,4 +1,3 @@
-using System.Globalization;
 using Asp.Versioning;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -52,8 +51,5 @@ public sealed class AuditLogController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> Consistency(long first, long second, CancellationToken cancellationToken) =>
         new ApiJsonResult(new { data = await mediator.Send(new GetConsistencyProof(HttpContext.Caller(), first, second), cancellationToken) });
 
-    private long Read(string name, long fallback) =>
-        Request.Query[name].ToString() is { Length: > 0 } text
-            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw new BadRequestException($"'{name}' must be a whole number")
-            : fallback;
+    private long Read(string name, long fallback) => AuditController.ReadLong(Request.Query, name, fallback);
 }

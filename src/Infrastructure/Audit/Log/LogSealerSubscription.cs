@@ -1,47 +1,19 @@
-using JasperFx.Events.Daemon;
-using JasperFx.Events.Projections;
-using Marten;
-using Marten.Services;
-using Marten.Subscriptions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npq.Infrastructure.Persistence;
 
 namespace Npq.Infrastructure.Audit.Log;
 
 /// <summary>
-/// The sealer's trigger: a Marten subscription, run by the async daemon on one node at a time (hot/cold)
-/// in strict order, whose pages end below the high-water mark, so every event up to the page's ceiling
-/// has committed and no later commit can take a lower sequence. The sealer reads those rows itself
-/// (as stored, not as deserialised) and keeps its own position, so a page seen twice seals nothing twice.
+/// The sealer's trigger (ADR 0022): pages end below the high-water mark, so every event up to the
+/// ceiling has committed and no later commit can take a lower sequence. The sealer reads those rows
+/// itself (as stored, not as deserialised) and keeps its own position, so a page seen twice seals nothing twice.
 /// </summary>
-public sealed class LogSealerSubscription : SubscriptionBase
+public sealed class LogSealerSubscription(LogSealer sealer) : HighWaterSubscription(SealerName)
 {
     public const string SealerName = "AuditLogSealer";
 
-    private readonly LogSealer _sealer;
-
-    public LogSealerSubscription(LogSealer sealer)
-    {
-        _sealer = sealer;
-        Name = SealerName;
-    }
-
-    public override async Task<IChangeListener> ProcessEventsAsync(
-        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(page);
-        await _sealer.SealUpToAsync(page.SequenceCeiling, cancellationToken);
-        return NothingToListenFor.Instance;
-    }
-
-    private sealed class NothingToListenFor : IChangeListener
-    {
-        public static readonly NothingToListenFor Instance = new();
-
-        public Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) => Task.CompletedTask;
-
-        public Task BeforeCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) => Task.CompletedTask;
-    }
+    protected override Task CatchUpAsync(long ceiling, CancellationToken cancellationToken) => sealer.SealUpToAsync(ceiling, cancellationToken);
 }
 
 /// <summary>Signs a checkpoint when one is due by time, so the last events of a quiet hour are not left unsigned.</summary>
