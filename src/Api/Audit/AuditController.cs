@@ -24,7 +24,7 @@ namespace Npq.Api.Audit;
 [ApiVersionNeutral]
 [Route("api/audit")]
 [Authorize(Policy = Policies.Auditor)]
-public sealed class AuditController(IMediator mediator) : ControllerBase
+public sealed partial class AuditController(IMediator mediator) : ControllerBase
 {
     [HttpGet("events")]
     public async Task<IActionResult> Events(CancellationToken cancellationToken)
@@ -70,11 +70,9 @@ public sealed class AuditController(IMediator mediator) : ControllerBase
         return new ApiJsonResult(new { data = map(state), as_of_sequence = state.Sequence });
     }
 
-    private long ReadLong(string name, long fallback) => ReadLong(Request.Query, name, fallback);
-
     /// <summary>A whole number from the query string (400 when it is not one), or <paramref name="fallback"/>.</summary>
-    internal static long ReadLong(IQueryCollection query, string name, long fallback) =>
-        query[name].ToString() is { Length: > 0 } text
+    private long ReadLong(string name, long fallback) =>
+        Request.Query[name].ToString() is { Length: > 0 } text
             ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw new BadRequestException($"'{name}' must be a whole number")
             : fallback;
 }

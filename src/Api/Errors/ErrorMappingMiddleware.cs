@@ -24,8 +24,7 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
                 // The route template, not the path (a path can carry whatever a caller typed); the request id as a scope.
                 using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = context.TraceIdentifier }))
                 {
-                    logger.LogError(exception, "Unhandled failure on {Method} {Route}", context.Request.Method,
-                        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched");
+                    logger.LogError(exception, "Unhandled failure on {Method} {Route}", context.Request.Method, Telemetry.TelemetryMiddleware.RouteOf(context));
                 }
             }
 

@@ -32,7 +32,7 @@ public sealed partial class TelemetryMiddleware(RequestDelegate next, ILogger<Te
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            var route = RouteOf(context);
             var caller = TokenAuthenticationHandler.CallerOf(context.User);
             var status = context.Response.StatusCode;
             var tags = NpqTelemetry.CallerTags(caller);
@@ -47,6 +47,9 @@ public sealed partial class TelemetryMiddleware(RequestDelegate next, ILogger<Te
                 Answered(logger, context.Request.Method, route, status, elapsed.TotalMilliseconds, caller.KindLabel, caller.LeadProviderId);
         }
     }
+
+    /// <summary>The route template the request matched (never the raw path), or <c>unmatched</c>.</summary>
+    public static string RouteOf(HttpContext context) => (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
 
     /// <summary><c>v1</c>, <c>v2</c> or <c>v3</c> for the versioned API, <c>none</c> for anything else.</summary>
     public static string ApiVersionOf(PathString path)

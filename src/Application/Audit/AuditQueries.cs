@@ -59,7 +59,7 @@ public static class StreamKinds
 /// <summary>The global log in commit order, paged by sequence (B7).</summary>
 public sealed record ListEvents(Caller Caller, long After, int Limit) : IQuery<IReadOnlyList<AuditEvent>>, IAuditorRequest;
 
-public sealed class ListEventsHandler(IQuerySession session) : IQueryHandler<ListEvents, IReadOnlyList<AuditEvent>>
+public sealed class ListEventsHandler(IQuerySession session, Log.IAuditLog log) : IQueryHandler<ListEvents, IReadOnlyList<AuditEvent>>
 {
     /// <summary>A gap younger than this may be a transaction still committing; older gaps are rolled-back sequence numbers.</summary>
     public static readonly TimeSpan GapSettleTime = TimeSpan.FromSeconds(10);
@@ -78,8 +78,7 @@ public sealed class ListEventsHandler(IQuerySession session) : IQueryHandler<Lis
         // position every missing number is final (the daemon passes a number only once no transaction
         // holds it; ADR 0022); above it, a gap is waited for until the event after it is 10 s old.
         var now = (await session.QueryAsync<DateTimeOffset>("select now()", cancellationToken)).Single();
-        var settled = (await session.QueryAsync<long>(
-            "select coalesce((select last_sequence from npq.audit_log_state where id = 1), 0)", cancellationToken)).Single();
+        var settled = await log.SealedThroughAsync(cancellationToken);
         var result = new List<AuditEvent>();
         var expected = after + 1;
         foreach (var e in events)

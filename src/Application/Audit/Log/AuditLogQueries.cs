@@ -22,6 +22,9 @@ public interface IAuditLog
 {
     LogKey? Key { get; }
 
+    /// <summary>The sealer's position: every sequence number up to it has its event committed, or never will.</summary>
+    Task<long> SealedThroughAsync(CancellationToken cancellationToken);
+
     Task<IReadOnlyList<CheckpointView>> CheckpointsAsync(long after, int limit, CancellationToken cancellationToken);
 
     /// <summary>Null when the event or the checkpoint is unknown, or the event is not in that checkpoint's tree.</summary>

@@ -11,6 +11,12 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer)
             Convert.ToBase64String(key), signer.VerifierKey!)
         : null;
 
+    public async Task<long> SealedThroughAsync(CancellationToken cancellationToken)
+    {
+        await using var command = store.Source.CreateCommand($"select coalesce((select last_sequence from {AuditLogStore.State} where id = 1), 0)");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<IReadOnlyList<CheckpointView>> CheckpointsAsync(long after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);

@@ -1,8 +1,6 @@
-using Asp.Versioning;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.Json;
 using Npq.Application.Audit.Log;
@@ -10,17 +8,14 @@ using Npq.Application.Common.Errors;
 
 namespace Npq.Api.Audit;
 
+// The auditors' API, continued: the sealed log (issue 18, ADR 0022).
+
 /// <summary>
-/// The sealed log (issue 18, ADR 0022): the log's public key for anyone, and for auditors its signed
+/// The sealed log: the log's public key for anyone, and for auditors its signed
 /// checkpoints and RFC 9162 proofs (an event's inclusion in a checkpoint, one checkpoint's consistency
 /// with a later one). Hashes and keys are base64, as C2SP checkpoints write them.
 /// </summary>
-[ApiController]
-[ApiExplorerSettings(IgnoreApi = true)]
-[ApiVersionNeutral]
-[Route("api/audit")]
-[Authorize(Policy = Policies.Auditor)]
-public sealed class AuditLogController(IMediator mediator) : ControllerBase
+public sealed partial class AuditController
 {
     [HttpGet("log-key")]
     [AllowAnonymous]
@@ -30,8 +25,8 @@ public sealed class AuditLogController(IMediator mediator) : ControllerBase
     [HttpGet("checkpoints")]
     public async Task<IActionResult> Checkpoints(CancellationToken cancellationToken)
     {
-        var after = Read("after", 0);
-        var limit = Read("limit", 100);
+        var after = ReadLong("after", 0);
+        var limit = ReadLong("limit", 100);
         if (limit is < 1 or > 1000)
             throw new BadRequestException("'limit' must be between 1 and 1000");
         var checkpoints = await mediator.Send(new ListCheckpoints(HttpContext.Caller(), after, (int)limit), cancellationToken);
@@ -41,7 +36,7 @@ public sealed class AuditLogController(IMediator mediator) : ControllerBase
     [HttpGet("events/{sequence:long}/proof")]
     public async Task<IActionResult> Inclusion(long sequence, CancellationToken cancellationToken)
     {
-        var checkpoint = Read("checkpoint", -1);
+        var checkpoint = ReadLong("checkpoint", -1);
         if (checkpoint < 1)
             throw new BadRequestException("'checkpoint' must name a checkpoint by its tree size");
         return new ApiJsonResult(new { data = await mediator.Send(new GetInclusionProof(HttpContext.Caller(), sequence, checkpoint), cancellationToken) });
@@ -51,5 +46,4 @@ public sealed class AuditLogController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> Consistency(long first, long second, CancellationToken cancellationToken) =>
         new ApiJsonResult(new { data = await mediator.Send(new GetConsistencyProof(HttpContext.Caller(), first, second), cancellationToken) });
 
-    private long Read(string name, long fallback) => AuditController.ReadLong(Request.Query, name, fallback);
 }
