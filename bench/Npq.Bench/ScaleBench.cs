@@ -54,7 +54,7 @@ public static class ScaleBench
         // wait for both before measuring anything else (the time is the builders' catch-up).
         var catchUp = Stopwatch.StartNew();
         var head = await ScalarAsync(dataSource, "select max(seq_id) from npq.mt_events");
-        while (await ScalarAsync(dataSource, "select least((select coalesce(max(last_sequence), 0) from npq.audit_log_state), (select coalesce(max(last_sequence), 0) from npq.change_feed_state))") < head)
+        while (await ScalarAsync(dataSource, "select least((select coalesce(max(last_sequence), 0) from npq.audit_log_state), (select coalesce(max(last_sequence), 0) from npq.feed_state))") < head)
             await Task.Delay(200);
         Console.WriteLine($"sealed and in the change feed {catchUp.Elapsed.TotalSeconds:F1} s after the last generated event");
         await ExecuteAsync(dataSource, "vacuum analyze");
@@ -131,17 +131,17 @@ public static class ScaleBench
         }, async () =>
         {
             await using var command = dataSource.CreateCommand(
-                "select event_id, position, type, resource_type, resource_id, participant_id, occurred_at from npq.change_feed where provider_id = $1 and position > 1000 order by position limit 100");
+                "select item_id, position, type, resource_type, resource_id, participant_id, occurred_at from npq.feed_items where provider_id = $1 and position > 1000 order by position limit 100");
             command.Parameters.AddWithValue(provider);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
                 _ = reader.GetGuid(0);
         });
-        var feedItems = await ScalarAsync(dataSource, "select count(*) from npq.change_feed");
-        var repeated = await ScalarAsync(dataSource, "select count(*) - (select count(*) from (select distinct provider_id, event_id, resource_id from npq.change_feed) d) from npq.change_feed");
+        var feedItems = await ScalarAsync(dataSource, "select count(*) from npq.feed_items");
+        var repeated = await ScalarAsync(dataSource, "select count(*) - (select count(*) from (select distinct provider_id, resource_id, occurred_at from npq.feed_items) d) from npq.feed_items");
         Add("change feed, page of 100 after position 1,000, 1 client", $"{feedPage.Rate:F1}/s, p50 {feedPage.P50:F1} ms, p95 {feedPage.P95:F1} ms",
             $"{feedFloor.Rate:F1}/s, p50 {feedFloor.P50:F1} ms", $"{feedPage.Rate / feedFloor.Rate:F2}");
-        Add($"change feed duplicates, {feedItems:N0} items", $"{repeated * 10_000.0 / Math.Max(1, feedItems):F2} per 10,000", "", "");
+        Add($"change feed items repeating a resource's updated_at, {feedItems:N0} items", $"{repeated * 10_000.0 / Math.Max(1, feedItems):F2} per 10,000", "", "");
 
         // 5. CSV of every application of the provider, against COPY of the same rows.
         // Three alternating rounds of each; the median of each side, the largest memory growth.
@@ -330,7 +330,7 @@ public static class ScaleBench
             }
 
             await using (var position = dataSource.CreateCommand(
-                             "select (select coalesce(max(last_sequence), 0) from npq.audit_log_state), (select coalesce(max(last_sequence), 0) from npq.change_feed_state)"))
+                             "select (select coalesce(max(last_sequence), 0) from npq.audit_log_state), (select coalesce(max(last_sequence), 0) from npq.feed_state)"))
             await using (var reader = await position.ExecuteReaderAsync())
             {
                 await reader.ReadAsync();

@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => new RateLimiterDataSource(ConnectionString(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton<PostgresRateLimiter>();
         services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<PostgresRateLimiter>());
+        services.AddSingleton<Application.Registration.IAttachAttempts, Registration.PostgresAttachAttempts>();
         services.AddHostedService<RateLimitCleanup>();
         services.AddHostedService<Idempotency.IdempotencyCleanup>();
         services.AddScoped<RateLimitState>();

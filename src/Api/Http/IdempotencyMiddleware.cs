@@ -11,21 +11,25 @@ using Npq.Infrastructure.Persistence;
 namespace Npq.Api.Http;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on every POST and PUT under <c>/api</c> (issue 15, ADR 0019), with Stripe's
-/// semantics. The first request with a key runs inside one <see cref="RequestTransaction"/>; its
-/// response, if a 2xx or a 422, is stored in that same transaction, so its writes and its stored
-/// response commit together or not at all. A repeat with the same key and the same request (method,
-/// path and body) within 24 hours gets the stored status and body with <c>Idempotent-Replayed: true</c>
-/// and writes nothing; the same key with another request is a 422; a repeat while the first still
-/// runs is a 409. Keys belong to the caller: the token for provider and admin calls, the client
-/// address for anonymous registrations. Other statuses (400, 401, 404, 409, 429, 503…) are not kept:
-/// nothing was written, and the same key may be sent again.
+/// <c>Idempotency-Key</c> on every POST and PUT under <c>/api</c> (issue 15, ADR 0019; scoping ADR 0024),
+/// with Stripe's semantics. The first request with a key runs inside one <see cref="RequestTransaction"/>
+/// that holds the key's lock; its response, if a 2xx or a 422, is stored in that same transaction, so
+/// its writes and its stored response commit together or not at all (a 422 first rolls its writes back
+/// to a savepoint, under the same lock). A repeat with the same key and the same request (method, path,
+/// query, media type and body) within 24 hours gets the stored status and body with
+/// <c>Idempotent-Replayed: true</c> and writes nothing; the same key with another request is a 422; a
+/// repeat while the first still runs is a 409. Keys belong to the authenticated caller: the validated
+/// token's id and provider, whatever form of <c>Authorization</c> carried it; the client address only
+/// when no token was validated (anonymous registrations). Other statuses (400, 401, 404, 409, 429,
+/// 503…) are not kept: nothing was written, and the same key may be sent again. A stored answer is
+/// never overwritten while it is kept.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore store, ILogger<IdempotencyMiddleware> logger)
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 255;
+    private const string RequestSavepoint = "idempotent_request";
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -64,6 +68,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
         var responseBody = context.Features.Get<IHttpResponseBodyFeature>()!;
         using var held = new MemoryStream();
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(held));
+        await transaction.Transaction.SaveAsync(RequestSavepoint, cancellationToken);
         transaction.Enter();
         try
         {
@@ -77,13 +82,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
         }
         catch (Exception exception) when (ErrorMappingMiddleware.Map(exception).Status == StatusCodes.Status422UnprocessableEntity)
         {
-            // Refused by a rule: nothing is written (the transaction rolls back); the refusal is kept,
-            // in a transaction of its own, as the answer to this key.
+            // Refused by a rule: whatever the request wrote is rolled back to the savepoint, and the
+            // refusal is kept as the answer to this key in the same transaction, under the same lock.
             context.Features.Set(responseBody);
-            await transaction.Transaction.RollbackAsync(CancellationToken.None);
+            await transaction.Transaction.RollbackAsync(RequestSavepoint, CancellationToken.None);
             var refusal = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(ErrorMappingMiddleware.Map(exception).Body, ApiJson.Options));
             var kept = new StoredResponse(hash, StatusCodes.Status422UnprocessableEntity, "application/json", null, refusal);
-            await SaveAloneAsync(scope, key, kept, cancellationToken);
+            await IdempotencyStore.SaveAsync(transaction.Connection, transaction.Transaction, scope, key, kept, cancellationToken);
+            await transaction.CommitAsync(cancellationToken); // nothing registered to run after it: the writes it was for are gone
             context.Response.Headers.CacheControl = "no-store";
             await WriteAsync(context.Response, kept, replayed: false, cancellationToken);
             return;
@@ -111,19 +117,27 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
         await held.CopyToAsync(responseBody.Stream, cancellationToken);
     }
 
-    /// <summary>Whose key it is: a hash of the bearer token, or the client's address when there is none.</summary>
+    /// <summary>
+    /// Whose key it is: the validated token (its id and provider), whatever form of the
+    /// <c>Authorization</c> header carried it; the client's address only when no token was validated.
+    /// </summary>
     public static string Scope(HttpContext context)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? "token:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(authorization[7..].Trim())))
+        var caller = Authentication.TokenAuthenticationHandler.CallerOf(context.User);
+        return caller.TokenId is { } tokenId
+            ? $"token:{tokenId:N}:{caller.LeadProviderId?.ToString("N") ?? "-"}"
             : "address:" + HttpClientAddress.Of(context);
     }
 
+    /// <summary>Everything that decides the result: method, path, query, media type and body.</summary>
     private static byte[] Hash(HttpRequest request, byte[] body)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method.ToUpperInvariant()} {request.Path.Value?.ToLowerInvariant()}\n"));
+        var mediaType = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed)
+            ? $"{parsed.MediaType.Value?.ToLowerInvariant()};charset={parsed.Charset.Value?.ToLowerInvariant()}"
+            : request.ContentType ?? "";
+        hash.AppendData(Encoding.UTF8.GetBytes(
+            $"{request.Method.ToUpperInvariant()} {request.Path.Value?.ToLowerInvariant()}{request.QueryString.Value}\n{mediaType}\n"));
         hash.AppendData(body);
         return hash.GetHashAndReset();
     }
@@ -143,13 +157,6 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
         }
 
         return copy.ToArray();
-    }
-
-    private async Task SaveAloneAsync(string scope, string key, StoredResponse response, CancellationToken cancellationToken)
-    {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await IdempotencyStore.SaveAsync(connection, null, scope, key, response, cancellationToken);
     }
 
     private static Task ReplayAsync(HttpResponse response, StoredResponse stored, CancellationToken cancellationToken) =>

@@ -4,11 +4,11 @@ using Npq.Application.Common;
 namespace Npq.Application.Changes;
 
 /// <summary>
-/// One change a provider can see (issue 19, ADR 0023): the event, its place in the provider's feed
-/// (contiguous, increasing), the resource it changed and where to read that resource now.
+/// One change a provider can see (issue 19, ADRs 0023 and 0024): the item's own id, its place in the
+/// provider's feed (contiguous, increasing), what changed in the provider's view and when.
 /// </summary>
 public sealed record ChangeItem(
-    Guid EventId, long Position, string Type, string ResourceType, Guid ResourceId, Guid? ParticipantId, DateTimeOffset OccurredAt);
+    Guid Id, long Position, string Type, string ResourceType, Guid ResourceId, Guid? ParticipantId, DateTimeOffset OccurredAt);
 
 public sealed record ChangesPage(IReadOnlyList<ChangeItem> Items, long Head);
 

@@ -232,6 +232,10 @@ public sealed class ParticipantApplicationsProjector
         RecomputeFunding(participant.Id);
     }
 
+    private static FundingSnapshot Snapshot(ApplicationView a) => new(a.Id, a.CourseIdentifier, a.Status, a.EligibleForFundingRaw, a.FundedPlace);
+
+    private static string Family(ApplicationView a) => Domain.Courses.Courses.Get(a.CourseIdentifier).Family;
+
     private ParticipantView Participant(Guid id) =>
         _participants.TryGetValue(id, out var participant)
             ? participant
@@ -242,8 +246,11 @@ public sealed class ParticipantApplicationsProjector
         _applications[application.Id] = application;
         if (!_byParticipant.TryGetValue(application.ParticipantId, out var list))
             _byParticipant[application.ParticipantId] = list = [];
-        list.RemoveAll(a => a.Id == application.Id);
-        list.Add(application);
+        var at = list.FindIndex(a => a.Id == application.Id);
+        if (at >= 0)
+            list[at] = application;
+        else
+            list.Add(application);
     }
 
     private List<ApplicationView> ApplicationsOf(Guid participantId) =>
@@ -281,14 +288,20 @@ public sealed class ParticipantApplicationsProjector
     /// <summary>Recomputes the cross-application funding facts of §4.5 for every application of the person.</summary>
     private void RecomputeFunding(Guid participantId)
     {
+        // Linear in the person's applications (issue 24): the funded ones are counted per course family
+        // once, and each application asks whether any other one of its family is funded.
         var applications = ApplicationsOf(participantId);
-        var snapshots = applications
-            .Select(a => new FundingSnapshot(a.Id, a.CourseIdentifier, a.Status, a.EligibleForFundingRaw, a.FundedPlace))
-            .ToList();
+        var fundedPerFamily = new Dictionary<string, int>();
+        foreach (var a in applications)
+        {
+            if (FundingRules.CountsAsFunded(Snapshot(a)))
+                fundedPerFamily[Family(a)] = fundedPerFamily.GetValueOrDefault(Family(a)) + 1;
+        }
 
         foreach (var application in applications)
         {
-            var previouslyFunded = FundingRules.IsPreviouslyFunded(application.Id, application.CourseIdentifier, snapshots);
+            var fundedOthers = fundedPerFamily.GetValueOrDefault(Family(application)) - (FundingRules.CountsAsFunded(Snapshot(application)) ? 1 : 0);
+            var previouslyFunded = fundedOthers > 0;
             var eligible = FundingRules.AdjustedEligibleForFunding(
                 application.EligibleForFundingRaw, previouslyFunded, application.FundingEligibilityStatusCode);
             var reason = FundingRules.IneligibleForFundingReason(application.EligibleForFundingRaw, previouslyFunded);

@@ -21,10 +21,12 @@ public static class FundingRules
     public static bool IsPreviouslyFunded(Guid applicationId, string courseIdentifier, IEnumerable<FundingSnapshot> personsApplications) =>
         personsApplications.Any(other =>
             other.ApplicationId != applicationId
-            && other.Status == ApplicationStatus.Accepted
-            && other.EligibleForFunding
-            && other.FundedPlace != false
+            && CountsAsFunded(other)
             && Courses.Courses.SameFamily(other.CourseIdentifier, courseIdentifier));
+
+    /// <summary>An application that makes the person's other applications of its family "previously funded".</summary>
+    public static bool CountsAsFunded(FundingSnapshot application) =>
+        application.Status == ApplicationStatus.Accepted && application.EligibleForFunding && application.FundedPlace != false;
 
     /// <summary>The <c>eligible_for_funding</c> that the application JSON shows.</summary>
     public static bool AdjustedEligibleForFunding(bool raw, bool previouslyFunded, string fundingStatusCode) =>

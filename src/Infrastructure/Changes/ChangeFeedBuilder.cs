@@ -6,19 +6,27 @@ using Npq.Infrastructure.Audit.Log;
 namespace Npq.Infrastructure.Changes;
 
 /// <summary>
-/// Fills the change feed (issue 19, ADR 0023) from the event log, in sequence order and only below the
-/// daemon's high-water mark (it runs from a Marten subscription), so a transaction still committing
-/// holds the feed back rather than being passed. Each event becomes an item for every provider that can
-/// see what it changed: the application's owner (both owners for a transfer, and the new owner for the
-/// application's declarations), a declaration's creator and its application's owner, a statement's
-/// provider. Who owns what is kept from the events themselves. Each batch is one transaction that locks
-/// the builder's state and the providers' heads, so positions are contiguous and nothing is written twice.
+/// Fills the change feed (issue 19, ADR 0023; item rule ADR 0024) from the event log, in sequence order
+/// and only below the daemon's high-water mark (it runs from a Marten subscription), so a transaction
+/// still committing holds the feed back rather than being passed. Events only say which resources a
+/// provider might see change: the application's owner (both owners for a transfer, and the new owner
+/// for the application's declarations), a declaration's creator and its application's owner, a
+/// statement's provider, and the owners of the person's other applications. An item is written only
+/// when what that provider can read of the resource changed: the builder compares a fingerprint of the
+/// provider's view now with the one it last fed, and names the item from the provider's own view
+/// (<c>application_created</c>, <c>application_updated</c>, <c>application_removed</c>, …) with the
+/// resource's own <c>updated_at</c>, never another provider's event, id or time. Each batch is one
+/// transaction that locks the builder's state and the providers' heads, so positions are contiguous and
+/// nothing is written twice.
 /// </summary>
 public sealed class ChangeFeedBuilder(ChangeFeedStore store)
 {
     private const int BatchSize = 5_000;
 
     private sealed record Resource(Guid Id, string Kind, Guid ProviderId, Guid? ParticipantId, Guid? ApplicationId);
+
+    /// <summary>A resource a provider may see changed by the batch, before its view is compared.</summary>
+    private sealed record Candidate(Guid Provider, string ResourceType, Guid ResourceId, Guid? ParticipantId, long Sequence);
 
     public async Task BuildUpToAsync(long ceiling, CancellationToken cancellationToken)
     {
@@ -52,10 +60,14 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
             foreach (var application in resources.Values.Where(r => r.Kind == "application" && r.ParticipantId is not null))
                 ApplicationsOf(applicationsOf, application.ParticipantId!.Value).Add(application.Id);
             var changed = new Dictionary<Guid, Resource>();
-            var items = new List<(Guid Provider, ChangeFeedStore.Item Item)>();
+            var candidates = new List<Candidate>();
             foreach (var e in events)
-                await ApplyAsync(connection, transaction, e, resources, applicationsOf, changed, items, cancellationToken);
+                await ApplyAsync(connection, transaction, e, resources, applicationsOf, changed, candidates, cancellationToken);
             await SaveResourcesAsync(connection, transaction, changed.Values, cancellationToken);
+            var items = await ChangeFeedViews.CompareAsync(connection, transaction, candidates
+                .DistinctBy(c => (c.Provider, c.ResourceId))
+                .Select(c => new ChangeFeedViews.Candidate(c.Provider, c.ResourceType, c.ResourceId, c.ParticipantId, c.Sequence))
+                .ToList(), cancellationToken);
             await AppendAsync(connection, transaction, items, cancellationToken);
         }
 
@@ -74,14 +86,14 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
 
     private static async Task ApplyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, StoredEvent e, Dictionary<Guid, Resource> resources,
-        Dictionary<Guid, HashSet<Guid>> applicationsOf, Dictionary<Guid, Resource> changed, List<(Guid, ChangeFeedStore.Item)> items,
+        Dictionary<Guid, HashSet<Guid>> applicationsOf, Dictionary<Guid, Resource> changed, List<Candidate> candidates,
         CancellationToken cancellationToken)
     {
         using var document = JsonDocument.Parse(e.Data);
         var data = document.RootElement;
-        var before = items.Count;
+        var before = candidates.Count;
         void Add(Guid provider, string resourceType, Guid resourceId, Guid? participant) =>
-            items.Add((provider, new ChangeFeedStore.Item(e.Id, e.Sequence, e.Type, resourceType, resourceId, participant, e.Timestamp)));
+            candidates.Add(new Candidate(provider, resourceType, resourceId, participant, e.Sequence));
         void Keep(Resource resource)
         {
             if (resource.Kind == "application")
@@ -154,17 +166,21 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
                 break;
         }
 
-        // A change to one of a person's applications moves the person's other applications too, at any
-        // provider (their updated_at on an accept or reject, §1.11; their funding facts, §4.5) and the
-        // person's own record: each of those applications is a change for its provider.
+        // A change to one of a person's applications may move the person's other applications too, at any
+        // provider (their updated_at on an accept or reject, §1.11; their funding facts, §4.5), and the
+        // person's record as each provider reads it (its updated_at covers every application, §1.11):
+        // each of those is a candidate for its provider, and becomes an item only if that provider's
+        // view of it changed (ChangeFeedViews).
         if (resources.TryGetValue(e.StreamId, out var changedApplication) && changedApplication.Kind == "application"
             && changedApplication.ParticipantId is { } person)
         {
-            var already = items.Skip(before).Select(i => (i.Item1, i.Item2.ResourceId)).ToHashSet();
-            foreach (var sibling in ApplicationsOf(applicationsOf, person).Where(id => id != e.StreamId).Select(id => resources[id]))
+            var already = candidates.Skip(before).Select(c => (c.Provider, c.ResourceId)).ToHashSet();
+            foreach (var held in ApplicationsOf(applicationsOf, person).Select(id => resources[id]))
             {
-                if (already.Add((sibling.ProviderId, sibling.Id)))
-                    Add(sibling.ProviderId, "npq-application", sibling.Id, person);
+                if (held.Id != e.StreamId && already.Add((held.ProviderId, held.Id)))
+                    Add(held.ProviderId, "npq-application", held.Id, person);
+                if (already.Add((held.ProviderId, person)))
+                    Add(held.ProviderId, "participant", person, person);
             }
         }
     }
@@ -270,7 +286,7 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
     }
 
     /// <summary>Gives each item the next position of its provider's feed and stores items and heads.</summary>
-    private static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(Guid Provider, ChangeFeedStore.Item Item)> items, CancellationToken cancellationToken)
+    private static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Guid Provider, ChangeFeedStore.Item Item)> items, CancellationToken cancellationToken)
     {
         if (items.Count == 0)
             return;

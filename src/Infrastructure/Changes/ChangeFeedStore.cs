@@ -15,11 +15,14 @@ namespace Npq.Infrastructure.Changes;
 /// </summary>
 public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
 {
-    public const string Items = MartenSetup.Schema + ".change_feed";
-    public const string Heads = MartenSetup.Schema + ".change_feed_heads";
-    public const string Resources = MartenSetup.Schema + ".change_feed_resources";
-    public const string State = MartenSetup.Schema + ".change_feed_state";
-    public const string Gaps = MartenSetup.Schema + ".change_feed_gaps";
+    // The second feed (ADR 0024): items named from each provider's own view. Its tables are new, so a
+    // database that had the first feed builds this one from the first event; cursors of the first answer 410.
+    public const string Items = MartenSetup.Schema + ".feed_items";
+    public const string Heads = MartenSetup.Schema + ".feed_heads";
+    public const string Resources = MartenSetup.Schema + ".feed_resources";
+    public const string State = MartenSetup.Schema + ".feed_state";
+    public const string Gaps = MartenSetup.Schema + ".feed_gaps";
+    public const string Seen = MartenSetup.Schema + ".feed_seen";
 
     public NpgsqlDataSource Source => audit.Source;
 
@@ -28,14 +31,20 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
         var items = new Table(Items);
         items.AddColumn<Guid>("provider_id").AsPrimaryKey();
         items.AddColumn<long>("position").AsPrimaryKey();
-        items.AddColumn<Guid>("event_id").NotNull();
-        items.AddColumn<long>("event_sequence").NotNull();
+        items.AddColumn<Guid>("item_id").NotNull();
+        items.AddColumn<long>("event_sequence").NotNull(); // internal: how far the log had been read (lag), never served
         items.AddColumn<string>("type").NotNull();
         items.AddColumn<string>("resource_type").NotNull();
         items.AddColumn<Guid>("resource_id").NotNull();
         items.AddColumn<Guid>("participant_id");
         items.AddColumn("occurred_at", "timestamptz").NotNull();
         yield return items;
+
+        var seen = new Table(Seen);
+        seen.AddColumn<Guid>("provider_id").AsPrimaryKey();
+        seen.AddColumn<Guid>("resource_id").AsPrimaryKey();
+        seen.AddColumn("fingerprint", "bytea").NotNull();
+        yield return seen;
 
         var heads = new Table(Heads);
         heads.AddColumn<Guid>("provider_id").AsPrimaryKey();
@@ -48,8 +57,8 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
         resources.AddColumn<Guid>("provider_id").NotNull();
         resources.AddColumn<Guid>("participant_id");
         resources.AddColumn<Guid>("application_id");
-        resources.Indexes.Add(new IndexDefinition("ix_change_feed_resources_application") { Columns = ["application_id"] });
-        resources.Indexes.Add(new IndexDefinition("ix_change_feed_resources_participant") { Columns = ["participant_id"] });
+        resources.Indexes.Add(new IndexDefinition("ix_feed_resources_application") { Columns = ["application_id"] });
+        resources.Indexes.Add(new IndexDefinition("ix_feed_resources_participant") { Columns = ["participant_id"] });
         yield return resources;
 
         var state = new Table(State);
@@ -68,7 +77,7 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
             BatchCommands =
             {
                 new NpgsqlBatchCommand(
-                    $"select event_id, position, type, resource_type, resource_id, participant_id, occurred_at from {Items} where provider_id = $1 and position > $2 order by position limit $3")
+                    $"select item_id, position, type, resource_type, resource_id, participant_id, occurred_at from {Items} where provider_id = $1 and position > $2 order by position limit $3")
                 {
                     Parameters = { new() { Value = providerId }, new() { Value = after }, new() { Value = limit } },
                 },
@@ -98,14 +107,14 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
     internal static async Task WriteItemsAsync(NpgsqlConnection connection, IReadOnlyList<(Guid Provider, long Position, Item Item)> items, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            $"copy {Items} (provider_id, position, event_id, event_sequence, type, resource_type, resource_id, participant_id, occurred_at) from stdin (format binary)",
+            $"copy {Items} (provider_id, position, item_id, event_sequence, type, resource_type, resource_id, participant_id, occurred_at) from stdin (format binary)",
             cancellationToken);
         foreach (var (provider, position, item) in items)
         {
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(provider, NpgsqlDbType.Uuid, cancellationToken);
             await importer.WriteAsync(position, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(item.EventId, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(Application.Common.DeterministicGuid.From($"feed-item:{provider}:{position}"), NpgsqlDbType.Uuid, cancellationToken);
             await importer.WriteAsync(item.Sequence, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(item.Type, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(item.ResourceType, NpgsqlDbType.Text, cancellationToken);
@@ -120,6 +129,6 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
         await importer.CompleteAsync(cancellationToken);
     }
 
-    /// <summary>One change for one provider, before it has a position.</summary>
-    internal sealed record Item(Guid EventId, long Sequence, string Type, string ResourceType, Guid ResourceId, Guid? ParticipantId, DateTimeOffset OccurredAt);
+    /// <summary>One change for one provider, before it has a position (and so its id).</summary>
+    internal sealed record Item(long Sequence, string Type, string ResourceType, Guid ResourceId, Guid? ParticipantId, DateTimeOffset OccurredAt);
 }

@@ -64,8 +64,11 @@ public static class IdempotencyStore
             reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<byte[]>(4));
     }
 
-    /// <summary>Keeps the response (replacing an expired one for the same key) in the given transaction.</summary>
-    public static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string scope, string key, StoredResponse response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the response in the given transaction. It replaces only an expired answer for the same key:
+    /// one still kept is never overwritten (false then).
+    /// </summary>
+    public static async Task<bool> SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string scope, string key, StoredResponse response, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"""
@@ -73,6 +76,7 @@ public static class IdempotencyStore
             values ($1, $2, $3, $4, $5, $6, $7, now())
             on conflict (scope, key) do update set request_hash = excluded.request_hash, status = excluded.status,
               content_type = excluded.content_type, location = excluded.location, body = excluded.body, created_at = excluded.created_at
+              where {TableName}.created_at <= now() - $8
             """,
             connection, transaction);
         command.Parameters.AddWithValue(scope);
@@ -82,7 +86,8 @@ public static class IdempotencyStore
         command.Parameters.AddWithValue((object?)response.ContentType ?? DBNull.Value);
         command.Parameters.AddWithValue((object?)response.Location ?? DBNull.Value);
         command.Parameters.AddWithValue(response.Body);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue(KeepFor);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>Deletes, in batches, the keys older than <see cref="KeepFor"/>; returns how many.</summary>

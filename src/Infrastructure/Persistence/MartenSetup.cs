@@ -72,6 +72,7 @@ public static class MartenSetup
         opts.Storage.ExtendedSchemaObjects.AddRange(Idempotency.IdempotencyStore.SchemaObjects());
         opts.Storage.ExtendedSchemaObjects.AddRange(Audit.Log.AuditLogStore.SchemaObjects());
         opts.Storage.ExtendedSchemaObjects.AddRange(Changes.ChangeFeedStore.SchemaObjects());
+        opts.Storage.ExtendedSchemaObjects.AddRange(Registration.PostgresAttachAttempts.SchemaObjects());
 
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;

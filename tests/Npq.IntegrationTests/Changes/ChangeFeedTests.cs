@@ -22,6 +22,11 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
 {
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
+    /// <summary>Every type an item can have: named from the reader's own view, never after an event.</summary>
+    public static readonly string[] ChangeFeedTypes =
+        new[] { "application", "declaration", "statement", "participant" }
+            .SelectMany(r => new[] { r + "_created", r + "_updated", r + "_removed" }).ToArray();
+
     [Fact]
     public async Task A_crm_following_the_feed_holds_what_the_list_endpoints_hold_under_concurrent_writers()
     {
@@ -102,10 +107,14 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         var resourcesOfB = feedOfB.Select(i => i.GetProperty("resource_id").GetGuid()).ToHashSet();
         registeredAtB.Select(r => r.Id).ShouldAllBe(id => !resourcesOfA.Contains(id));
         registeredAtA.Select(r => r.Id).Where(id => id != moved.Id).ShouldAllBe(id => !resourcesOfB.Contains(id));
-        feedOfB.ShouldContain(i => i.GetProperty("type").GetString() == "application_rejected"
+        // A's accept rejected B's application: B sees its own application updated, named from B's side (ADR 0024).
+        feedOfB.ShouldContain(i => i.GetProperty("type").GetString() == "application_updated"
                                    && registeredAtB.Any(r => r.Id == i.GetProperty("resource_id").GetGuid()));
-        feedOfA.Last(i => i.GetProperty("resource_id").GetGuid() == moved.Id).GetProperty("type").GetString().ShouldBe("application_transferred");
-        feedOfA.Select(i => i.GetProperty("event_id").GetGuid()).ShouldBeUnique();
+        feedOfA.Last(i => i.GetProperty("resource_id").GetGuid() == moved.Id).GetProperty("type").GetString().ShouldBe("application_removed");
+        foreach (var item in feedOfA.Concat(feedOfB))
+            item.GetProperty("type").GetString().ShouldBeOneOf(ChangeFeedTypes);
+        feedOfA.Select(i => i.GetProperty("id").GetGuid()).ShouldBeUnique();
+        feedOfA.Select(i => i.GetProperty("id").GetGuid()).Intersect(feedOfB.Select(i => i.GetProperty("id").GetGuid())).ShouldBeEmpty();
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class IdempotencyTests(ApiFixture fixture)
     {
         var (provider, application) = await DeclarableAsync();
         var key = Guid.NewGuid().ToString();
-        var scope = "token:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(provider.Token)));
+        var scope = $"token:{provider.TokenId:N}:{provider.Id:N}";
 
         // Another process is serving a request with this key: it holds the key's lock.
         await using (var running = new NpgsqlConnection(fixture.Database.ConnectionString))
@@ -132,6 +132,47 @@ public sealed class IdempotencyTests(ApiFixture fixture)
         theirs.StatusCode.ShouldBe(HttpStatusCode.OK);
         theirs.Headers.Contains("Idempotent-Replayed").ShouldBeFalse();
         (await theirs.Content.ReadAsStringAsync()).ShouldContain(b.ParticipantId.ToString());
+    }
+
+    [Fact]
+    public async Task A_body_sent_as_another_media_type_is_another_request_and_never_gets_the_json_answer()
+    {
+        var (provider, application) = await DeclarableAsync();
+        var key = Guid.NewGuid().ToString();
+        var json = new JsonObject { ["data"] = new JsonObject { ["attributes"] = Declaration(application) } }.ToJsonString();
+
+        using var client = provider.Client();
+        using var asText = new HttpRequestMessage(HttpMethod.Post, "/api/v3/participant-declarations") { Content = new StringContent(json, Encoding.UTF8, "text/plain") };
+        asText.Headers.Add("Idempotency-Key", key);
+        using var first = await client.SendAsync(asText);
+        using var asJson = new HttpRequestMessage(HttpMethod.Post, "/api/v3/participant-declarations") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        asJson.Headers.Add("Idempotency-Key", key);
+        using var second = await client.SendAsync(asJson);
+
+        second.Headers.Contains("Idempotent-Replayed").ShouldBeFalse($"the first answer was {(int)first.StatusCode}");
+        if (first.IsSuccessStatusCode || first.StatusCode == HttpStatusCode.UnprocessableEntity)
+            second.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity); // kept under the key: "a different request"
+        else
+            second.StatusCode.ShouldBe(HttpStatusCode.OK); // not kept: the JSON request is the first one with the key
+    }
+
+    [Fact]
+    public async Task A_kept_answer_is_never_overwritten_while_it_is_kept()
+    {
+        var scope = $"token:{Guid.NewGuid():N}:-";
+        var key = Guid.NewGuid().ToString();
+        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        var success = new Npq.Infrastructure.Idempotency.StoredResponse([1], 200, "application/json", null, "{\"ok\":true}"u8.ToArray());
+        var refusal = new Npq.Infrastructure.Idempotency.StoredResponse([2], 422, "application/json", null, "{\"errors\":[]}"u8.ToArray());
+
+        (await Npq.Infrastructure.Idempotency.IdempotencyStore.SaveAsync(connection, null, scope, key, success, CancellationToken.None)).ShouldBeTrue();
+        (await Npq.Infrastructure.Idempotency.IdempotencyStore.SaveAsync(connection, null, scope, key, refusal, CancellationToken.None)).ShouldBeFalse();
+
+        await using var command = new NpgsqlCommand("select status from npq.idempotent_requests where scope = $1 and key = $2", connection);
+        command.Parameters.AddWithValue(scope);
+        command.Parameters.AddWithValue(key);
+        ((int)(await command.ExecuteScalarAsync())!).ShouldBe(200);
     }
 
     [Theory]

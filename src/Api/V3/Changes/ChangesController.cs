@@ -20,13 +20,13 @@ namespace Npq.Api.V3.Changes;
 
 /// <summary>One change in the caller's feed, with where to read the resource now.</summary>
 public sealed record ChangeV3(
-    [property: Description("The event's id: the same change may be delivered twice (at least once); keep the ids you have applied.")] Guid EventId,
+    [property: Description("The item's id: the same change may be delivered twice (at least once); keep the ids you have applied.")] Guid Id,
     [property: Description("The change's place in your feed: 1, 2, 3, … with no gaps. A jump means something was missed: report it.")] long Position,
-    [property: Description("What happened, as the event is named (application_accepted, declaration_voided, …).")] string Type,
+    [property: Description("What happened to the resource as you see it: application_created, application_updated, application_removed (no longer yours, after a transfer); likewise declaration_…, statement_… and participant_updated.")] string Type,
     [property: Description("npq-application, participant-declaration, statement or participant.")] string ResourceType,
     Guid ResourceId,
     [property: Description("The participant the change concerns, when there is one: read their record again too.")] Guid? ParticipantId,
-    DateTimeOffset OccurredAt,
+    [property: Description("The resource's updated_at after the change (for a removal, when it left your hands).")] DateTimeOffset OccurredAt,
     ChangeLinks Links);
 
 /// <summary>Where the resource (and its participant) can be read now; a 404 there means it is no longer yours (a transfer).</summary>
@@ -56,7 +56,7 @@ public sealed class ChangesController(IMediator mediator, ChangeCursor cursors) 
     [EndpointSummary("Your changes since a cursor: every change you can see, in commit order, with no gaps")]
     [EndpointDescription(
         "An addition of this service, beside the list endpoints' updated_since. Each item names a resource that changed and links to it: " +
-        "read it there (a 404 means it is no longer yours, after a transfer). Delivery is at least once: keep the event_ids you have applied. " +
+        "read it there (a 404 means it is no longer yours, after a transfer). Delivery is at least once: keep the ids you have applied. " +
         "Positions run 1, 2, 3, … with no gaps. Store next_cursor; while has_more is true ask again at once, otherwise poll again later. " +
         "See the guidance page 'Keeping in step with the change feed'.")]
     [ProducesResponseType<ChangesV3>(StatusCodes.Status200OK, "application/json")]
@@ -78,7 +78,7 @@ public sealed class ChangesController(IMediator mediator, ChangeCursor cursors) 
     }
 
     private static ChangeV3 Item(ChangeItem c) => new(
-        c.EventId, c.Position, c.Type, c.ResourceType, c.ResourceId, c.ParticipantId, c.OccurredAt,
+        c.Id, c.Position, c.Type, c.ResourceType, c.ResourceId, c.ParticipantId, c.OccurredAt,
         new ChangeLinks(Link(c.ResourceType, c.ResourceId), c.ParticipantId is { } p ? Link("participant", p) : null));
 
     private static string Link(string resourceType, Guid id) => resourceType switch
@@ -91,12 +91,15 @@ public sealed class ChangesController(IMediator mediator, ChangeCursor cursors) 
 }
 
 /// <summary>
-/// The feed's cursors: opaque and versioned (<c>1</c> ‖ position ‖ HMAC of the provider and position,
+/// The feed's cursors: opaque and versioned (<c>2</c> ‖ position ‖ HMAC of the provider and position,
 /// base64url), so a cursor changed by hand, or another provider's, is a 400 rather than a silent jump.
+/// A cursor of the first feed (version 1, before ADR 0024) is a 410: its positions mean nothing in this
+/// feed, so the client starts again from the beginning.
 /// </summary>
 public sealed class ChangeCursor(IOptions<TokenOptions> options)
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte RetiredVersion = 1;
     private readonly byte[] _key = HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Secret), "npq change-feed cursor"u8);
 
     public string Encode(Guid provider, long position)
@@ -104,7 +107,7 @@ public sealed class ChangeCursor(IOptions<TokenOptions> options)
         var bytes = new byte[1 + 8 + 16];
         bytes[0] = Version;
         BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), position);
-        Mac(provider, position).AsSpan(0, 16).CopyTo(bytes.AsSpan(9));
+        Mac(provider, position, Version).AsSpan(0, 16).CopyTo(bytes.AsSpan(9));
         return Base64Url.EncodeToString(bytes);
     }
 
@@ -120,19 +123,24 @@ public sealed class ChangeCursor(IOptions<TokenOptions> options)
             bytes = [];
         }
 
-        if (bytes.Length != 25 || bytes[0] != Version)
+        if (bytes.Length != 25 || bytes[0] is not (Version or RetiredVersion))
             throw Invalid();
         var position = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
-        if (position < 0 || !CryptographicOperations.FixedTimeEquals(bytes.AsSpan(9), Mac(provider, position).AsSpan(0, 16)))
+        if (position < 0 || !CryptographicOperations.FixedTimeEquals(bytes.AsSpan(9), Mac(provider, position, bytes[0]).AsSpan(0, 16)))
             throw Invalid();
+        if (bytes[0] == RetiredVersion)
+            throw new GoneException("cursor", "This cursor belongs to an earlier feed that has been replaced. Resync from the beginning: ask again without a cursor and rebuild your copy.");
         return position;
     }
 
-    private byte[] Mac(Guid provider, long position)
+    private byte[] Mac(Guid provider, long position, byte version)
     {
-        Span<byte> input = stackalloc byte[24];
+        // Version 1 signed the provider and position alone; version 2 signs its version too.
+        Span<byte> input = stackalloc byte[version == RetiredVersion ? 24 : 25];
         provider.TryWriteBytes(input);
         BinaryPrimitives.WriteInt64BigEndian(input[16..], position);
+        if (version != RetiredVersion)
+            input[24] = version;
         return HMACSHA256.HashData(_key, input);
     }
 

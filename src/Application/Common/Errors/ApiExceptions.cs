@@ -40,6 +40,14 @@ public sealed class ParticipantIdChangedException(IReadOnlyList<Participants.Par
     public IReadOnlyList<Participants.ParticipantIdChange> Changes { get; } = changes;
 }
 
+/// <summary>410: something the client holds (a feed cursor) no longer means anything; start again.</summary>
+public sealed class GoneException(string title, string detail) : ApiException(detail)
+{
+    public string Title { get; } = title;
+
+    public string Detail { get; } = detail;
+}
+
 /// <summary>400 <c>Bad request</c>: malformed input (filters, paging, envelope, JSON).</summary>
 public sealed class BadRequestException(string detail) : ApiException(detail)
 {

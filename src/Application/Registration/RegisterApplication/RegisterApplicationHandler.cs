@@ -25,6 +25,7 @@ public sealed class RegisterApplicationHandler(
     IReferenceData referenceData,
     TimeProvider time,
     IOutbox outbox,
+    IAttachAttempts attachAttempts,
     IOptions<RegistrationOptions> options) : ICommandHandler<RegisterApplication, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(RegisterApplication command, CancellationToken cancellationToken)
@@ -85,9 +86,26 @@ public sealed class RegisterApplicationHandler(
                 errors.Add(new("itt_provider", $"'{ittProviderName}' is not an accredited initial teacher training provider"));
         }
 
-        var participant = await FindOrNewParticipantAsync(command, errors, cancellationToken);
+        // Whether a participant_id matched is told only once every other check has passed, and the
+        // same database work is done either way (issue 24): otherwise the error list, or the time
+        // taken, would say whether a guessed email and date of birth were right.
+        var participant = await FindOrNewParticipantAsync(command, cancellationToken);
         if (errors.Count > 0)
             throw new RuleViolationException(errors);
+        if (participant is { IsNew: false, Matched: false })
+        {
+            await attachAttempts.RecordFailureAsync(participant.Id, cancellationToken);
+            throw new RuleViolationException("participant_id", "The participant is not recognised");
+        }
+
+        if (!participant.IsNew)
+        {
+            if (participant.Applications >= options.Value.MaxApplicationsPerPerson)
+                throw new RuleViolationException("participant_id", $"This participant already has {options.Value.MaxApplicationsPerPerson} applications, the most one person can hold");
+
+            // Lock the person before reading their other applications (previously funded, §6 rule 2).
+            await session.LockParticipantAsync(participant.Id, cancellationToken);
+        }
 
         var previouslyFunded = await IsPreviouslyFundedAsync(participant, course, cancellationToken);
         var ehcoNewHeadteacher = ParseBool(command.EhcoHeadteacher) == true && ParseBool(command.EhcoNewHeadteacher) == true;
@@ -170,39 +188,31 @@ public sealed class RegisterApplicationHandler(
                ?? throw new InvalidOperationException("The application view was not projected inline.");
     }
 
-    private sealed record ParticipantFacts(Guid Id, bool IsNew, string FullName, string Email, string? Trn, bool TrnVerified);
+    private sealed record ParticipantFacts(Guid Id, bool IsNew, bool Matched, int Applications, string FullName, string Email, string? Trn, bool TrnVerified);
 
-    private async Task<ParticipantFacts> FindOrNewParticipantAsync(RegisterApplication command, List<DomainError> errors, CancellationToken cancellationToken)
+    private async Task<ParticipantFacts> FindOrNewParticipantAsync(RegisterApplication command, CancellationToken cancellationToken)
     {
         if (Guid.TryParse(command.ParticipantId, out var existingId))
         {
             // An anonymous caller may attach an application to a person only by proving they are that
-            // person: the email and date of birth must match. Any mismatch answers exactly as an unknown
-            // id does, so ids cannot be probed (issue 14).
+            // person: the email and date of birth must match, within the day's allowance of failures.
+            // The view, the stream and the allowance are read whatever the id, and both facts compared
+            // without a short cut, so the work done does not depend on what matched.
             var existing = await session.LoadAsync<ParticipantView>(existingId, cancellationToken);
-            if (existing is null || !await IsSamePersonAsync(existing, command, cancellationToken))
-            {
-                errors.Add(new("participant_id", "The participant is not recognised"));
-                return new(existingId, false, "", "", null, false);
-            }
-
-            // Lock the person before reading their other applications (previously funded, §6 rule 2).
-            await session.LockParticipantAsync(existing.Id, cancellationToken);
-            return new(existing.Id, false, existing.FullName, existing.Email, existing.TeacherReferenceNumber, existing.TeacherReferenceNumberVerified);
+            var events = await session.Events.FetchStreamAsync(existingId, token: cancellationToken);
+            var failures = await attachAttempts.FailuresAsync(existingId, cancellationToken);
+            var sameEmail = string.Equals(existing?.Email.Trim(), command.Email?.Trim(), StringComparison.OrdinalIgnoreCase);
+            var born = ParseDate(command.DateOfBirth);
+            var sameBirth = born is not null && events.Select(e => e.Data).OfType<ParticipantRegistered>().FirstOrDefault()?.DateOfBirth == born;
+            var matched = existing is not null & sameEmail & sameBirth & failures < options.Value.MaxAttachFailuresPerDay;
+            return matched
+                ? new(existing!.Id, false, true, existing.ApplicationIds.Count, existing.FullName, existing.Email, existing.TeacherReferenceNumber, existing.TeacherReferenceNumberVerified)
+                : new(existingId, false, false, 0, "", "", null, false);
         }
 
         var trn = Clean(command.TeacherReferenceNumber);
         var verified = trn is { Length: 7 } && options.Value.SevenDigitTrnIsVerified;
-        return new(command.NewParticipantId ?? Guid.CreateVersion7(time.GetUtcNow()), true, command.FullName!.Trim(), command.Email!.Trim(), trn, verified);
-    }
-
-    private async Task<bool> IsSamePersonAsync(ParticipantView existing, RegisterApplication command, CancellationToken cancellationToken)
-    {
-        if (!string.Equals(existing.Email.Trim(), command.Email?.Trim(), StringComparison.OrdinalIgnoreCase))
-            return false;
-        var born = ParseDate(command.DateOfBirth);
-        var events = await session.Events.FetchStreamAsync(existing.Id, token: cancellationToken);
-        return born is not null && events.Select(e => e.Data).OfType<ParticipantRegistered>().FirstOrDefault()?.DateOfBirth == born;
+        return new(command.NewParticipantId ?? Guid.CreateVersion7(time.GetUtcNow()), true, false, 0, command.FullName!.Trim(), command.Email!.Trim(), trn, verified);
     }
 
     /// <summary>§6 rule 2: the same person, or a person with the same verified TRN, already holds a funded place in the family.</summary>

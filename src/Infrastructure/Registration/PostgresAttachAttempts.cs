@@ -1,0 +1,49 @@
+using Npgsql;
+using Npq.Application.Registration;
+using Npq.Infrastructure.Persistence;
+using Npq.Infrastructure.RateLimiting;
+using Weasel.Core;
+using Weasel.Postgresql.Tables;
+
+namespace Npq.Infrastructure.Registration;
+
+/// <summary>
+/// <see cref="IAttachAttempts"/> in one small table on the limiter's own pool (not the request's
+/// transaction): a row per participant id with its failures since the start of its day.
+/// </summary>
+public sealed class PostgresAttachAttempts(RateLimiterDataSource dataSource) : IAttachAttempts
+{
+    public const string TableName = MartenSetup.Schema + ".registration_attach_failures";
+
+    public static IEnumerable<ISchemaObject> SchemaObjects()
+    {
+        var table = new Table(TableName);
+        table.AddColumn<Guid>("participant_id").AsPrimaryKey();
+        table.AddColumn<int>("failures").NotNull();
+        table.AddColumn("since", "timestamptz").NotNull();
+        yield return table;
+    }
+
+    public async Task<int> FailuresAsync(Guid participantId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Source.CreateCommand(
+            $"select coalesce((select failures from {TableName} where participant_id = $1 and since > now() - interval '1 day'), 0)");
+        command.Parameters.AddWithValue(participantId);
+        RoundTripCounter.Record();
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task RecordFailureAsync(Guid participantId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Source.CreateCommand(
+            $"""
+            insert into {TableName} as f (participant_id, failures, since) values ($1, 1, now())
+            on conflict (participant_id) do update set
+              failures = case when f.since > now() - interval '1 day' then f.failures + 1 else 1 end,
+              since = case when f.since > now() - interval '1 day' then f.since else now() end
+            """);
+        command.Parameters.AddWithValue(participantId);
+        RoundTripCounter.Record();
+        await command.ExecuteNonQueryAsync(CancellationToken.None); // counted even if the caller has gone
+    }
+}
