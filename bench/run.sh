@@ -34,7 +34,7 @@ else
 fi
 export ConnectionStrings__Npq="$base;Database=$db"
 export ASPNETCORE_ENVIRONMENT=Sandbox
-export Npq__Seed__OnStart=false
+export Npq__Seed__OnStart=false Npq__ServerTiming__Enabled=true
 
 dotnet build -c Release -nologo -v quiet src/Api >/dev/null
 dotnet build -c Release -nologo -v quiet bench/Npq.Bench >/dev/null

@@ -478,6 +478,7 @@ public static class ScaleBench
         start.Environment["ConnectionStrings__Npq"] = database;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Sandbox";
         start.Environment["Npq__Seed__OnStart"] = "false";
+        start.Environment["Npq__ServerTiming__Enabled"] = "true";
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -14,4 +14,8 @@ public sealed class HttpRequestContext(IHttpContextAccessor accessor) : Applicat
     private readonly string _fallback = $"local-{Guid.NewGuid():N}";
 
     public string RequestId => accessor.HttpContext?.TraceIdentifier ?? _fallback;
+
+    public string? ClientRequestId => accessor.HttpContext?.Items[EdgeMiddleware.ClientRequestIdItem] as string;
+
+    public string? ClientTraceparent => accessor.HttpContext?.Items[EdgeMiddleware.ClientTraceparentItem] as string;
 }

@@ -8,34 +8,46 @@ using Npq.Infrastructure.Time;
 namespace Npq.Api.Http;
 
 /// <summary>
-/// What every request gets at the edge: an <c>X-Request-Id</c> (the caller's, when it sends a sane
-/// one) echoed and put in the log scope; <c>Cache-Control: no-store</c> on API responses (§1.3);
-/// a 404 for API versions that do not exist; the request's database round trips in <c>Server-Timing</c>.
+/// What every request gets at the edge: an <c>X-Request-Id</c> of the server's own (issue 24), put in
+/// the log scope and on the response; the client's own <c>X-Request-Id</c> and <c>traceparent</c>, when
+/// sane, kept beside it as the client's (logs and the audit trail label them so);
+/// <c>Cache-Control: no-store</c> on API responses (§1.3);
+/// a 404 for API versions that do not exist; the request's database round trips in <c>Server-Timing</c>,
+/// only in Development or when an operator sets <c>Npq:ServerTiming:Enabled</c> (issue 24: the count
+/// says how a request was answered, for example whether a registration's email matched someone).
 /// </summary>
-public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMiddleware> logger)
+public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMiddleware> logger, IConfiguration configuration, IHostEnvironment environment)
 {
     public const string RequestIdHeader = "X-Request-Id";
+    public const string ClientRequestIdItem = "npq:client_request_id";
+    public const string ClientTraceparentItem = "npq:client_traceparent";
+
+    private readonly bool _serverTiming = configuration.GetValue("Npq:ServerTiming:Enabled", environment.IsDevelopment());
 
     public async Task InvokeAsync(HttpContext context)
     {
         var incoming = context.Request.Headers[RequestIdHeader].ToString();
-        var requestId = incoming.Length is > 0 and <= 128 && SafeId().IsMatch(incoming)
-            ? incoming
-            : Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
+        var clientRequestId = incoming.Length is > 0 and <= 128 && SafeId().IsMatch(incoming) ? incoming : null;
+        var traceparent = context.Request.Headers["traceparent"].ToString();
+        var clientTraceparent = Traceparent().IsMatch(traceparent) ? traceparent : null;
+        var requestId = Guid.CreateVersion7().ToString("N");
         context.TraceIdentifier = requestId;
+        context.Items[ClientRequestIdItem] = clientRequestId;
+        context.Items[ClientTraceparentItem] = clientTraceparent;
 
         var isApi = context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
         var roundTrips = RoundTripCounter.Begin();
         context.Response.OnStarting(() =>
         {
             context.Response.Headers[RequestIdHeader] = requestId;
-            context.Response.Headers["Server-Timing"] = $"db;desc=\"{roundTrips.Count} round trips\"";
+            if (_serverTiming)
+                context.Response.Headers["Server-Timing"] = $"db;desc=\"{roundTrips.Count} round trips\"";
             if (isApi)
                 context.Response.Headers.CacheControl = "no-store";
             return Task.CompletedTask;
         });
 
-        using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
+        using (logger.BeginScope(new Dictionary<string, object?> { ["RequestId"] = requestId, ["ClientRequestId"] = clientRequestId }))
         {
             if (isApi && UnknownVersion().IsMatch(context.Request.Path.Value ?? ""))
                 throw new ResourceNotFoundException();
@@ -45,6 +57,9 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex SafeId();
+
+    [GeneratedRegex("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")]
+    private static partial Regex Traceparent();
 
     // Paths are matched in any letter case, as routing matches them; v1, v2 and v3 are the versions
     // (v1.0, v01 and the like are not, whatever Asp.Versioning would make of them).

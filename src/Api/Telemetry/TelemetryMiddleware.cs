@@ -38,15 +38,32 @@ public sealed partial class TelemetryMiddleware(RequestDelegate next, ILogger<Te
             var tags = NpqTelemetry.CallerTags(caller);
             tags.Add("api_version", ApiVersionOf(context.Request.Path));
             tags.Add("route", route);
-            tags.Add("method", context.Request.Method);
+            tags.Add("method", MethodLabel(context.Request.Method));
             tags.Add("status", status);
             NpqTelemetry.Requests.Add(1, tags);
             NpqTelemetry.RequestDuration.Record(elapsed.TotalSeconds, tags);
             // Outside the inner middlewares' scopes: name the request (X-Request-Id, as the audit log does) here.
-            using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = context.TraceIdentifier }))
-                Answered(logger, context.Request.Method, route, status, elapsed.TotalMilliseconds, caller.KindLabel, caller.LeadProviderId);
+            using (logger.BeginScope(new Dictionary<string, object?>
+                   {
+                       ["RequestId"] = context.TraceIdentifier,
+                       ["ClientRequestId"] = context.Items[Http.EdgeMiddleware.ClientRequestIdItem],
+                   }))
+                Answered(logger, MethodLabel(context.Request.Method), route, status, elapsed.TotalMilliseconds, caller.KindLabel, caller.LeadProviderId);
         }
     }
+
+    /// <summary>The method as a label from a fixed set: a client that invents methods adds no series.</summary>
+    public static string MethodLabel(string method) => method switch
+    {
+        _ when HttpMethods.IsGet(method) => "GET",
+        _ when HttpMethods.IsPost(method) => "POST",
+        _ when HttpMethods.IsPut(method) => "PUT",
+        _ when HttpMethods.IsPatch(method) => "PATCH",
+        _ when HttpMethods.IsDelete(method) => "DELETE",
+        _ when HttpMethods.IsHead(method) => "HEAD",
+        _ when HttpMethods.IsOptions(method) => "OPTIONS",
+        _ => "other",
+    };
 
     /// <summary>The route template the request matched (never the raw path), or <c>unmatched</c>.</summary>
     public static string RouteOf(HttpContext context) => (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";

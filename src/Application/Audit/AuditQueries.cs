@@ -25,6 +25,8 @@ public sealed record AuditEvent(
     string? TokenId,
     string? RequestId,
     string? TraceId,
+    string? ClientRequestId,
+    string? ClientTraceparent,
     string? Causation,
     object Data)
 {
@@ -34,7 +36,8 @@ public sealed record AuditEvent(
         Header(e, AuditHeaders.CausedByApplication) is null ? Header(e, AuditHeaders.Actor) ?? "system" : "system",
         Header(e, AuditHeaders.ActorKind),
         Header(e, AuditHeaders.TokenId),
-        e.CorrelationId, Header(e, AuditHeaders.TraceId), e.CausationId, e.Data);
+        e.CorrelationId, Header(e, AuditHeaders.TraceId), Header(e, AuditHeaders.ClientRequestId), Header(e, AuditHeaders.ClientTraceparent),
+        e.CausationId, e.Data);
 
     private static string? Header(IEvent e, string key) =>
         e.Headers is { } headers && headers.TryGetValue(key, out var value) ? value switch

@@ -53,8 +53,13 @@ public sealed class JsonLogTests(ApiFixture fixture)
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v3/npq-applications");
         request.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         request.Headers.Add("X-Request-Id", "crm-json-log-test");
+        string serverTrace, serverRequestId;
         using (var list = await client.SendAsync(request))
+        {
             list.StatusCode.ShouldBe(HttpStatusCode.OK);
+            serverTrace = list.Headers.GetValues("traceresponse").Single().Split('-')[1];
+            serverRequestId = list.Headers.GetValues("X-Request-Id").Single();
+        }
 
         using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
         var scrape = await metrics.GetStringAsync("/metrics");
@@ -72,9 +77,12 @@ public sealed class JsonLogTests(ApiFixture fixture)
                                            && e.GetProperty("Message").GetString()!.StartsWith("GET api/v{version:apiVersion}/npq-applications", StringComparison.Ordinal));
         var scopes = answered.GetProperty("Scopes").EnumerateArray().SelectMany(s => s.ValueKind == JsonValueKind.Object ? s.EnumerateObject() : [])
             .Select(p => (p.Name, Value: p.Value.ToString())).ToList();
-        scopes.ShouldContain(("TraceId", "0af7651916cd43dd8448eb211c80319c"), answered.ToString());
-        scopes.Where(s => s.Name == "TraceId").Select(s => s.Value).Distinct().ShouldBe(["0af7651916cd43dd8448eb211c80319c"]);
-        scopes.ShouldContain(("RequestId", "crm-json-log-test"), answered.ToString());
+        // The server's own trace and request id; the client's request id beside them, labelled as the client's (issue 24).
+        scopes.ShouldContain(("TraceId", serverTrace), answered.ToString());
+        scopes.Where(s => s.Name == "TraceId").Select(s => s.Value).Distinct().ShouldBe([serverTrace]);
+        serverTrace.ShouldNotBe("0af7651916cd43dd8448eb211c80319c");
+        scopes.ShouldContain(("RequestId", serverRequestId), answered.ToString());
+        scopes.ShouldContain(("ClientRequestId", "crm-json-log-test"), answered.ToString());
         answered.GetProperty("State").GetProperty("CallerKind").GetString().ShouldBe("lead_provider");
         answered.GetProperty("State").GetProperty("ProviderId").GetString().ShouldBe(provider.Id.ToString());
         answered.GetProperty("State").GetProperty("Status").GetInt32().ShouldBe(200);

@@ -48,10 +48,18 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
 
         statuses.ShouldBe([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests]);
 
-        using var scrape = await factory.CreateClient().GetAsync("/metrics");
-        scrape.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var metrics = await scrape.Content.ReadAsStringAsync();
+        // A client that invents methods adds no series: every unknown method is "other".
+        using (var brew = new HttpRequestMessage(new HttpMethod("BREW"), "/api/v3/npq-applications"))
+            (await factory.CreateClient().SendAsync(brew)).Dispose();
+
+        // The API's port never answers /metrics (issue 24): its labels name providers.
+        using (var onApiPort = await factory.CreateClient().GetAsync("/metrics"))
+            onApiPort.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var (scrapeStatus, metrics) = await MetricsScrape.ReadAsync(factory);
+        scrapeStatus.ShouldBe(200);
         var id = provider.Id.ToString();
+        metrics.ShouldNotContain("method=\"BREW\"");
+        metrics.ShouldContain("method=\"other\"");
 
         Value(metrics, "npq_requests_total", ("api_version", "v3"), ("route", "api/v{version:apiVersion}/npq-applications"), ("method", "GET"),
             ("status", "200"), ("caller_kind", "lead_provider"), ("provider_id", id)).ShouldBe(3);
@@ -70,7 +78,7 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_traceparent_is_continued_answered_in_traceresponse_and_stamped_on_the_events_the_request_appends()
+    public async Task A_clients_traceparent_and_request_id_are_kept_as_the_clients_and_the_server_answers_with_its_own_trace()
     {
         var provider = await fixture.NewLeadProviderAsync();
         var application = await provider.RegisterAsync(r => r["cohort"] = "2023");
@@ -82,16 +90,22 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
         using var response = await client.SendAsync(request);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
 
+        // The server's trace is its own (issue 24): the client's traceparent is kept, labelled as the client's.
         var traceResponse = response.Headers.GetValues("traceresponse").Single();
-        traceResponse.ShouldStartWith($"00-{TraceId}-");
+        traceResponse.ShouldNotStartWith($"00-{TraceId}-");
         TraceResponse().IsMatch(traceResponse).ShouldBeTrue(traceResponse);
+        var serverTrace = traceResponse.Split('-')[1];
+        var serverRequestId = response.Headers.GetValues("X-Request-Id").Single();
+        serverRequestId.ShouldNotBe("crm-trace-test");
 
         var (auditorToken, _) = await fixture.IssueTokenAsync(TokenKind.Auditor);
         using var auditor = fixture.WithToken(auditorToken);
         var history = JsonDocument.Parse(await auditor.GetStringAsync($"/api/audit/streams/{application.Id}")).RootElement.GetProperty("data");
         var accepted = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "application_accepted");
-        accepted.GetProperty("trace_id").GetString().ShouldBe(TraceId);
-        accepted.GetProperty("request_id").GetString().ShouldBe("crm-trace-test");
+        accepted.GetProperty("trace_id").GetString().ShouldBe(serverTrace);
+        accepted.GetProperty("request_id").GetString().ShouldBe(serverRequestId);
+        accepted.GetProperty("client_traceparent").GetString().ShouldBe($"00-{TraceId}-00f067aa0ba902b7-01");
+        accepted.GetProperty("client_request_id").GetString().ShouldBe("crm-trace-test");
 
         // A request without a traceparent starts a trace of its own, and its events carry that one.
         var other = await provider.RegisterAsync(r => r["cohort"] = "2023");
@@ -118,8 +132,9 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var line = LogCapture.Snapshot().Last(l => l.Contains("GET api/v{version:apiVersion}/npq-applications answered 200", StringComparison.Ordinal)
                                                    && l.Contains(provider.Id.ToString(), StringComparison.Ordinal));
-        line.ShouldContain($"[TraceId={TraceId}]");
-        line.ShouldContain("[RequestId=");
+        var serverTrace = response.Headers.GetValues("traceresponse").Single().Split('-')[1];
+        line.ShouldContain($"[TraceId={serverTrace}]");
+        line.ShouldContain($"[RequestId={response.Headers.GetValues("X-Request-Id").Single()}]");
         line.ShouldContain("for lead_provider");
     }
 
@@ -144,8 +159,7 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
         (await provider.DeclareAsync(application, "started", "2025-11-01T10:00:00Z", customise: a => a["delivery_partner_id"] = partner.ToString())).ShouldBeOk();
         (await provider.GetAsync("/api/v3/no-such-resource")).Status.ShouldBe(HttpStatusCode.NotFound);
 
-        using var scrape = await fixture.Anonymous().GetAsync("/metrics");
-        var exported = (await scrape.Content.ReadAsStringAsync()).Split('\n')
+        var exported = (await MetricsScrape.ReadAsync(fixture.Factory)).Body.Split('\n')
             .Where(l => l.Length > 0 && l[0] != '#')
             .Select(l => l[..l.IndexOfAny(['{', ' '])])
             .ToHashSet();

@@ -30,6 +30,8 @@ public sealed class ApiFactory(
                 ["Npq:Registration:SevenDigitTrnIsVerified"] = "true",
                 ["Npq:Audit:SigningKey"] = AuditSigningKey,
                 ["Logging:LogLevel:Default"] = "Warning",
+                // The round-trip tests read Server-Timing, which Sandbox leaves out unless an operator turns it on.
+                ["Npq:ServerTiming:Enabled"] = "true",
                 // Tests send thousands of requests from one client; the rate-limit tests set their own limits.
                 ["Npq:RateLimit:PermitsPerToken"] = "1000000",
                 ["Npq:RateLimit:PermitsPerIp"] = "1000000",

@@ -34,8 +34,11 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
             await session.LockParticipantAsync(participantId, cancellationToken);
 
         var retired = participantId == Guid.Empty ? null : await session.LoadAsync<ParticipantView>(participantId, cancellationToken);
-        var retiredMessage = retired?.RetiredInto is { } successor
-            ? $"The '#/participant_id' {participantId} has been changed to {successor}: use the new ID"
+        // The successor is named only to a caller who can see it (issue 24); anyone else gets the
+        // generic "not recognised", as for an id that never existed.
+        var successorView = retired?.RetiredInto is { } retiredInto ? await session.LoadAsync<ParticipantView>(retiredInto, cancellationToken) : null;
+        var retiredMessage = successorView is not null && successorView.EnrolmentKeys.Contains(providerId.ToString())
+            ? $"The '#/participant_id' {participantId} has been changed to {successorView.Id}: use the new ID"
             : null;
 
         var accepted = participantId == Guid.Empty
