@@ -6,9 +6,11 @@ namespace Npq.Api.Http;
 
 /// <summary>
 /// RFC 4180 CSV with the value formats of §1.9–§1.10, written row by row as the rows are read from
-/// the database: the server holds one row at a time, whatever the size of the file (ADR 0017). A cell
-/// that begins with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return is prefixed with
-/// <c>'</c>, so that a spreadsheet shows it as text rather than running it as a formula (OWASP).
+/// the database: the server holds one row at a time, whatever the size of the file (ADR 0017). Wherever
+/// a spreadsheet could start a formula, at the start of a cell or after a <c>,</c>, <c>;</c>, tab or
+/// <c>|</c> inside it (a spreadsheet that splits on another separator starts a cell there; issue 24),
+/// a <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or carriage return is preceded by <c>'</c>, so that it
+/// is shown as text rather than run as a formula (OWASP).
 /// </summary>
 public static class Csv
 {
@@ -58,9 +60,7 @@ public static class Csv
             if (i > 0)
                 builder.Append(',');
             var value = values[i];
-            // OWASP CSV injection: a cell a spreadsheet would read as a formula is written as text.
-            if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-                value = "'" + value;
+            value = Neutralise(value);
             if (value.IndexOfAny([',', '"', '\n', '\r']) >= 0)
                 builder.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
             else
@@ -68,5 +68,26 @@ public static class Csv
         }
 
         builder.Append('\n');
+    }
+
+    /// <summary>OWASP CSV injection: every place a spreadsheet could start a formula gets a <c>'</c> before it.</summary>
+    public static string Neutralise(string value)
+    {
+        StringBuilder? safe = null;
+        var cellStart = true;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (cellStart && c is '=' or '+' or '-' or '@' or '\t' or '\r')
+            {
+                safe ??= new StringBuilder(value.Length + 4).Append(value, 0, i);
+                safe.Append('\'');
+            }
+
+            safe?.Append(c);
+            cellStart = c is ',' or ';' or '\t' or '|' || (cellStart && c == ' ');
+        }
+
+        return safe?.ToString() ?? value;
     }
 }

@@ -17,6 +17,3 @@ public interface IAuditorRequest : ICallerRequest;
 
 /// <summary>Anyone may run this request (registration); it still names its caller for the audit trail.</summary>
 public interface IAnonymousRequest : ICallerRequest;
-
-/// <summary>The request is checked by its FluentValidation validators before the handler runs.</summary>
-public interface IValidatedRequest : Mediator.IMessage;

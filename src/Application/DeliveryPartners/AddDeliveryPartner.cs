@@ -7,7 +7,7 @@ namespace Npq.Application.DeliveryPartners;
 
 /// <summary>DfE records a delivery partner and the providers and cohorts it works with (reference data, B8).</summary>
 public sealed record AddDeliveryPartner(Caller Caller, Guid? Id, string Name, IReadOnlyList<(Guid LeadProviderId, int Cohort)> Partnerships)
-    : ICommand<DeliveryPartner>, IAdminRequest, IValidatedRequest;
+    : ICommand<DeliveryPartner>, IAdminRequest;
 
 public sealed class AddDeliveryPartnerHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<AddDeliveryPartner, DeliveryPartner>
 {

@@ -43,7 +43,19 @@ public sealed class IndexModel(IMediator mediator, IReferenceData referenceData,
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Form = RegistrationForm.From(await Request.ReadFormAsync(cancellationToken));
+        try
+        {
+            Form = RegistrationForm.From(await Request.ReadFormAsync(cancellationToken));
+        }
+        catch (InvalidDataException)
+        {
+            // ASP.NET refuses a form with a NUL in it before any field can be read (issue 24).
+            Form.AddErrors([new("base", "Your answers must not contain control characters (such as NUL). Remove them and select Register again.")]);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            await LoadChoicesAsync(cancellationToken);
+            return Page();
+        }
+
         if (!await antiforgery.IsRequestValidAsync(HttpContext))
         {
             Form.AddErrors([new("base", "Your answers were not saved because the form had expired. Check them and select Register again.")]);

@@ -10,7 +10,7 @@ namespace Npq.Application.Declarations.ChangeDeliveryPartner;
 
 /// <summary>The provider changes a declaration's delivery partners (CONTRACT §3.10). Leaving out the secondary clears it.</summary>
 public sealed record ChangeDeliveryPartner(Caller Caller, Guid Id, string? DeliveryPartnerId, string? SecondaryDeliveryPartnerId)
-    : ICommand<DeclarationView>, ILeadProviderRequest, IValidatedRequest;
+    : ICommand<DeclarationView>, ILeadProviderRequest;
 
 public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeDeliveryPartner, DeclarationView>
 {

@@ -7,7 +7,7 @@ namespace Npq.Application.Declarations.SubmitDeclaration;
 /// A provider declares a milestone (CONTRACT §3.7). Values arrive as sent; delivery partners only
 /// when <see cref="WithDeliveryPartners"/>, where their rules apply (B1).
 /// </summary>
-public sealed record SubmitDeclaration : ICommand<DeclarationView>, ILeadProviderRequest, IValidatedRequest
+public sealed record SubmitDeclaration : ICommand<DeclarationView>, ILeadProviderRequest
 {
     public required Caller Caller { get; init; }
 

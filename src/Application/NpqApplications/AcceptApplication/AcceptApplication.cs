@@ -12,4 +12,4 @@ public sealed record AcceptApplication(
     Guid Id,
     bool? FundedPlace,
     bool FundedPlaceIsBoolean,
-    string? ScheduleIdentifier) : ICommand<ApplicationView>, ILeadProviderRequest, IValidatedRequest;
+    string? ScheduleIdentifier) : ICommand<ApplicationView>, ILeadProviderRequest;

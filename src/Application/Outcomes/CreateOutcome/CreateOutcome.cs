@@ -14,7 +14,7 @@ namespace Npq.Application.Outcomes.CreateOutcome;
 
 /// <summary>The provider records an outcome for a participant's completed declaration (CONTRACT §3.11).</summary>
 public sealed record CreateOutcome(Caller Caller, Guid ParticipantId, string? CourseIdentifier, string? State, string? CompletionDate)
-    : ICommand<OutcomeView>, ILeadProviderRequest, IValidatedRequest;
+    : ICommand<OutcomeView>, ILeadProviderRequest;
 
 public sealed partial class CreateOutcomeHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<CreateOutcome, OutcomeView>
 {

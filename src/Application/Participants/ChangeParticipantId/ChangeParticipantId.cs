@@ -19,6 +19,8 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, TimePro
 {
     public async ValueTask<ParticipantView> Handle(ChangeParticipantId command, CancellationToken cancellationToken)
     {
+        if (command.To == Guid.Empty)
+            throw new RuleViolationException("to_participant_id", "Enter the participant ID to change to");
         if (command.From == command.To)
             throw new RuleViolationException("to_participant_id", "The new participant id must differ from the old one");
         await session.LockParticipantsAsync([command.From, command.To], cancellationToken);

@@ -14,7 +14,7 @@ namespace Npq.Application.Participants.ChangeSchedule;
 
 /// <summary>Move a participant to another schedule, possibly in another cohort (CONTRACT §3.6).</summary>
 public sealed record ChangeSchedule(Caller Caller, Guid ParticipantId, string? CourseIdentifier, string? ScheduleIdentifier, string? Cohort)
-    : ICommand<ParticipantResult>, ILeadProviderRequest, IValidatedRequest;
+    : ICommand<ParticipantResult>, ILeadProviderRequest;
 
 public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<ChangeSchedule, ParticipantResult>

@@ -21,7 +21,7 @@ public enum TrainingAction
 /// list a withdrawal may give (the caller's: <see cref="TrainingReasons"/>).
 /// </summary>
 public sealed record ChangeTrainingStatus(Caller Caller, Guid ParticipantId, TrainingAction Action, string? CourseIdentifier, string? Reason, IReadOnlyList<string> WithdrawalReasons)
-    : ICommand<ParticipantResult>, ILeadProviderRequest, IValidatedRequest;
+    : ICommand<ParticipantResult>, ILeadProviderRequest;
 
 public sealed class ChangeTrainingStatusHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeTrainingStatus, ParticipantResult>
 {

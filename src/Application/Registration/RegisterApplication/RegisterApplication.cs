@@ -9,7 +9,7 @@ namespace Npq.Application.Registration.RegisterApplication;
 /// text the applicant gave (booleans as <c>true</c>/<c>false</c>/<c>yes</c>/<c>no</c>) and are
 /// checked by <see cref="RegisterApplicationValidator"/> before the handler reads reference data.
 /// </summary>
-public sealed record RegisterApplication : RegistrationFields, ICommand<ApplicationView>, IAnonymousRequest, IValidatedRequest
+public sealed record RegisterApplication : RegistrationFields, ICommand<ApplicationView>, IAnonymousRequest
 {
     public RegisterApplication()
     {
