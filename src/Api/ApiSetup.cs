@@ -146,7 +146,7 @@ public static class ApiSetup
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
         app.MapGet("/health/ready", async (ReadinessProbe probe, CancellationToken cancellationToken) =>
         {
-            var result = await probe.CheckAsync(cancellationToken);
+            var result = await probe.CurrentAsync(cancellationToken);
             return Results.Json(
                 new { status = result.Ready ? "ready" : "not_ready", checks = result.Checks.Select(c => new { name = c.Name, ok = c.Ok, detail = c.Detail }) },
                 statusCode: result.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

@@ -79,6 +79,7 @@ public static class DependencyInjection
         services.AddScoped<FinanceScenarios>();
         services.AddSingleton<Audit.ProjectionVerifier>();
         services.AddSingleton<Health.ReadinessProbe>();
+        services.AddSingleton(sp => new Health.ReadinessDataSource(ConnectionString(sp.GetRequiredService<IConfiguration>())));
         services.AddHostedService<Health.ReadinessSampler>();
         Security.DataProtectionKeyStore.Register(services);
 

@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Npq.Application.Common.Telemetry;
-using Npq.Infrastructure.RateLimiting;
 
 namespace Npq.Infrastructure.Health;
 
 /// <summary>
-/// Runs the readiness check every 15 seconds for the <c>npq.ready</c> and <c>npq.outbox.backlog</c>
-/// gauges, so that a scrape never waits on the database.
+/// Runs the readiness checks every two seconds on a pool of one connection of its own (issue 24), for
+/// <c>/health/ready</c> (<see cref="ReadinessProbe"/>) and the <c>npq.ready</c> and
+/// <c>npq.outbox.backlog</c> gauges: neither a probe nor a scrape ever waits on the database.
 /// </summary>
-public sealed class ReadinessSampler(RateLimiterDataSource dataSource) : BackgroundService
+public sealed class ReadinessSampler(ReadinessProbe probe, ReadinessDataSource dataSource) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,9 +19,19 @@ public sealed class ReadinessSampler(RateLimiterDataSource dataSource) : Backgro
         do
         {
             var result = await ReadinessProbe.CheckAsync(dataSource.Source, stoppingToken);
+            probe.Record(result);
             var counted = result.Checks.Any(c => c.Name == "outbox"); // the database answered
             NpqTelemetry.SampledReadiness(result.Ready, counted ? result.OutboxBacklog : null);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+}
+
+/// <summary>The readiness checks' own pool: one connection, apart from the requests' and the limiter's.</summary>
+public sealed class ReadinessDataSource(string connectionString) : IDisposable
+{
+    public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(
+        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 1, ApplicationName = "npq-readiness" }.ConnectionString);
+
+    public void Dispose() => Source.Dispose();
 }

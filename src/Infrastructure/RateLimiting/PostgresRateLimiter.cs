@@ -17,9 +17,17 @@ namespace Npq.Infrastructure.RateLimiting;
 /// the key (so concurrent requests for one key, in any process, are counted one at a time), drops
 /// the times that left the window, and admits when fewer than the limit remain. Times come from the
 /// database clock, so processes need not agree on theirs.
+/// A refusal is remembered in memory until its reset (issue 24, ADR 0024): no permit of that key can
+/// free up before then, in any process, so the key's next requests are refused from memory, exactly,
+/// without touching the database; a flood costs the flooder microseconds and the others nothing.
 /// </summary>
 public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRateLimiter
 {
+    /// <summary>At most this many refused keys are remembered; past it the memory starts again (it only saves work).</summary>
+    private const int RefusedLimit = 100_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RateLimitDecision Decision, long Until)> _refused = new(StringComparer.Ordinal);
+
     public const string TableName = MartenSetup.Schema + ".rate_limit_hits";
     public const string FunctionName = MartenSetup.Schema + ".acquire_permit";
 
@@ -99,6 +107,27 @@ public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRat
     }
 
     public async ValueTask<RateLimitDecision> AcquireAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        if (_refused.TryGetValue(key, out var refused))
+        {
+            if (refused.Until > now && refused.Decision.Limit == limit)
+                return refused.Decision with { ResetAfter = TimeSpan.FromMilliseconds(refused.Until - now) };
+            _refused.TryRemove(key, out _);
+        }
+
+        var decision = await AcquireFromDatabaseAsync(key, limit, window, cancellationToken);
+        if (!decision.Admitted)
+        {
+            if (_refused.Count >= RefusedLimit)
+                _refused.Clear();
+            _refused[key] = (decision, now + (long)decision.ResetAfter.TotalMilliseconds);
+        }
+
+        return decision;
+    }
+
+    private async ValueTask<RateLimitDecision> AcquireFromDatabaseAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.Source.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(

@@ -17,10 +17,17 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
     /// <summary>At most this many valid tokens are remembered; past it the cache starts again (an attacker cannot grow it: unknown tokens are never cached).</summary>
     private const int CacheLimit = 10_000;
 
+    /// <summary>How long an unknown digest is remembered as unknown.</summary>
+    private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(5);
+
     private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Secret);
     private readonly TimeSpan _cacheFor = options.Value.CacheFor;
     // Expiry on the monotonic clock: a request's X-With-Server-Date (Sandbox) must not stretch it.
     private readonly ConcurrentDictionary<string, (ApiToken Token, long Until)> _valid = new(StringComparer.Ordinal);
+
+    // Digests of no token, or of a revoked one (issue 24): sent again, they are refused from memory, not
+    // looked up. A token is issued with a fresh random secret and never unrevoked, so none becomes valid.
+    private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
 
     public sealed record IssuedToken(ApiToken Token, string Secret, LeadProvider? LeadProvider);
 
@@ -97,6 +104,10 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
         {
             token = cached.Token;
         }
+        else if (_unknown.TryGetValue(digest, out var unknownUntil) && unknownUntil > tick)
+        {
+            return null;
+        }
         else
         {
             await using var session = store.QuerySession();
@@ -105,6 +116,11 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
                 || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Digest), Encoding.ASCII.GetBytes(digest)))
             {
                 _valid.TryRemove(digest, out _);
+                // Unknown or revoked: neither ever becomes valid (revocation is for good).
+                if (_unknown.Count >= CacheLimit)
+                    _unknown.Clear();
+                _unknown[digest] = tick + (long)UnknownFor.TotalMilliseconds;
+
                 return null;
             }
 
