@@ -51,6 +51,7 @@ public static class DependencyInjection
 
     public static IServiceCollection AddNpqInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        Security.ProductionSecrets.Register(services);
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection("Npq:Tokens"))
             .Validate(o => o.Secret.Length >= 32, "Npq:Tokens:Secret must be set to at least 32 characters.")
             .ValidateOnStart();
