@@ -11,7 +11,6 @@ using Npq.Api.Telemetry;
 using Npq.Application.Common.Behaviours;
 using Npq.Application.Registration.RegisterApplication;
 using Npq.Infrastructure;
-using Npq.Infrastructure.Health;
 using Npq.Infrastructure.Seed;
 using Wolverine;
 
@@ -32,6 +31,9 @@ public static class ApiSetup
         builder.Logging.AddFilter("Wolverine", LogLevel.Warning);
         builder.Logging.AddFilter("JasperFx", LogLevel.Warning);
         builder.Logging.AddFilter("Weasel", LogLevel.Warning);
+        // ASP.NET's line for every failed authentication: a flood of made-up tokens would be a flood of
+        // lines (issue 24). Refusals are counted in the metrics (npq.requests by status) instead.
+        builder.Logging.AddFilter(typeof(TokenAuthenticationHandler).FullName, LogLevel.Warning);
 
         // Wolverine before Marten: Marten's Wolverine integration expects the runtime registered.
         builder.Host.UseWolverine(opts => DependencyInjection.ConfigureWolverine(opts, typeof(ApiSetup).Assembly, builder.Configuration));
@@ -110,6 +112,7 @@ public static class ApiSetup
         if (ForwardedHeadersFrom(app.Configuration) is { } forwarded && (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0))
             app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<Telemetry.TelemetryMiddleware>();
+        app.UseMiddleware<HealthMiddleware>(); // from memory, on the API's port and the metrics port
         app.UseNpqMetricsEndpoint(); // before the limiter, the drain and the database
         app.UseMiddleware<ErrorMappingMiddleware>();
         app.UseMiddleware<DrainingMiddleware>();
@@ -143,14 +146,6 @@ public static class ApiSetup
         app.MapRazorPages();
         app.MapNpqOpenApi();
         app.MapNpqGuidance();
-        app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
-        app.MapGet("/health/ready", async (ReadinessProbe probe, CancellationToken cancellationToken) =>
-        {
-            var result = await probe.CurrentAsync(cancellationToken);
-            return Results.Json(
-                new { status = result.Ready ? "ready" : "not_ready", checks = result.Checks.Select(c => new { name = c.Name, ok = c.Ok, detail = c.Detail }) },
-                statusCode: result.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
         app.MapFallback("/api/{**path}", NotFoundFallback.Write);
         return app;
     }

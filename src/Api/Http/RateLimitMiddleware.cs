@@ -14,9 +14,18 @@ namespace Npq.Api.Http;
 /// address's (so guessing tokens is slow), before anything else is done with it. The mediator's
 /// <c>RateLimitBehaviour</c> limits requests that arrive by other ways. It also writes
 /// <c>RateLimit-Limit</c>, <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> on every API response.
+/// A refusal is answered late (<see cref="RefusalDelay"/>, at most the time until a permit frees up): a
+/// caller over its limit holds a connection, not a core, and a flood slows to the pace of its
+/// connections instead of taking the processors from everyone else (issue 24).
 /// </summary>
-public sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limiter, IOptions<RateLimitOptions> options)
+public sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limiter, IOptions<RateLimitOptions> options, IConfiguration configuration)
 {
+    private readonly TimeSpan _refusalDelay = RefusalDelay(configuration);
+
+    /// <summary>How late a refusal is answered: <c>Npq:RateLimit:RefusalDelayMilliseconds</c>, 1,000 unless set.</summary>
+    public static TimeSpan RefusalDelay(IConfiguration configuration) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(configuration.GetValue("Npq:RateLimit:RefusalDelayMilliseconds", 1000), 0, 10_000));
+
     public async Task InvokeAsync(HttpContext context, RateLimitState state)
     {
         if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
@@ -41,7 +50,11 @@ public sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limit
         state.Decision = await limiter.AcquireAsync(key, limit, o.Window, context.RequestAborted);
         NpqTelemetry.RateLimitDecision(state.Decision.Admitted, caller);
         if (!state.Decision.Admitted)
+        {
+            var delay = state.Decision.ResetAfter < _refusalDelay ? state.Decision.ResetAfter : _refusalDelay;
+            await Task.Delay(delay, context.RequestAborted);
             throw new TooManyRequestsException(state.Decision);
+        }
 
         await next(context);
     }

@@ -48,7 +48,7 @@ public sealed partial class TelemetryMiddleware(RequestDelegate next, ILogger<Te
                        ["RequestId"] = context.TraceIdentifier,
                        ["ClientRequestId"] = context.Items[Http.EdgeMiddleware.ClientRequestIdItem],
                    }))
-                Answered(logger, MethodLabel(context.Request.Method), route, status, elapsed.TotalMilliseconds, caller.KindLabel, caller.LeadProviderId);
+                Answered(logger, LevelOf(context, status), MethodLabel(context.Request.Method), route, status, elapsed.TotalMilliseconds, caller.KindLabel, caller.LeadProviderId);
         }
     }
 
@@ -78,7 +78,16 @@ public sealed partial class TelemetryMiddleware(RequestDelegate next, ILogger<Te
             : "none";
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+    /// <summary>
+    /// Refusals by the limiter (429) and health probes are counted in the metrics, not logged one line
+    /// each (Debug): a flood must not become a flood of log lines (issue 24).
+    /// </summary>
+    private static LogLevel LevelOf(HttpContext context, int status) =>
+        status == StatusCodes.Status429TooManyRequests || context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+            ? LogLevel.Debug
+            : LogLevel.Information;
+
+    [LoggerMessage(EventId = 1,
         Message = "{Method} {Route} answered {Status} in {ElapsedMs:F1} ms for {CallerKind} {ProviderId}")]
-    private static partial void Answered(ILogger logger, string method, string route, int status, double elapsedMs, string callerKind, Guid? providerId);
+    private static partial void Answered(ILogger logger, LogLevel level, string method, string route, int status, double elapsedMs, string callerKind, Guid? providerId);
 }

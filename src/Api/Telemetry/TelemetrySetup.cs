@@ -117,7 +117,7 @@ public static class TelemetrySetup
         {
             app.Use(async (context, next) =>
             {
-                if (context.Connection.LocalPort == metricsOnly)
+                if (context.Connection.LocalPort == metricsOnly) // health checks answered before this (HealthMiddleware)
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;

@@ -35,6 +35,8 @@ public sealed class ApiFactory(
                 // Tests send thousands of requests from one client; the rate-limit tests set their own limits.
                 ["Npq:RateLimit:PermitsPerToken"] = "1000000",
                 ["Npq:RateLimit:PermitsPerIp"] = "1000000",
+                // Refusals are answered late in service (a flood's cost); the tests that meet them need not wait.
+                ["Npq:RateLimit:RefusalDelayMilliseconds"] = "0",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 values[key] = value;
