@@ -35,6 +35,7 @@ public sealed class HealthMiddleware(RequestDelegate next, ReadinessProbe probe,
         }
 
         context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers[EdgeMiddleware.RequestIdHeader] = Guid.CreateVersion7().ToString("N"); // the server's, as on every response
         if (context.Connection.LocalPort != _metricsPort && !Admit(HttpClientAddress.Of(context)))
         {
             await Task.Delay(_refusalDelay, context.RequestAborted);
