@@ -25,9 +25,6 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
 
     private sealed record Resource(Guid Id, string Kind, Guid ProviderId, Guid? ParticipantId, Guid? ApplicationId);
 
-    /// <summary>A resource a provider may see changed by the batch, before its view is compared.</summary>
-    private sealed record Candidate(Guid Provider, string ResourceType, Guid ResourceId, Guid? ParticipantId, long Sequence);
-
     public async Task BuildUpToAsync(long ceiling, CancellationToken cancellationToken)
     {
         while (await BatchAsync(ceiling, cancellationToken))
@@ -60,14 +57,11 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
             foreach (var application in resources.Values.Where(r => r.Kind == "application" && r.ParticipantId is not null))
                 ApplicationsOf(applicationsOf, application.ParticipantId!.Value).Add(application.Id);
             var changed = new Dictionary<Guid, Resource>();
-            var candidates = new List<Candidate>();
+            var candidates = new List<ChangeFeedViews.Candidate>();
             foreach (var e in events)
                 await ApplyAsync(connection, transaction, e, resources, applicationsOf, changed, candidates, cancellationToken);
             await SaveResourcesAsync(connection, transaction, changed.Values, cancellationToken);
-            var items = await ChangeFeedViews.CompareAsync(connection, transaction, candidates
-                .DistinctBy(c => (c.Provider, c.ResourceId))
-                .Select(c => new ChangeFeedViews.Candidate(c.Provider, c.ResourceType, c.ResourceId, c.ParticipantId, c.Sequence))
-                .ToList(), cancellationToken);
+            var items = await ChangeFeedViews.CompareAsync(connection, transaction, candidates.DistinctBy(c => (c.Provider, c.ResourceId)).ToList(), cancellationToken);
             await AppendAsync(connection, transaction, items, cancellationToken);
         }
 
@@ -86,14 +80,14 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
 
     private static async Task ApplyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, StoredEvent e, Dictionary<Guid, Resource> resources,
-        Dictionary<Guid, HashSet<Guid>> applicationsOf, Dictionary<Guid, Resource> changed, List<Candidate> candidates,
+        Dictionary<Guid, HashSet<Guid>> applicationsOf, Dictionary<Guid, Resource> changed, List<ChangeFeedViews.Candidate> candidates,
         CancellationToken cancellationToken)
     {
         using var document = JsonDocument.Parse(e.Data);
         var data = document.RootElement;
         var before = candidates.Count;
         void Add(Guid provider, string resourceType, Guid resourceId, Guid? participant) =>
-            candidates.Add(new Candidate(provider, resourceType, resourceId, participant, e.Sequence));
+            candidates.Add(new ChangeFeedViews.Candidate(provider, resourceType, resourceId, participant, e.Sequence));
         void Keep(Resource resource)
         {
             if (resource.Kind == "application")

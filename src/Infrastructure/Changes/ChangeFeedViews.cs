@@ -14,6 +14,7 @@ namespace Npq.Infrastructure.Changes;
 /// </summary>
 internal static class ChangeFeedViews
 {
+    /// <summary>A resource a provider may see changed (the builder's reading of the events), before its view is compared.</summary>
     public sealed record Candidate(Guid Provider, string ResourceType, Guid ResourceId, Guid? ParticipantId, long Sequence);
 
     private sealed record View(byte[] Fingerprint, DateTimeOffset UpdatedAt, Guid? Owner, Guid? SecondOwner, Guid? ParticipantId, string[]? Readers)

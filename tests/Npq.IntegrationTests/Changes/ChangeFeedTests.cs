@@ -65,7 +65,7 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         var declared = await a.AcceptedApplicationAsync("2025");
 
         // The CRMs have read everything as it stands; now change it under them, eight writers at once.
-        await FeedCaughtUpAsync();
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
         await Task.Delay(500);
         await Parallel.ForEachAsync(pairs, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (pair, _) =>
         {
@@ -80,7 +80,7 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{moved.Id}/transfer", new JsonObject { ["lead_provider_id"] = b.Id.ToString() }))
             .ShouldBeOk();
 
-        await FeedCaughtUpAsync();
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
         await stop.CancelAsync();
         var copies = new Dictionary<TestProvider, (List<JsonElement> Items, Dictionary<(string Type, Guid Id), string> Copy)>
         {
@@ -101,8 +101,8 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         }
 
         // Each feed holds nothing of the other provider's, apart from the transferred application.
-        var (feedOfA, _) = await FollowAsync(a, cursor: null);
-        var (feedOfB, _) = await FollowAsync(b, cursor: null);
+        var (feedOfA, _) = await ChangeFeedFollowing.FollowAsync(a, cursor: null, limit: 7);
+        var (feedOfB, _) = await ChangeFeedFollowing.FollowAsync(b, cursor: null, limit: 7);
         var resourcesOfA = feedOfA.Select(i => i.GetProperty("resource_id").GetGuid()).ToHashSet();
         var resourcesOfB = feedOfB.Select(i => i.GetProperty("resource_id").GetGuid()).ToHashSet();
         registeredAtB.Select(r => r.Id).ShouldAllBe(id => !resourcesOfA.Contains(id));
@@ -122,8 +122,8 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
     {
         var provider = await fixture.NewLeadProviderAsync();
         await provider.RegisterAsync();
-        await FeedCaughtUpAsync();
-        var (_, start) = await FollowAsync(provider, "latest");
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (_, start) = await ChangeFeedFollowing.FollowAsync(provider, "latest", limit: 7);
 
         // A registration whose transaction stays open, then one that commits after it.
         var held = Guid.NewGuid();
@@ -144,12 +144,12 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
 
         var later = await provider.RegisterAsync();
         await Task.Delay(TimeSpan.FromSeconds(4)); // past the daemon's stale-sequence threshold
-        var (waiting, _) = await FollowAsync(provider, start);
+        var (waiting, _) = await ChangeFeedFollowing.FollowAsync(provider, start, limit: 7);
         waiting.ShouldBeEmpty(); // the later registration is not delivered before the one still committing
 
         await transaction.CommitAsync();
-        await FeedCaughtUpAsync();
-        var (delivered, _) = await FollowAsync(provider, start);
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (delivered, _) = await ChangeFeedFollowing.FollowAsync(provider, start, limit: 7);
         delivered.Select(i => i.GetProperty("resource_id").GetGuid()).ShouldBe([held, later.Id]);
         delivered.Select(i => i.GetProperty("position").GetInt64()).ShouldBe([delivered[0].GetProperty("position").GetInt64(), delivered[0].GetProperty("position").GetInt64() + 1]);
     }
@@ -160,8 +160,8 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         var a = await fixture.NewLeadProviderAsync();
         var b = await fixture.NewLeadProviderAsync();
         await a.RegisterAsync();
-        await FeedCaughtUpAsync();
-        var (items, cursor) = await FollowAsync(a, cursor: null);
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (items, cursor) = await ChangeFeedFollowing.FollowAsync(a, cursor: null, limit: 7);
         items.Count.ShouldBe(1);
 
         var bytes = Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/') + "==="[..((4 - (cursor.Length % 4)) % 4)]);
@@ -181,11 +181,11 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         using (var anonymous = fixture.Anonymous())
             (await anonymous.GetAsync("/api/v3/changes")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
 
-        var latest = Body(await a.GetAsync("/api/v3/changes?cursor=latest"));
+        var latest = (await a.GetAsync("/api/v3/changes?cursor=latest")).ShouldBeOkBody();
         latest.GetProperty("data").GetArrayLength().ShouldBe(0);
         latest.GetProperty("has_more").GetBoolean().ShouldBeFalse();
         latest.GetProperty("next_cursor").GetString().ShouldBe(cursor); // the head is where the feed was followed to
-        Body(await b.GetAsync("/api/v3/changes")).GetProperty("data").GetArrayLength().ShouldBe(0);
+        (await b.GetAsync("/api/v3/changes")).ShouldBeOkBody().GetProperty("data").GetArrayLength().ShouldBe(0);
     }
 
     /// <summary>The CRM's copy of one resource type holds the same ids, and the same JSON for each, as the list endpoint.</summary>
@@ -194,27 +194,6 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         var held = copy.Where(r => r.Key.Type == type).ToDictionary(r => r.Key.Id, r => r.Value);
         held.Keys.Order().ShouldBe(listed.Keys.Order(), $"{type}: the ids the feed led to");
         listed.Where(l => held[l.Key] != l.Value).Select(l => l.Key).ShouldBeEmpty($"{type}: resources whose JSON differs");
-    }
-
-    private static JsonElement Body((HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response) result)
-    {
-        result.Status.ShouldBe(HttpStatusCode.OK, result.Body.ValueKind == JsonValueKind.Undefined ? "" : result.Body.GetRawText());
-        return result.Body;
-    }
-
-    private async Task FeedCaughtUpAsync()
-    {
-        var feed = fixture.Services.GetRequiredService<ChangeFeedStore>();
-        await using var source = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
-        await using var max = source.CreateCommand("select coalesce(max(seq_id), 0) from npq.mt_events");
-        var target = (long)(await max.ExecuteScalarAsync())!;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await feed.LastSequenceAsync(CancellationToken.None) < target)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The change feed did not reach sequence {target} within 60 s.");
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>
@@ -229,27 +208,13 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         while (true)
         {
             var last = stop.IsCancellationRequested;
-            var (items, next) = await FollowAsync(provider, cursor);
+            var (items, next) = await ChangeFeedFollowing.FollowAsync(provider, cursor, limit: 7);
             seen.AddRange(items);
             await ApplyAsync(provider, items, copy);
             cursor = next;
             if (last)
                 return (seen, copy);
             await Task.Delay(20, CancellationToken.None);
-        }
-    }
-
-    /// <summary>Every item after the cursor, page by page, and the cursor to store.</summary>
-    private static async Task<(List<JsonElement> Items, string Cursor)> FollowAsync(TestProvider provider, string? cursor)
-    {
-        var items = new List<JsonElement>();
-        while (true)
-        {
-            var page = Body(await provider.GetAsync(cursor is null ? "/api/v3/changes?limit=7" : $"/api/v3/changes?limit=7&cursor={cursor}"));
-            items.AddRange(page.GetProperty("data").EnumerateArray().Select(i => i.Clone()));
-            cursor = page.GetProperty("next_cursor").GetString()!;
-            if (!page.GetProperty("has_more").GetBoolean())
-                return (items, cursor);
         }
     }
 
@@ -284,7 +249,7 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         var all = new Dictionary<Guid, string>();
         for (var page = 1; ; page++)
         {
-            var data = Body(await provider.GetAsync($"{path}?page[per_page]=100&page[page]={page}")).GetProperty("data");
+            var data = (await provider.GetAsync($"{path}?page[per_page]=100&page[page]={page}")).ShouldBeOkBody().GetProperty("data");
             foreach (var item in data.EnumerateArray())
                 all[item.GetProperty("id").GetGuid()] = item.GetRawText();
             if (data.GetArrayLength() < 100)

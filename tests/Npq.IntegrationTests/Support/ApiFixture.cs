@@ -298,6 +298,13 @@ public static class ResponseAssertions
         return result.Body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("title").GetString()!).ToList();
     }
 
+    /// <summary>A 200, and its whole body.</summary>
+    public static JsonElement ShouldBeOkBody(this (HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response) result)
+    {
+        result.Status.ShouldBe(HttpStatusCode.OK, result.Body.ValueKind == JsonValueKind.Undefined ? "" : result.Body.GetRawText());
+        return result.Body;
+    }
+
     public static JsonElement ShouldBeOk(this (HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response) result)
     {
         result.Status.ShouldBe(HttpStatusCode.OK, result.Body.ValueKind == JsonValueKind.Undefined ? "" : result.Body.GetRawText());

@@ -2,9 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Npq.Infrastructure.Changes;
 using Npq.IntegrationTests.Support;
 
 namespace Npq.IntegrationTests.Tenancy;
@@ -76,11 +74,11 @@ public sealed class TenancyTests(ApiFixture fixture)
             declared.StatusCode.ShouldBe(HttpStatusCode.OK, await declared.Content.ReadAsStringAsync());
         }
 
-        var declaration = Ok(await a.GetAsync("/api/v3/participant-declarations")).GetProperty("data")[0].GetProperty("id").GetGuid();
+        var declaration = (await a.GetAsync("/api/v3/participant-declarations")).ShouldBeOkBody().GetProperty("data")[0].GetProperty("id").GetGuid();
         var email = application.Resource.GetProperty("attributes").GetProperty("email").GetString()!;
         var secretsOfA = new[] { application.Id.ToString(), application.ParticipantId.ToString(), declaration.ToString(), statement.ToString(), email };
-        await FeedCaughtUpAsync();
-        var (feedOfA, cursorOfA) = await FollowAsync(a, null);
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (feedOfA, cursorOfA) = await ChangeFeedFollowing.FollowAsync(a, null);
         var eventsOfA = await EventsOfAsync(application.Id, application.ParticipantId, declaration, statement);
         var body = new JsonObject
         {
@@ -139,9 +137,9 @@ public sealed class TenancyTests(ApiFixture fixture)
 
         // Nothing of A's changed, A's feed got nothing, and B's feed holds nothing of A's.
         (await EventsOfAsync(application.Id, application.ParticipantId, declaration, statement)).ShouldBe(eventsOfA);
-        await FeedCaughtUpAsync();
-        (await FollowAsync(a, cursorOfA)).Items.ShouldBeEmpty();
-        var (feedOfB, _) = await FollowAsync(b, null);
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        (await ChangeFeedFollowing.FollowAsync(a, cursorOfA)).Items.ShouldBeEmpty();
+        var (feedOfB, _) = await ChangeFeedFollowing.FollowAsync(b, null);
         feedOfB.Select(i => i.GetProperty("resource_id").GetString()).ShouldAllBe(id => !secretsOfA.Contains(id));
         feedOfA.ShouldNotBeEmpty();
     }
@@ -152,8 +150,8 @@ public sealed class TenancyTests(ApiFixture fixture)
         var a = await fixture.NewLeadProviderAsync();
         var b = await fixture.NewLeadProviderAsync();
         var ofA = await a.AcceptedApplicationAsync("2025");
-        await FeedCaughtUpAsync();
-        var (_, cursor) = await FollowAsync(a, null);
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (_, cursor) = await ChangeFeedFollowing.FollowAsync(a, null);
         var before = await ReadAsync(a, ofA);
 
         // B registers the same person for another course: A's application does not change, so A hears nothing of it.
@@ -163,15 +161,15 @@ public sealed class TenancyTests(ApiFixture fixture)
             r["cohort"] = "2025";
             r["course_identifier"] = "npq-headship";
         });
-        await FeedCaughtUpAsync();
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
         (await ReadAsync(a, ofA)).Application.ShouldBe(before.Application);
-        var (afterRegistration, cursorAfterRegistration) = await FollowAsync(a, cursor);
+        var (afterRegistration, cursorAfterRegistration) = await ChangeFeedFollowing.FollowAsync(a, cursor);
         afterRegistration.ShouldNotContain(i => i.GetProperty("resource_type").GetString() == "npq-application");
 
         // B accepts: A's feed names only what A's own view shows changed, in A's words and times.
         (await b.AcceptAsync(ofB.Id, "v3", new JsonObject { ["funded_place"] = ofB.Resource.GetProperty("attributes").GetProperty("eligible_for_funding").GetBoolean() })).ShouldBeOk();
-        await FeedCaughtUpAsync();
-        var (items, _) = await FollowAsync(a, cursorAfterRegistration);
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (items, _) = await ChangeFeedFollowing.FollowAsync(a, cursorAfterRegistration);
         var after = await ReadAsync(a, ofA);
         var eventIds = await EventIdsAsync();
         foreach (var item in afterRegistration.Concat(items))
@@ -308,40 +306,6 @@ public sealed class TenancyTests(ApiFixture fixture)
     private static async Task<(string Application, string Participant)> ReadAsync(TestProvider provider, RegisteredApplication application) =>
         ((await provider.GetAsync($"/api/v3/npq-applications/{application.Id}")).Body.GetProperty("data").GetRawText(),
             (await provider.GetAsync($"/api/v3/participants/npq/{application.ParticipantId}")).Body.GetProperty("data").GetRawText());
-
-    private static async Task<(List<JsonElement> Items, string Cursor)> FollowAsync(TestProvider provider, string? cursor)
-    {
-        var items = new List<JsonElement>();
-        while (true)
-        {
-            var page = Ok(await provider.GetAsync(cursor is null ? "/api/v3/changes?limit=1000" : $"/api/v3/changes?limit=1000&cursor={Uri.EscapeDataString(cursor)}"));
-            items.AddRange(page.GetProperty("data").EnumerateArray().Select(i => i.Clone()));
-            cursor = page.GetProperty("next_cursor").GetString()!;
-            if (!page.GetProperty("has_more").GetBoolean())
-                return (items, cursor);
-        }
-    }
-
-    private static JsonElement Ok((HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response) result)
-    {
-        result.Status.ShouldBe(HttpStatusCode.OK, result.Body.ValueKind == JsonValueKind.Undefined ? "" : result.Body.GetRawText());
-        return result.Body;
-    }
-
-    private async Task FeedCaughtUpAsync()
-    {
-        var feed = fixture.Services.GetRequiredService<ChangeFeedStore>();
-        await using var source = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
-        await using var max = source.CreateCommand("select coalesce(max(seq_id), 0) from npq.mt_events");
-        var target = (long)(await max.ExecuteScalarAsync())!;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await feed.LastSequenceAsync(CancellationToken.None) < target)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The change feed did not reach sequence {target} within 60 s.");
-            await Task.Delay(100);
-        }
-    }
 
     private async Task<long> EventsOfAsync(params Guid[] streams)
     {
