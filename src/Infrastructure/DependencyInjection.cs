@@ -62,7 +62,9 @@ public static class DependencyInjection
         services.AddSingleton(sp => new RateLimiterDataSource(ConnectionString(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton<PostgresRateLimiter>();
         services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<PostgresRateLimiter>());
-        services.AddSingleton<Application.Registration.IAttachAttempts, Registration.PostgresAttachAttempts>();
+        services.AddSingleton<Registration.PostgresAttachAttempts>();
+        services.AddSingleton<Application.Registration.IAttachAttempts>(sp => sp.GetRequiredService<Registration.PostgresAttachAttempts>());
+        services.AddHostedService<Registration.AttachAttemptsCleanup>();
         services.AddHostedService<RateLimitCleanup>();
         services.AddHostedService<Idempotency.IdempotencyCleanup>();
         services.AddScoped<RateLimitState>();

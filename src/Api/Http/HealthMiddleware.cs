@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using Npq.Api.Errors;
 using Npq.Api.Json;
 using Npq.Infrastructure.Health;
 
@@ -9,18 +7,19 @@ namespace Npq.Api.Http;
 /// <summary>
 /// <c>/health/live</c> and <c>/health/ready</c> (CONTRACT B10, issue 24), answered at the very front of
 /// the pipeline from memory: readiness from the latest sample (<see cref="ReadinessProbe"/>), never a
-/// query. On the metrics port (the operator's) they are not limited; on the API's port each address
-/// gets 10 a second (a burst of 20), which a balancer's probes never reach, and a flood beyond it is
-/// answered 429 late (<see cref="RateLimitMiddleware.RefusalDelay"/>), so that it costs the flooder, not
-/// the providers. From SIGTERM on, readiness answers 503 (the drain) and liveness stays 200.
+/// query. On the metrics port (the operator's) they are answered at once; on the API's port each address
+/// gets 10 a second (a burst of 20) at once, and beyond that the same truthful answer a quarter of a
+/// second late: a flood slows to the pace of its connections, and a balancer whose probes share an
+/// address with a flood (no forwarded headers configured) is never told anything false, only later.
+/// From SIGTERM on, readiness answers 503 (the drain) and liveness stays 200.
 /// </summary>
 public sealed class HealthMiddleware(RequestDelegate next, ReadinessProbe probe, IHostApplicationLifetime lifetime, IConfiguration configuration)
 {
     private const double PerSecond = 10, Burst = 20;
     private const int AddressesRemembered = 100_000;
+    private static readonly TimeSpan Late = TimeSpan.FromMilliseconds(250);
 
     private readonly int? _metricsPort = Telemetry.TelemetrySetup.MetricsPort(configuration);
-    private readonly TimeSpan _refusalDelay = RateLimitMiddleware.RefusalDelay(configuration);
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext context)
@@ -37,13 +36,7 @@ public sealed class HealthMiddleware(RequestDelegate next, ReadinessProbe probe,
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers[EdgeMiddleware.RequestIdHeader] = Guid.CreateVersion7().ToString("N"); // the server's, as on every response
         if (context.Connection.LocalPort != _metricsPort && !Admit(HttpClientAddress.Of(context)))
-        {
-            await Task.Delay(_refusalDelay, context.RequestAborted);
-            context.Response.Headers.RetryAfter = "1";
-            await ApiJsonResult.Write(context.Response, StatusCodes.Status429TooManyRequests, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
-                "Too many requests", $"Health checks are answered {PerSecond.ToString(CultureInfo.InvariantCulture)} times a second per address; retry after 1 second")]));
-            return;
-        }
+            await Task.Delay(Late, context.RequestAborted);
 
         if (live)
         {

@@ -74,7 +74,10 @@ public static class TelemetrySetup
         ChooseMetricsPort(builder);
         if (MetricsPort(builder.Configuration) is { } port)
         {
-            var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) is { Length: > 0 } configured ? configured : "http://localhost:5000";
+            // The API's own addresses as ASP.NET would choose them (URLS, else HTTP_PORTS, else its default), plus the metrics port.
+            var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) is { Length: > 0 } configured ? configured
+                : builder.WebHost.GetSetting("HTTP_PORTS") is { Length: > 0 } ports ? string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => $"http://*:{p.Trim()}"))
+                : "http://localhost:5000";
             builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries), $"http://{MetricsAddress(builder.Configuration)}:{port}"]);
         }
 

@@ -87,7 +87,7 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
         var data = document.RootElement;
         var before = candidates.Count;
         void Add(Guid provider, string resourceType, Guid resourceId, Guid? participant) =>
-            candidates.Add(new ChangeFeedViews.Candidate(provider, resourceType, resourceId, participant, e.Sequence));
+            candidates.Add(new ChangeFeedViews.Candidate(provider, resourceType, resourceId, participant, e.Sequence, e.Timestamp));
         void Keep(Resource resource)
         {
             if (resource.Kind == "application")
@@ -113,6 +113,8 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
                     break;
                 var to = Id(data, "ToLeadProviderId");
                 Add(moved.ProviderId, "npq-application", e.StreamId, moved.ParticipantId); // out of their hands
+                if (moved.ParticipantId is { } movedPerson)
+                    Add(moved.ProviderId, "participant", movedPerson, movedPerson); // and the person too, if that was their last enrolment
                 Keep(moved with { ProviderId = to });
                 Add(to, "npq-application", e.StreamId, moved.ParticipantId);
                 foreach (var declaration in await DeclarationsOfAsync(connection, transaction, e.StreamId, resources, cancellationToken))
@@ -127,7 +129,10 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
             case "participant_id_changed":
                 var people = new[] { Id(data, "FromParticipantId"), Id(data, "ToParticipantId") };
                 foreach (var provider in await ProvidersOfAsync(connection, transaction, people, resources, cancellationToken))
+                {
                     Add(provider, "participant", Id(data, "ToParticipantId"), Id(data, "ToParticipantId"));
+                    Add(provider, "participant", Id(data, "FromParticipantId"), Id(data, "FromParticipantId")); // retired: removed for its readers
+                }
                 break;
             case "declaration_submitted":
                 var submitted = new Resource(e.StreamId, "declaration", Id(data, "LeadProviderId"), Id(data, "ParticipantId"), Id(data, "ApplicationId"));

@@ -114,7 +114,7 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(provider, NpgsqlDbType.Uuid, cancellationToken);
             await importer.WriteAsync(position, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(Application.Common.DeterministicGuid.From($"feed-item:{provider}:{position}"), NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid, cancellationToken); // random: a rebuilt feed's items never reuse an id
             await importer.WriteAsync(item.Sequence, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(item.Type, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(item.ResourceType, NpgsqlDbType.Text, cancellationToken);

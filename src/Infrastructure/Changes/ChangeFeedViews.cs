@@ -10,12 +10,13 @@ namespace Npq.Infrastructure.Changes;
 /// <c>jsonb</c> text is canonical) without the fields no version shows, kept per provider and resource
 /// in <see cref="ChangeFeedStore.Seen"/>. The item is named from that provider's side alone
 /// (<c>{resource}_created</c>, <c>_updated</c> or <c>_removed</c>) and dated with the view's own
-/// <c>updated_at</c>: nothing of the event that caused it reaches the item.
+/// <c>updated_at</c> (a removal with the time it left the reader's hands): nothing of the event that
+/// caused it reaches the item.
 /// </summary>
 internal static class ChangeFeedViews
 {
     /// <summary>A resource a provider may see changed (the builder's reading of the events), before its view is compared.</summary>
-    public sealed record Candidate(Guid Provider, string ResourceType, Guid ResourceId, Guid? ParticipantId, long Sequence);
+    public sealed record Candidate(Guid Provider, string ResourceType, Guid ResourceId, Guid? ParticipantId, long Sequence, DateTimeOffset At);
 
     private sealed record View(byte[] Fingerprint, DateTimeOffset UpdatedAt, Guid? Owner, Guid? SecondOwner, Guid? ParticipantId, string[]? Readers)
     {
@@ -100,10 +101,11 @@ internal static class ChangeFeedViews
             else
                 continue;
 
-            items.Add((candidate.Provider, new ChangeFeedStore.Item(
-                candidate.Sequence, type, candidate.ResourceType, candidate.ResourceId,
-                view?.ParticipantId ?? candidate.ParticipantId,
-                view?.UpdatedAt ?? DateTimeOffset.UtcNow)));
+            // A removal says only what the reader knew, and when the resource left its hands: nothing of
+            // the view as its new holder has it.
+            items.Add((candidate.Provider, visible
+                ? new ChangeFeedStore.Item(candidate.Sequence, type, candidate.ResourceType, candidate.ResourceId, view!.ParticipantId ?? candidate.ParticipantId, view.UpdatedAt)
+                : new ChangeFeedStore.Item(candidate.Sequence, type, candidate.ResourceType, candidate.ResourceId, candidate.ParticipantId, candidate.At)));
             fed.Add((candidate.Provider, candidate.ResourceId, visible ? view!.Fingerprint : null));
         }
 

@@ -22,7 +22,9 @@ public sealed class ReadinessProbe
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(10);
 
     private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private (Result Result, long At)? _latest;
+    private Sample? _latest; // replaced whole, never changed: a reader sees one sample or another
+
+    private sealed record Sample(Result Result, long At);
 
     public sealed record Check(string Name, bool Ok, string Detail);
 
@@ -35,14 +37,14 @@ public sealed class ReadinessProbe
     /// <summary>Keeps a sample (the sampler's).</summary>
     public void Record(Result result)
     {
-        _latest = (result, Environment.TickCount64);
+        Volatile.Write(ref _latest, new Sample(result, Environment.TickCount64));
         _first.TrySetResult();
     }
 
     /// <summary>The latest sample; the first one is waited for (briefly); a stale one reads as not ready.</summary>
     public async Task<Result> CurrentAsync(CancellationToken cancellationToken)
     {
-        if (_latest is null)
+        if (Volatile.Read(ref _latest) is null)
         {
             try
             {
@@ -54,7 +56,7 @@ public sealed class ReadinessProbe
             }
         }
 
-        var (result, at) = _latest!.Value;
+        var (result, at) = Volatile.Read(ref _latest)!;
         var age = TimeSpan.FromMilliseconds(Environment.TickCount64 - at);
         return age <= StaleAfter
             ? result

@@ -33,6 +33,21 @@ public sealed class PostgresAttachAttempts(RateLimiterDataSource dataSource) : I
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>Deletes, in batches, the counts whose day is over; returns how many.</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        while (true)
+        {
+            await using var command = dataSource.Source.CreateCommand(
+                $"delete from {TableName} where ctid in (select ctid from {TableName} where since <= now() - interval '1 day' limit 5000)");
+            var batch = await command.ExecuteNonQueryAsync(cancellationToken);
+            deleted += batch;
+            if (batch < 5000)
+                return deleted;
+        }
+    }
+
     public async Task RecordFailureAsync(Guid participantId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.Source.CreateCommand(
@@ -46,4 +61,14 @@ public sealed class PostgresAttachAttempts(RateLimiterDataSource dataSource) : I
         RoundTripCounter.Record();
         await command.ExecuteNonQueryAsync(CancellationToken.None); // counted even if the caller has gone
     }
+}
+
+/// <summary>Runs <see cref="PostgresAttachAttempts.DeleteExpiredAsync"/> every hour in every server process.</summary>
+public sealed class AttachAttemptsCleanup(PostgresAttachAttempts attempts, Microsoft.Extensions.Logging.ILogger<AttachAttemptsCleanup> logger) : PeriodicCleanup(logger)
+{
+    protected override TimeSpan Period => TimeSpan.FromHours(1);
+
+    protected override string What => "failed-attach counts older than a day";
+
+    protected override Task<int> CleanAsync(CancellationToken cancellationToken) => attempts.DeleteExpiredAsync(cancellationToken);
 }

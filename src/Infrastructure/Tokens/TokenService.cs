@@ -94,7 +94,10 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
     /// <summary>The caller a presented secret stands for, or null when it is unknown or revoked.</summary>
     public async Task<(Caller Caller, ApiToken Token)?> AuthenticateAsync(string secret, CancellationToken cancellationToken)
     {
-        if (!secret.StartsWith(Prefix, StringComparison.Ordinal) || secret.Length > 200)
+        // Every token is the prefix and 32 random bytes in base64url (43 characters): anything else is
+        // refused without a look-up (issue 24).
+        if (secret.Length != Prefix.Length + 43 || !secret.StartsWith(Prefix, StringComparison.Ordinal)
+            || !secret.AsSpan(Prefix.Length).ContainsOnlyBase64UrlCharacters())
             return null;
 
         var digest = Digest(secret);
@@ -151,4 +154,18 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+internal static class Base64UrlText
+{
+    public static bool ContainsOnlyBase64UrlCharacters(this ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                return false;
+        }
+
+        return true;
+    }
 }

@@ -192,6 +192,30 @@ public sealed class TenancyTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_transfer_away_removes_the_application_and_the_participant_from_the_old_owners_feed_in_its_own_terms()
+    {
+        var a = await fixture.NewLeadProviderAsync();
+        var b = await fixture.NewLeadProviderAsync();
+        var ofA = await a.AcceptedApplicationAsync("2025");
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (_, cursor) = await ChangeFeedFollowing.FollowAsync(a, null);
+
+        var admin = await fixture.AdminAsync();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{ofA.Id}/transfer", new JsonObject { ["lead_provider_id"] = b.Id.ToString() }))
+            .ShouldBeOk();
+        var movedAt = (await b.GetAsync($"/api/v3/npq-applications/{ofA.Id}")).ShouldBeOk().GetProperty("updated_at").GetString();
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (items, _) = await ChangeFeedFollowing.FollowAsync(a, cursor);
+
+        var application = items.Single(i => i.GetProperty("resource_id").GetGuid() == ofA.Id);
+        application.GetProperty("type").GetString().ShouldBe("application_removed");
+        application.GetProperty("occurred_at").GetString().ShouldBe(movedAt); // when it left A's hands
+        application.GetProperty("participant_id").GetGuid().ShouldBe(ofA.ParticipantId);
+        items.Single(i => i.GetProperty("resource_id").GetGuid() == ofA.ParticipantId).GetProperty("type").GetString().ShouldBe("participant_removed");
+        (await a.GetAsync($"/api/v3/participants/npq/{ofA.ParticipantId}")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Registration_answers_the_same_whether_or_not_a_guessed_date_of_birth_is_right_and_stops_attaching_after_the_days_failures()
     {
         var a = await fixture.NewLeadProviderAsync();
@@ -215,8 +239,8 @@ public sealed class TenancyTests(ApiFixture fixture)
         withRight.Body.ShouldNotContain("participant_id");
 
         // Ten wrong dates in a day, and then the right one is refused too: the dates cannot be tried one by one.
-        for (var i = 0; i < 10; i++)
-            (await AttachAsync($"1970-01-{i + 10}", a.Id)).Body.ShouldContain("The participant is not recognised");
+        var guesses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => AttachAsync($"1970-01-{i + 10}", a.Id))); // at once: counted one after another
+        guesses.ShouldAllBe(g => g.Body.Contains("The participant is not recognised"));
         var locked = await AttachAsync(right, a.Id);
         locked.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
         locked.Body.ShouldContain("The participant is not recognised");

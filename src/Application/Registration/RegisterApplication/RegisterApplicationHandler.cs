@@ -98,14 +98,10 @@ public sealed class RegisterApplicationHandler(
             throw new RuleViolationException("participant_id", "The participant is not recognised");
         }
 
-        if (!participant.IsNew)
-        {
-            if (participant.Applications >= options.Value.MaxApplicationsPerPerson)
-                throw new RuleViolationException("participant_id", $"This participant already has {options.Value.MaxApplicationsPerPerson} applications, the most one person can hold");
-
-            // Lock the person before reading their other applications (previously funded, §6 rule 2).
-            await session.LockParticipantAsync(participant.Id, cancellationToken);
-        }
+        // The person is locked (FindOrNewParticipantAsync) before their applications are counted and
+        // their other applications read (previously funded, §6 rule 2).
+        if (!participant.IsNew && participant.Applications >= options.Value.MaxApplicationsPerPerson)
+            throw new RuleViolationException("participant_id", $"This participant already has {options.Value.MaxApplicationsPerPerson} applications, the most one person can hold");
 
         var previouslyFunded = await IsPreviouslyFundedAsync(participant, course, cancellationToken);
         var ehcoNewHeadteacher = ParseBool(command.EhcoHeadteacher) == true && ParseBool(command.EhcoNewHeadteacher) == true;
@@ -198,8 +194,11 @@ public sealed class RegisterApplicationHandler(
             // person: the email and date of birth must match, within the day's allowance of failures.
             // The view, the stream and the allowance are read whatever the id, and both facts compared
             // without a short cut, so the work done does not depend on what matched.
+            // The lock first: concurrent guesses at one id are counted one after another, and the
+            // applications counted against the cap cannot grow under this registration.
+            await session.LockParticipantAsync(existingId, cancellationToken);
             var existing = await session.LoadAsync<ParticipantView>(existingId, cancellationToken);
-            var events = await session.Events.FetchStreamAsync(existingId, token: cancellationToken);
+            var events = await session.Events.FetchStreamAsync(existingId, version: 1, token: cancellationToken); // the registration alone
             var failures = await attachAttempts.FailuresAsync(existingId, cancellationToken);
             var sameEmail = string.Equals(existing?.Email.Trim(), command.Email?.Trim(), StringComparison.OrdinalIgnoreCase);
             var born = ParseDate(command.DateOfBirth);
