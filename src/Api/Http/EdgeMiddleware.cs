@@ -8,9 +8,10 @@ using Npq.Infrastructure.Time;
 namespace Npq.Api.Http;
 
 /// <summary>
-/// What every request gets at the edge: an <c>X-Request-Id</c> of the server's own (issue 24), put in
-/// the log scope and on the response; the client's own <c>X-Request-Id</c> and <c>traceparent</c>, when
-/// sane, kept beside it as the client's (logs and the audit trail label them so);
+/// What every request gets at the edge: a request id of the server's own (issue 24), put in the log
+/// scope and the audit trail; the client's own <c>X-Request-Id</c> and <c>traceparent</c>, when sane,
+/// kept beside it as the client's (logs and the audit trail label them so); <c>X-Request-Id</c> on the
+/// response echoes the client's when it sent one (CONTRACT B10) and is the server's otherwise;
 /// <c>Cache-Control: no-store</c> on API responses (§1.3);
 /// a 404 for API versions that do not exist; the request's database round trips in <c>Server-Timing</c>,
 /// only in Development or when an operator sets <c>Npq:ServerTiming:Enabled</c> (issue 24: the count
@@ -39,7 +40,7 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
         var roundTrips = RoundTripCounter.Begin();
         context.Response.OnStarting(() =>
         {
-            context.Response.Headers[RequestIdHeader] = requestId;
+            context.Response.Headers[RequestIdHeader] = clientRequestId ?? requestId; // echoed (CONTRACT B10), else the server's
             if (_serverTiming)
                 context.Response.Headers["Server-Timing"] = $"db;desc=\"{roundTrips.Count} round trips\"";
             if (isApi)
