@@ -64,6 +64,8 @@ public static class DependencyInjection
         services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<PostgresRateLimiter>());
         services.AddSingleton<Registration.PostgresAttachAttempts>();
         services.AddSingleton<Application.Registration.IAttachAttempts>(sp => sp.GetRequiredService<Registration.PostgresAttachAttempts>());
+        services.AddSingleton<Application.Common.IWriteLocks, Persistence.AdvisoryWriteLocks>();
+        services.AddSingleton<Application.Common.IStoredJsonReader, Persistence.StoredJsonReader>();
         services.AddHostedService<Registration.AttachAttemptsCleanup>();
         services.AddHostedService<RateLimitCleanup>();
         services.AddHostedService<Idempotency.IdempotencyCleanup>();

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using JasperFx;
 using JasperFx.Events;
-using Npgsql;
 
 namespace Npq.Application.Common;
 
@@ -10,12 +10,15 @@ namespace Npq.Application.Common;
 /// </summary>
 public static class WriteConflicts
 {
+    /// <summary>SQLSTATE 23505, as every ADO.NET provider reports it.</summary>
+    private const string UniqueViolation = "23505";
+
     public static bool IsConflict(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is DocumentAlreadyExistsException or EventStreamUnexpectedMaxEventIdException or ConcurrencyException
-                || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+                || e is DbException { SqlState: UniqueViolation })
             {
                 return true;
             }

@@ -15,12 +15,12 @@ public static class ApplicationStreams
     /// round trip, the view read again under the lock and the stream fetched for writing.
     /// </summary>
     public static async Task<(ApplicationView View, IEventStream<NpqApplication> Stream)> LoadOwnedForWritingAsync(
-        this IDocumentSession session, Guid id, Caller caller, CancellationToken cancellationToken)
+        this IDocumentSession session, IWriteLocks locks, Guid id, Caller caller, CancellationToken cancellationToken)
     {
         var view = await session.LoadAsync<ApplicationView>(id, cancellationToken);
         if (view is null || view.LeadProviderId != caller.ProviderId)
             throw new ResourceNotFoundException();
-        await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
+        await locks.LockParticipantAsync(session, view.ParticipantId, cancellationToken);
 
         // Read again under the lock: a transfer to another provider (or a move to another person) may
         // have committed while this request waited, and nothing may be done to what the caller no

@@ -17,10 +17,10 @@ public static class ParticipantActions
     /// must have an accepted application with the caller for exactly that course.
     /// </summary>
     public static async Task<(ParticipantView Participant, IEventStream<NpqApplication> Stream, ApplicationView View)> LoadTargetAsync(
-        IDocumentSession session, Caller caller, Guid participantId, string? courseIdentifier, CancellationToken cancellationToken)
+        IDocumentSession session, IWriteLocks locks, Caller caller, Guid participantId, string? courseIdentifier, CancellationToken cancellationToken)
     {
         var participant = await ParticipantAccess.LoadVisibleAsync(session, participantId, caller, goneForRetired: false, cancellationToken);
-        await session.LockParticipantAsync(participant.Id, cancellationToken);
+        await locks.LockParticipantAsync(session, participant.Id, cancellationToken);
 
         if (Courses.Find(courseIdentifier) is null)
             throw new RuleViolationException("course_identifier", "The entered '#/course_identifier' is not recognised for this participant. Check details and try again.");

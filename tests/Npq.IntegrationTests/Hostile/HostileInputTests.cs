@@ -228,7 +228,7 @@ public sealed class HostileInputTests(ApiFixture fixture)
         // Another writer holds the person (as a slow transaction would) for longer than lock_timeout.
         await using (var holder = store.LightweightSession())
         {
-            await Npq.Application.Common.ParticipantLock.LockParticipantAsync(holder, application.ParticipantId, CancellationToken.None);
+            await fixture.Services.GetRequiredService<Npq.Application.Common.IWriteLocks>().LockParticipantAsync(holder, application.ParticipantId, CancellationToken.None);
             var (status, body, response) = await provider.AcceptAsync(application.Id);
 
             status.ShouldBe(HttpStatusCode.ServiceUnavailable, body.ValueKind == JsonValueKind.Undefined ? "" : body.GetRawText());
@@ -251,7 +251,7 @@ public sealed class HostileInputTests(ApiFixture fixture)
         // DfE's transfer holds the person's lock (its session takes it first) while the provider's accept waits.
         await using var scope = fixture.Services.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<Marten.IDocumentSession>();
-        await Npq.Application.Common.ParticipantLock.LockParticipantAsync(session, application.ParticipantId, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<Npq.Application.Common.IWriteLocks>().LockParticipantAsync(session, application.ParticipantId, CancellationToken.None);
         var accept = from.AcceptAsync(application.Id);
         await Task.Delay(700);
         await scope.ServiceProvider.GetRequiredService<Mediator.IMediator>().Send(

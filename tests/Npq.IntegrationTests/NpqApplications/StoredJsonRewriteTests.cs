@@ -47,7 +47,7 @@ public sealed class StoredJsonRewriteTests(ApiFixture fixture)
             var ordered = query.Query<ApplicationView>().Where(a => a.LeadProviderId == providerId).OrderBy(a => a.Id);
             var objects = await ordered.ToListAsync();
             var rows = new List<byte[]>();
-            await foreach (var row in StoredJson.Rows(query, ordered, CancellationToken.None))
+            await foreach (var row in new Npq.Infrastructure.Persistence.StoredJsonReader().Rows(query, ordered, CancellationToken.None))
                 rows.Add(row);
 
             rows.Count.ShouldBe(views.Count);

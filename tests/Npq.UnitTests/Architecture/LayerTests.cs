@@ -26,6 +26,7 @@ public sealed class LayerTests
         References(Application).ShouldNotContain("Npq.Api");
         References(Application).ShouldNotContain(name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         References(Application).ShouldNotContain(name => name.StartsWith("Wolverine", StringComparison.Ordinal));
+        References(Application).ShouldNotContain("Npgsql", "advisory locks and SQL states live in Infrastructure (IWriteLocks)");
     }
 
     [Fact]

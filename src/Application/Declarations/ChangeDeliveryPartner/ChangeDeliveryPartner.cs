@@ -12,12 +12,12 @@ namespace Npq.Application.Declarations.ChangeDeliveryPartner;
 public sealed record ChangeDeliveryPartner(Caller Caller, Guid Id, string? DeliveryPartnerId, string? SecondaryDeliveryPartnerId)
     : ICommand<DeclarationView>, ILeadProviderRequest;
 
-public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeDeliveryPartner, DeclarationView>
+public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, IWriteLocks locks, TimeProvider time) : ICommandHandler<ChangeDeliveryPartner, DeclarationView>
 {
     public async ValueTask<DeclarationView> Handle(ChangeDeliveryPartner command, CancellationToken cancellationToken)
     {
         var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, includeTransferred: true, cancellationToken);
-        await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
+        await locks.LockParticipantAsync(session, view.ParticipantId, cancellationToken);
         var stream = (await session.FetchDeclarationAsync(view.Id, cancellationToken))!;
         var declaration = stream.Aggregate!;
         var application = (await session.LoadAsync<ApplicationView>(declaration.ApplicationId, cancellationToken))!;

@@ -19,7 +19,7 @@ namespace Npq.Application.Declarations.SubmitDeclaration;
 /// declaration, its eligibility, its statement line and (for completed leadership/specialist
 /// declarations) its outcome in one transaction, guarded by <see cref="LiveDeclarationReservation"/>.
 /// </summary>
-public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
+public sealed class SubmitDeclarationHandler(IDocumentSession session, IWriteLocks locks, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<SubmitDeclaration, DeclarationView>
 {
     private static readonly DeclarationState[] Live = DeclarationStates.Live.ToArray();
@@ -31,7 +31,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
         var participantGiven = !string.IsNullOrWhiteSpace(command.ParticipantId);
         var participantId = Guid.TryParse(command.ParticipantId, out var parsed) ? parsed : Guid.Empty;
         if (participantId != Guid.Empty)
-            await session.LockParticipantAsync(participantId, cancellationToken);
+            await locks.LockParticipantAsync(session, participantId, cancellationToken);
 
         var retired = participantId == Guid.Empty ? null : await session.LoadAsync<ParticipantView>(participantId, cancellationToken);
         // The successor is named only to a caller who can see it (issue 24); anyone else gets the
@@ -118,7 +118,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
         // (after the person's, before the statement's): two duplicate accounts declaring at once cannot
         // both find no duplicate and both be paid (issue 14).
         if (target.TeacherReferenceNumber is { } trn)
-            await session.LockParticipantsAsync([DeterministicGuid.From($"trn-declaration:{trn}:{type}")], cancellationToken);
+            await locks.LockParticipantsAsync(session, [DeterministicGuid.From($"trn-declaration:{trn}:{type}")], cancellationToken);
         var duplicate = await OldestDuplicateAsync(target, type, cancellationToken);
 
         var submitted = new DeclarationSubmitted(
@@ -132,7 +132,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IReferenc
         if (decided.StatementLine is { } line)
         {
             // The statement must still be open once we hold its lock (a DfE mark-payable may have won).
-            await session.LockStatementsAsync([line.StatementId], cancellationToken);
+            await locks.LockStatementsAsync(session, [line.StatementId], cancellationToken);
             var current = await session.LoadAsync<StatementView>(line.StatementId, cancellationToken);
             if (current?.State != StatementState.Open)
                 throw new RuleViolationException("cohort", "You cannot submit or void declarations for this cohort: its funding contract has ended");

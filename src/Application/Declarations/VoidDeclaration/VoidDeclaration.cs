@@ -11,16 +11,16 @@ namespace Npq.Application.Declarations.VoidDeclaration;
 /// <summary>The provider voids a declaration (CONTRACT §3.9). A transferred declaration it may see it may not void (403).</summary>
 public sealed record VoidDeclaration(Caller Caller, Guid Id, bool IncludeTransferred) : ICommand<DeclarationView>, ILeadProviderRequest;
 
-public sealed class VoidDeclarationHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<VoidDeclaration, DeclarationView>
+public sealed class VoidDeclarationHandler(IDocumentSession session, IWriteLocks locks, TimeProvider time) : ICommandHandler<VoidDeclaration, DeclarationView>
 {
     public async ValueTask<DeclarationView> Handle(VoidDeclaration command, CancellationToken cancellationToken)
     {
         var view = await DeclarationAccess.LoadForWriteAsync(session, command.Id, command.Caller, command.IncludeTransferred, cancellationToken);
-        await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
+        await locks.LockParticipantAsync(session, view.ParticipantId, cancellationToken);
         var stream = (await session.FetchDeclarationAsync(view.Id, cancellationToken))!;
         var declaration = stream.Aggregate!;
         var next = await session.NextOutputFeeStatementAsync(declaration.LeadProviderId, declaration.CohortId, time.Today(), cancellationToken);
-        await session.LockStatementsAsync(new[] { declaration.BillableStatementId, next?.Id }.OfType<Guid>(), cancellationToken);
+        await locks.LockStatementsAsync(session, new[] { declaration.BillableStatementId, next?.Id }.OfType<Guid>(), cancellationToken);
 
         var now = time.GetUtcNow();
         var (events, errors) = VoidDeclarationDecision.Decide(declaration, next?.Id, now);

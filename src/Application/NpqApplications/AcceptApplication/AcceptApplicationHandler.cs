@@ -16,12 +16,12 @@ namespace Npq.Application.NpqApplications.AcceptApplication;
 /// <see cref="ApplicationRejected"/> on every other application of the person for the same course
 /// and cohort (any provider), and the reservations that make a second acceptance impossible.
 /// </summary>
-public sealed class AcceptApplicationHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time, IOutbox outbox)
+public sealed class AcceptApplicationHandler(IDocumentSession session, IWriteLocks locks, IReferenceData referenceData, TimeProvider time, IOutbox outbox)
     : ICommandHandler<AcceptApplication, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(AcceptApplication command, CancellationToken cancellationToken)
     {
-        var (view, stream) = await session.LoadOwnedForWritingAsync(command.Id, command.Caller, cancellationToken);
+        var (view, stream) = await session.LoadOwnedForWritingAsync(locks, command.Id, command.Caller, cancellationToken);
         var application = stream.State();
         var reference = await referenceData.GetAsync(cancellationToken);
         var cohort = reference.FindCohortById(application.CohortId)

@@ -11,12 +11,12 @@ namespace Npq.Application.NpqApplications.ChangeFundedPlace;
 /// <summary>The provider changes the funded-place decision (CONTRACT §3.3). <see cref="FundedPlace"/> is null unless a JSON boolean was sent.</summary>
 public sealed record ChangeFundedPlace(Caller Caller, Guid Id, bool? FundedPlace) : ICommand<ApplicationView>, ILeadProviderRequest;
 
-public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
+public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IWriteLocks locks, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<ChangeFundedPlace, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(ChangeFundedPlace command, CancellationToken cancellationToken)
     {
-        var (_, stream) = await session.LoadOwnedForWritingAsync(command.Id, command.Caller, cancellationToken);
+        var (_, stream) = await session.LoadOwnedForWritingAsync(locks, command.Id, command.Caller, cancellationToken);
         var application = stream.State();
         var reference = await referenceData.GetAsync(cancellationToken);
         var cohort = reference.FindCohortById(application.CohortId)

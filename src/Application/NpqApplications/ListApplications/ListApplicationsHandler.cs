@@ -4,7 +4,7 @@ using Npq.Application.Common;
 
 namespace Npq.Application.NpqApplications.ListApplications;
 
-public sealed class ListApplicationsHandler(IQuerySession session)
+public sealed class ListApplicationsHandler(IQuerySession session, IStoredJsonReader storedJson)
     : IQueryHandler<ListApplications, IReadOnlyList<ApplicationView>>, IQueryHandler<StreamApplications, IAsyncEnumerable<ApplicationView>>,
       IQueryHandler<ListApplicationsJson, IAsyncEnumerable<byte[]>>
 {
@@ -24,7 +24,7 @@ public sealed class ListApplicationsHandler(IQuerySession session)
         IQueryable<ApplicationView> ordered = Select(session, query.Filters);
         if (query.Filters.Page is { } page)
             ordered = ordered.Skip(page.Skip).Take(page.Size);
-        return ValueTask.FromResult(StoredJson.Rows(session, ordered, cancellationToken));
+        return ValueTask.FromResult(storedJson.Rows(session, ordered, cancellationToken));
     }
 
     private static IQueryable<ApplicationView> Select(IQuerySession session, ListApplications query)

@@ -13,11 +13,11 @@ namespace Npq.Application.NpqApplications.RejectApplication;
 /// </summary>
 public sealed record RejectApplication(Caller Caller, Guid Id, bool AllowRejectingAccepted) : ICommand<ApplicationView>, ILeadProviderRequest;
 
-public sealed class RejectApplicationHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<RejectApplication, ApplicationView>
+public sealed class RejectApplicationHandler(IDocumentSession session, IWriteLocks locks, TimeProvider time) : ICommandHandler<RejectApplication, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(RejectApplication command, CancellationToken cancellationToken)
     {
-        var (view, stream) = await session.LoadOwnedForWritingAsync(command.Id, command.Caller, cancellationToken);
+        var (view, stream) = await session.LoadOwnedForWritingAsync(locks, command.Id, command.Caller, cancellationToken);
         var application = stream.State();
         var hasLiveDeclarations = command.AllowRejectingAccepted && await session.ExistForApplicationAsync(application.Id, cancellationToken);
 

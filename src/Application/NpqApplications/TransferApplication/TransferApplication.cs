@@ -10,7 +10,7 @@ namespace Npq.Application.NpqApplications.TransferApplication;
 /// <summary>DfE moves an application to another lead provider (B8, CONTRACT §7 transfers).</summary>
 public sealed record TransferApplication(Caller Caller, Guid Id, Guid ToLeadProviderId) : ICommand<ApplicationView>, IAdminRequest;
 
-public sealed class TransferApplicationHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
+public sealed class TransferApplicationHandler(IDocumentSession session, IWriteLocks locks, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<TransferApplication, ApplicationView>
 {
     public async ValueTask<ApplicationView> Handle(TransferApplication command, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ public sealed class TransferApplicationHandler(IDocumentSession session, IRefere
         var reference = await referenceData.GetAsync(cancellationToken);
         if (reference.FindProvider(command.ToLeadProviderId) is null)
             throw new RuleViolationException("lead_provider_id", "The lead provider is not recognised");
-        await session.LockParticipantAsync(view.ParticipantId, cancellationToken);
+        await locks.LockParticipantAsync(session, view.ParticipantId, cancellationToken);
         var stream = await session.FetchApplicationAsync(command.Id, cancellationToken);
         var application = stream.State();
         if (application.LeadProviderId == command.ToLeadProviderId)

@@ -16,7 +16,7 @@ namespace Npq.Application.Outcomes.CreateOutcome;
 public sealed record CreateOutcome(Caller Caller, Guid ParticipantId, string? CourseIdentifier, string? State, string? CompletionDate)
     : ICommand<OutcomeView>, ILeadProviderRequest;
 
-public sealed partial class CreateOutcomeHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<CreateOutcome, OutcomeView>
+public sealed partial class CreateOutcomeHandler(IDocumentSession session, IWriteLocks locks, TimeProvider time) : ICommandHandler<CreateOutcome, OutcomeView>
 {
     private static readonly DeclarationState[] Counted =
         [DeclarationState.Submitted, DeclarationState.Eligible, DeclarationState.Payable, DeclarationState.Paid, DeclarationState.Ineligible];
@@ -24,7 +24,7 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, TimeP
     public async ValueTask<OutcomeView> Handle(CreateOutcome command, CancellationToken cancellationToken)
     {
         var participant = await ParticipantAccess.LoadVisibleAsync(session, command.ParticipantId, command.Caller, goneForRetired: false, cancellationToken);
-        await session.LockParticipantAsync(participant.Id, cancellationToken);
+        await locks.LockParticipantAsync(session, participant.Id, cancellationToken);
 
         var errors = new List<DomainError>();
         var course = Courses.Find(command.CourseIdentifier);

@@ -15,7 +15,7 @@ namespace Npq.Application.Participants.ChangeParticipantId;
 /// </summary>
 public sealed record ChangeParticipantId(Caller Caller, Guid From, Guid To) : ICommand<ParticipantView>, IAdminRequest;
 
-public sealed class ChangeParticipantIdHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeParticipantId, ParticipantView>
+public sealed class ChangeParticipantIdHandler(IDocumentSession session, IWriteLocks locks, TimeProvider time) : ICommandHandler<ChangeParticipantId, ParticipantView>
 {
     public async ValueTask<ParticipantView> Handle(ChangeParticipantId command, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, TimePro
             throw new RuleViolationException("to_participant_id", "Enter the participant ID to change to");
         if (command.From == command.To)
             throw new RuleViolationException("to_participant_id", "The new participant id must differ from the old one");
-        await session.LockParticipantsAsync([command.From, command.To], cancellationToken);
+        await locks.LockParticipantsAsync(session, [command.From, command.To], cancellationToken);
         var from = await session.LoadAsync<ParticipantView>(command.From, cancellationToken) ?? throw new ResourceNotFoundException();
         if (from.RetiredInto is not null)
             throw new RuleViolationException("from_participant_id", "This participant id has already been retired");

@@ -16,7 +16,7 @@ namespace Npq.Application.Participants.ChangeSchedule;
 public sealed record ChangeSchedule(Caller Caller, Guid ParticipantId, string? CourseIdentifier, string? ScheduleIdentifier, string? Cohort)
     : ICommand<ParticipantResult>, ILeadProviderRequest;
 
-public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceData referenceData, TimeProvider time)
+public sealed class ChangeScheduleHandler(IDocumentSession session, IWriteLocks locks, IReferenceData referenceData, TimeProvider time)
     : ICommandHandler<ChangeSchedule, ParticipantResult>
 {
     private static readonly DeclarationState[] Live = DeclarationStates.Live.ToArray();
@@ -24,7 +24,7 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IReferenceDa
     public async ValueTask<ParticipantResult> Handle(ChangeSchedule command, CancellationToken cancellationToken)
     {
         var (participant, stream, view) = await ParticipantActions.LoadTargetAsync(
-            session, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
+            session, locks, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
         var application = stream.State();
         var reference = await referenceData.GetAsync(cancellationToken);
         var current = reference.FindCohortById(application.CohortId)!;

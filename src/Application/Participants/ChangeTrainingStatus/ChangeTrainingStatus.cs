@@ -23,12 +23,12 @@ public enum TrainingAction
 public sealed record ChangeTrainingStatus(Caller Caller, Guid ParticipantId, TrainingAction Action, string? CourseIdentifier, string? Reason, IReadOnlyList<string> WithdrawalReasons)
     : ICommand<ParticipantResult>, ILeadProviderRequest;
 
-public sealed class ChangeTrainingStatusHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<ChangeTrainingStatus, ParticipantResult>
+public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IWriteLocks locks, TimeProvider time) : ICommandHandler<ChangeTrainingStatus, ParticipantResult>
 {
     public async ValueTask<ParticipantResult> Handle(ChangeTrainingStatus command, CancellationToken cancellationToken)
     {
         var (participant, stream, view) = await ParticipantActions.LoadTargetAsync(
-            session, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
+            session, locks, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
         var application = stream.State();
         var applicationId = application.Id;
         var declarations = await session.Query<DeclarationView>().Where(d => d.ApplicationId == applicationId).ToListAsync(cancellationToken);

@@ -84,7 +84,7 @@ public sealed record MarkStatementPayable(Caller Caller, Guid Id) : ICommand<Sta
 /// <summary>DfE marks a payable statement paid: payable → paid, awaiting-clawback refunds → clawed-back (§3.8).</summary>
 public sealed record MarkStatementPaid(Caller Caller, Guid Id) : ICommand<StatementView>, IAdminRequest;
 
-public sealed class StatementPaymentHandlers(IDocumentSession session, TimeProvider time)
+public sealed class StatementPaymentHandlers(IDocumentSession session, IWriteLocks locks, TimeProvider time)
     : ICommandHandler<MarkStatementPayable, StatementView>, ICommandHandler<MarkStatementPaid, StatementView>
 {
     public ValueTask<StatementView> Handle(MarkStatementPayable command, CancellationToken cancellationToken) =>
@@ -96,7 +96,7 @@ public sealed class StatementPaymentHandlers(IDocumentSession session, TimeProvi
     private async ValueTask<StatementView> MoveAsync(Guid id, bool markPayable, CancellationToken cancellationToken)
     {
         // Facts: the statement, under its lock, and each line's declaration as it stands.
-        await session.LockStatementsAsync([id], cancellationToken);
+        await locks.LockStatementsAsync(session, [id], cancellationToken);
         var statement = await session.LoadAsync<StatementView>(id, cancellationToken) ?? throw new ResourceNotFoundException();
         var streams = new Dictionary<Guid, JasperFx.Events.IEventStream<Declaration>>();
         var lines = new List<StatementLineFacts>();

@@ -3,20 +3,14 @@ using System.Runtime.CompilerServices;
 using Marten;
 using Marten.Linq;
 
-namespace Npq.Application.Common;
+using Npq.Application.Common;
 
-/// <summary>
-/// Reads the stored JSON of the documents a Marten query selects, row by row, as PostgreSQL sends it,
-/// without building a document per row (issue 13: a page's cost per row is close to the bare query's).
-/// The query is Marten's own (same SQL, same indexes); only the reading differs.
-/// </summary>
-public static class StoredJson
+namespace Npq.Infrastructure.Persistence;
+
+/// <summary><see cref="IStoredJsonReader"/> over Marten's own command for the query, read with a data reader.</summary>
+public sealed class StoredJsonReader : IStoredJsonReader
 {
-    /// <summary>
-    /// The <c>data</c> column of each row, in the query's order. The SQL runs on the first
-    /// <c>MoveNextAsync</c>, so a caller can learn of a failure before it starts a response.
-    /// </summary>
-    public static async IAsyncEnumerable<byte[]> Rows<T>(
+    public async IAsyncEnumerable<byte[]> Rows<T>(
         IQuerySession session, IQueryable<T> query, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : notnull
     {
