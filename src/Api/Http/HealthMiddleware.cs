@@ -5,8 +5,8 @@ using Npq.Infrastructure.Health;
 namespace Npq.Api.Http;
 
 /// <summary>
-/// <c>/health/live</c> and <c>/health/ready</c> (CONTRACT B10, issue 24), answered at the very front of
-/// the pipeline from memory: readiness from the latest sample (<see cref="ReadinessProbe"/>), never a
+/// <c>/health/live</c> and <c>/health/ready</c> (CONTRACT B10, issue 24), answered near the front of
+/// the pipeline (order: docs/architecture.md, "The request pipeline"), from memory: readiness from the latest sample (<see cref="ReadinessProbe"/>), never a
 /// query. On the metrics port (the operator's) they are answered at once; on the API's port each address
 /// gets 10 a second (a burst of 20) at once, and beyond that the same truthful answer a quarter of a
 /// second late: a flood slows to the pace of its connections, and a balancer whose probes share an

@@ -11,7 +11,7 @@ namespace Npq.Api.Http;
 /// <summary>
 /// The HTTP edge of rate limiting (CONTRACT B4, ADR 0011): every <c>/api</c> request, in any letter
 /// case, takes one permit from its token's window, or without a valid token from its client
-/// address's (so guessing tokens is slow), before anything else is done with it. The mediator's
+/// address's (so guessing tokens is slow), before the request reaches the mediator (order: docs/architecture.md). The mediator's
 /// <c>RateLimitBehaviour</c> limits requests that arrive by other ways. It also writes
 /// <c>RateLimit-Limit</c>, <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> on every API response.
 /// A refusal is answered late (<see cref="RefusalDelay"/>, at most the time until a permit frees up): a

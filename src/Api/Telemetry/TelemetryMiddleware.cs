@@ -5,7 +5,7 @@ using Npq.Application.Common.Telemetry;
 namespace Npq.Api.Telemetry;
 
 /// <summary>
-/// The outermost step of every request: counts it and times it (<c>npq.requests</c>,
+/// An early step of every request (order: docs/architecture.md, "The request pipeline"): counts it and times it (<c>npq.requests</c>,
 /// <c>npq.request.duration</c>) by API version, route template (never the raw path: ids and hostile
 /// paths would make labels without end), method, status, caller kind and provider; answers with the
 /// W3C <c>traceresponse</c> header naming the trace the request ran in; and writes one log line per

@@ -104,7 +104,7 @@ public static class TelemetrySetup
     private static bool IsMetricsRequest(HttpContext context) => context.Request.Path.Equals(MetricsPath, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The scrape endpoint, ahead of everything else (no limiter, no database), on its own port only;
+    /// The scrape endpoint, ahead of the limiter and the database (docs/architecture.md, "The request pipeline"), on its own port only;
     /// that port answers nothing else, and the API's ports do not answer <c>/metrics</c>.
     /// </summary>
     public static WebApplication UseNpqMetricsEndpoint(this WebApplication app)

@@ -4,7 +4,7 @@ using Npq.Application.Common.Errors;
 namespace Npq.Application.Common.Behaviours;
 
 /// <summary>
-/// First step of the pipeline: a request declares, by its marker interface, which kind of caller
+/// A step of the mediator pipeline (order: docs/architecture.md, "The request pipeline"): a request declares, by its marker interface, which kind of caller
 /// may run it. A token of another kind is treated exactly like no token (401), so it learns nothing.
 /// </summary>
 public sealed class AuthorisationBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>

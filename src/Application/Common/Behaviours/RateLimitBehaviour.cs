@@ -5,7 +5,7 @@ using Npq.Application.Common.RateLimiting;
 namespace Npq.Application.Common.Behaviours;
 
 /// <summary>
-/// Second step of the pipeline (after authorisation, before validation): one permit per request
+/// A step of the mediator pipeline (order: docs/architecture.md, "The request pipeline"): one permit per request
 /// from the caller's token bucket (<c>token:{id}</c>, never the raw header), or, for anonymous
 /// requests, from the client IP's. A refused request throws before any handler runs, so it changes
 /// nothing. Requests opt in through <see cref="ICallerRequest"/>.
