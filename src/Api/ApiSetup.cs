@@ -53,6 +53,7 @@ public static class ApiSetup
         services.AddScoped<IClientAddress, HttpClientAddress>();
         services.AddScoped<IRequestContext, HttpRequestContext>();
         services.AddSingleton<V3.Changes.ChangeCursor>();
+        services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddControllers(options => options.Conventions.Add(new ErrorResponsesConvention()));
         services.AddRazorPages();
         services.AddApiVersioning(options =>
@@ -114,7 +115,9 @@ public static class ApiSetup
         app.UseMiddleware<Telemetry.TelemetryMiddleware>();
         app.UseMiddleware<HealthMiddleware>(); // from memory, on the API's port and the metrics port
         app.UseNpqMetricsEndpoint(); // before the limiter, the drain and the database
-        app.UseMiddleware<ErrorMappingMiddleware>();
+        // ApiExceptionHandler gives every failure after this step the contract's status and body; the
+        // delegate is ASP.NET's required last resort and is reached only if that handler declines.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiExceptionHandler.LastResort });
         app.UseMiddleware<DrainingMiddleware>();
         app.UseMiddleware<EdgeMiddleware>();
         app.UseNpqStaticAssets(); // the registration form's GOV.UK Frontend files: no database, no limiter

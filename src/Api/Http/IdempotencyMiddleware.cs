@@ -80,13 +80,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
             // The database went away mid-request (Npgsql then says only "Connection is not open").
             throw new DatabaseUnavailableException(exception);
         }
-        catch (Exception exception) when (ErrorMappingMiddleware.Map(exception).Status == StatusCodes.Status422UnprocessableEntity)
+        catch (Exception exception) when (ApiExceptionHandler.Describe(exception).Status == StatusCodes.Status422UnprocessableEntity)
         {
             // Refused by a rule: whatever the request wrote is rolled back to the savepoint, and the
             // refusal is kept as the answer to this key in the same transaction, under the same lock.
             context.Features.Set(responseBody);
             await transaction.Transaction.RollbackAsync(RequestSavepoint, CancellationToken.None);
-            var refusal = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(ErrorMappingMiddleware.Map(exception).Body, ApiJson.Options));
+            var refusal = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(ApiExceptionHandler.Describe(exception).Body, ApiJson.Options));
             var kept = new StoredResponse(hash, StatusCodes.Status422UnprocessableEntity, "application/json", null, refusal);
             await IdempotencyStore.SaveAsync(transaction.Connection, transaction.Transaction, scope, key, kept, cancellationToken);
             await transaction.CommitAsync(cancellationToken); // nothing registered to run after it: the writes it was for are gone

@@ -66,7 +66,10 @@ public sealed partial class TelemetryMiddleware(RequestDelegate next, ILogger<Te
     };
 
     /// <summary>The route template the request matched (never the raw path), or <c>unmatched</c>.</summary>
-    public static string RouteOf(HttpContext context) => (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+    /// <remarks>After a failure, ASP.NET's exception handler has cleared the endpoint; its feature keeps the one that failed.</remarks>
+    public static string RouteOf(HttpContext context) =>
+        ((context.GetEndpoint() ?? context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Endpoint) as RouteEndpoint)
+        ?.RoutePattern.RawText ?? "unmatched";
 
     /// <summary><c>v1</c>, <c>v2</c> or <c>v3</c> for the versioned API, <c>none</c> for anything else.</summary>
     public static string ApiVersionOf(PathString path)

@@ -50,6 +50,29 @@ public sealed class HostileInputTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Every_error_answer_carries_no_store_and_the_request_id()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        using var anonymous = fixture.Anonymous();
+        using var client = provider.Client();
+
+        using var notFound = await client.GetAsync($"/api/v3/npq-applications/{Guid.NewGuid()}");
+        using var unauthenticated = await anonymous.GetAsync("/api/v3/npq-applications");
+        using var refused = await client.PostAsync($"/api/v3/npq-applications/{Guid.NewGuid()}/accept",
+            new StringContent("{\"data\":[]}", System.Text.Encoding.UTF8, "application/json"));
+
+        foreach (var (response, status) in new[] { (notFound, 404), (unauthenticated, 401), (refused, 400) })
+        {
+            ((int)response.StatusCode).ShouldBe(status);
+            response.Headers.CacheControl!.NoStore.ShouldBeTrue($"{status}");
+            response.Headers.Contains("X-Request-Id").ShouldBeTrue($"{status}");
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+        }
+
+        unauthenticated.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
+    }
+
+    [Fact]
     public async Task A_version_in_any_letter_case_is_served_and_v1_0_is_not_a_version()
     {
         var provider = await fixture.NewLeadProviderAsync();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Npq.Api.Http;
 using Npq.Application.Common.Errors;
 using Npq.Application.Common.RateLimiting;
@@ -5,42 +6,42 @@ using Npq.Application.Common.RateLimiting;
 namespace Npq.Api.Errors;
 
 /// <summary>
-/// The one place where failures become HTTP responses (§1.5): each <see cref="ApiException"/> has its
-/// status and body; anything else is logged and answered with a 500 that leaks nothing.
+/// The one place where failures become HTTP responses (§1.5), as ASP.NET Core's
+/// <see cref="IExceptionHandler"/> behind <c>UseExceptionHandler</c>: each <see cref="ApiException"/>
+/// has its status and body; anything else is logged and answered with a 500 that leaks nothing.
+/// <see cref="Describe"/> is what <see cref="IdempotencyMiddleware"/> asks to decide what to keep.
 /// </summary>
-public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMappingMiddleware> logger)
+public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
-    public async Task InvokeAsync(HttpContext context)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        try
+        var (status, body) = Describe(exception);
+        if (status == StatusCodes.Status500InternalServerError)
         {
-            await next(context);
-        }
-        catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
-        {
-            var (status, body) = Map(exception);
-            if (status == StatusCodes.Status500InternalServerError)
+            // The route template, not the path (a path can carry whatever a caller typed); the request id as a scope.
+            using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = httpContext.TraceIdentifier }))
             {
-                // The route template, not the path (a path can carry whatever a caller typed); the request id as a scope.
-                using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = context.TraceIdentifier }))
-                {
-                    logger.LogError(exception, "Unhandled failure on {Method} {Route}", context.Request.Method, Telemetry.TelemetryMiddleware.RouteOf(context));
-                }
+                logger.LogError(exception, "Unhandled failure on {Method} {Route}", httpContext.Request.Method, Telemetry.TelemetryMiddleware.RouteOf(httpContext));
             }
-
-            context.Response.Clear();
-            if (status == StatusCodes.Status503ServiceUnavailable)
-                context.Response.Headers.RetryAfter = "1";
-            if (status == StatusCodes.Status401Unauthorized)
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-            if (exception is TooManyRequestsException tooMany)
-                RateLimitMiddleware.WriteHeaders(context.Response, tooMany.Decision);
-            context.Response.Headers.CacheControl = "no-store";
-            await ApiJsonResult.Write(context.Response, status, body);
         }
+
+        var response = httpContext.Response;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            response.Headers.RetryAfter = "1";
+        if (status == StatusCodes.Status401Unauthorized)
+            response.Headers.WWWAuthenticate = "Bearer";
+        if (exception is TooManyRequestsException tooMany)
+            RateLimitMiddleware.WriteHeaders(response, tooMany.Decision);
+        await ApiJsonResult.Write(response, status, body);
+        return true;
     }
 
-    public static (int Status, object Body) Map(Exception exception) => exception switch
+    /// <summary>The plain 500 for a failure no handler took (none is expected: <see cref="TryHandleAsync"/> takes every one).</summary>
+    public static Task LastResort(HttpContext context) =>
+        ApiJsonResult.Write(context.Response, StatusCodes.Status500InternalServerError, ErrorBodies.InternalError);
+
+    /// <summary>The status and body the contract gives a failure.</summary>
+    public static (int Status, object Body) Describe(Exception exception) => exception switch
     {
         NotAuthenticatedException => (StatusCodes.Status401Unauthorized, ErrorBodies.AccessDenied),
         ResourceNotFoundException => (StatusCodes.Status404NotFound, ErrorBodies.NotFound),
@@ -63,25 +64,8 @@ public sealed class ErrorMappingMiddleware(RequestDelegate next, ILogger<ErrorMa
         // A write that lost a race the handler did not expect: its transaction rolled back whole.
         _ when Application.Common.WriteConflicts.IsConflict(exception) => (StatusCodes.Status409Conflict, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
             "Conflict", "Another change to this resource was made at the same moment; nothing was changed. Read it again and retry.")])),
-        _ when exception is DatabaseUnavailableException || IsBusyOrUnavailableDatabase(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
+        _ when exception is DatabaseUnavailableException || Infrastructure.Persistence.DatabaseFailures.IsBusyOrUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
             "Service unavailable", "The service is busy or briefly unavailable; nothing was changed. Retry after the number of seconds in Retry-After.")])),
         _ => (StatusCodes.Status500InternalServerError, ErrorBodies.InternalError),
     };
-
-    /// <summary>
-    /// A statement or lock that hit its timeout (57014, 55P03), or a database that cannot be reached:
-    /// the transaction rolled back, so a retry is safe.
-    /// </summary>
-    private static bool IsBusyOrUnavailableDatabase(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.PostgresException { SqlState: "57014" or "55P03" or "57P01" or "57P03" })
-                return true;
-            if (e is Npgsql.NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException })
-                return true;
-        }
-
-        return false;
-    }
 }
