@@ -1,3 +1,4 @@
+using FluentValidation;
 using Marten;
 using Mediator;
 using Npq.Application.Common;
@@ -36,4 +37,11 @@ public sealed class AddDeliveryPartnerHandler(IDocumentSession session, TimeProv
         await session.SaveChangesAsync(cancellationToken);
         return partner;
     }
+}
+
+/// <summary>The input limits of <see cref="AddDeliveryPartner"/>, checked by <c>ValidationBehaviour</c> before the handler (issue 14); rules that need stored data stay in the decision.</summary>
+public sealed class AddDeliveryPartnerValidator : AbstractValidator<AddDeliveryPartner>
+{
+    public AddDeliveryPartnerValidator() =>
+        RuleFor(x => x.Name).NotEmpty().WithMessage("Enter the delivery partner's name").WireText("name");
 }

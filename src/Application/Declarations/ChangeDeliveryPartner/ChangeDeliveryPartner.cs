@@ -1,3 +1,4 @@
+using FluentValidation;
 using Marten;
 using Mediator;
 using Npq.Application.Common;
@@ -44,5 +45,15 @@ public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, IWrit
         stream.AppendOne(new DeliveryPartnerChanged(declaration.Id, primary, secondary, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return (await session.LoadAsync<DeclarationView>(declaration.Id, cancellationToken))!;
+    }
+}
+
+/// <summary>The input limits of <see cref="ChangeDeliveryPartner"/>, checked by <c>ValidationBehaviour</c> before the handler (issue 14); rules that need stored data stay in the decision.</summary>
+public sealed class ChangeDeliveryPartnerValidator : AbstractValidator<ChangeDeliveryPartner>
+{
+    public ChangeDeliveryPartnerValidator()
+    {
+        RuleFor(x => x.DeliveryPartnerId).WireText("delivery_partner_id");
+        RuleFor(x => x.SecondaryDeliveryPartnerId).WireText("secondary_delivery_partner_id");
     }
 }

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Mediator;
 using Npq.Application.Common;
 
@@ -28,4 +29,18 @@ public sealed record SubmitDeclaration : ICommand<DeclarationView>, ILeadProvide
     public string? DeliveryPartnerId { get; init; }
 
     public string? SecondaryDeliveryPartnerId { get; init; }
+}
+
+/// <summary>The input limits of <see cref="SubmitDeclaration"/>, checked by <c>ValidationBehaviour</c> before the handler (issue 14); rules that need stored data stay in the decision.</summary>
+public sealed class SubmitDeclarationValidator : AbstractValidator<SubmitDeclaration>
+{
+    public SubmitDeclarationValidator()
+    {
+        RuleFor(x => x.ParticipantId).WireText("participant_id");
+        RuleFor(x => x.DeclarationType).WireText("declaration_type");
+        RuleFor(x => x.DeclarationDate).WireText("declaration_date");
+        RuleFor(x => x.CourseIdentifier).WireText("course_identifier");
+        RuleFor(x => x.DeliveryPartnerId).WireText("delivery_partner_id");
+        RuleFor(x => x.SecondaryDeliveryPartnerId).WireText("secondary_delivery_partner_id");
+    }
 }

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Mediator;
 using Npq.Application.Common;
 
@@ -13,3 +14,9 @@ public sealed record AcceptApplication(
     bool? FundedPlace,
     bool FundedPlaceIsBoolean,
     string? ScheduleIdentifier) : ICommand<ApplicationView>, ILeadProviderRequest;
+
+/// <summary>The input limits of <see cref="AcceptApplication"/>, checked by <c>ValidationBehaviour</c> before the handler (issue 14); rules that need stored data stay in the decision.</summary>
+public sealed class AcceptApplicationValidator : AbstractValidator<AcceptApplication>
+{
+    public AcceptApplicationValidator() => RuleFor(x => x.ScheduleIdentifier).WireText("schedule_identifier");
+}

@@ -1,3 +1,4 @@
+using FluentValidation;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Marten;
@@ -83,4 +84,15 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, IWrit
 
     [GeneratedRegex(@"[0-9]{4}-[0-9]{2}-[0-9]{2}")]
     private static partial Regex DatePattern();
+}
+
+/// <summary>The input limits of <see cref="CreateOutcome"/>, checked by <c>ValidationBehaviour</c> before the handler (issue 14); rules that need stored data stay in the decision.</summary>
+public sealed class CreateOutcomeValidator : AbstractValidator<CreateOutcome>
+{
+    public CreateOutcomeValidator()
+    {
+        RuleFor(x => x.CourseIdentifier).WireText("course_identifier");
+        RuleFor(x => x.State).WireText("state");
+        RuleFor(x => x.CompletionDate).WireText("completion_date");
+    }
 }

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Marten;
 using Mediator;
 using Npq.Application.Common;
@@ -81,5 +82,16 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IWriteLocks 
 
         var updated = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
         return await ParticipantAccess.ResultAsync(session, updated, command.Caller.ProviderId, cancellationToken);
+    }
+}
+
+/// <summary>The input limits of <see cref="ChangeSchedule"/>, checked by <c>ValidationBehaviour</c> before the handler (issue 14); rules that need stored data stay in the decision.</summary>
+public sealed class ChangeScheduleValidator : AbstractValidator<ChangeSchedule>
+{
+    public ChangeScheduleValidator()
+    {
+        RuleFor(x => x.CourseIdentifier).WireText("course_identifier");
+        RuleFor(x => x.ScheduleIdentifier).WireText("schedule_identifier");
+        RuleFor(x => x.Cohort).WireText("cohort");
     }
 }

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Marten;
 using Mediator;
 using Npq.Application.Common;
@@ -72,5 +73,15 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IWrite
 
         var current = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
         return await ParticipantAccess.ResultAsync(session, current, command.Caller.ProviderId, cancellationToken);
+    }
+}
+
+/// <summary>The input limits of <see cref="ChangeTrainingStatus"/>, checked by <c>ValidationBehaviour</c> before the handler (issue 14); rules that need stored data stay in the decision.</summary>
+public sealed class ChangeTrainingStatusValidator : AbstractValidator<ChangeTrainingStatus>
+{
+    public ChangeTrainingStatusValidator()
+    {
+        RuleFor(x => x.CourseIdentifier).WireText("course_identifier");
+        RuleFor(x => x.Reason).WireText("reason");
     }
 }
