@@ -32,7 +32,7 @@ public sealed class ReadModelReplay
     {
         ArgumentNullException.ThrowIfNull(e);
         var data = e.Data;
-        if (ParticipantApplicationsProjector.Handles(data))
+        if (ParticipantApplicationsProjector.Events.Contains(data))
             _people.Apply(e.StreamId, data);
 
         if (data is ApplicationTransferred transfer)
@@ -40,7 +40,7 @@ public sealed class ReadModelReplay
             foreach (var id in _declarationsOfApplication.GetValueOrDefault(transfer.ApplicationId) ?? [])
                 _declarations[id] = DeclarationProjection.Evolve(_declarations[id], id, e)!;
         }
-        else if (DeclarationViewProjection.Handles(data))
+        else if (DeclarationViewProjection.Events.Contains(data))
         {
             _declarations.TryGetValue(e.StreamId, out var current);
             var next = DeclarationProjection.Evolve(current, e.StreamId, e)!;
@@ -57,7 +57,7 @@ public sealed class ReadModelReplay
                 _outcomes.Add(OutcomeProjection.Evolve(OutcomeProjection.Evolve(null, ((OutcomeRecorded)data).OutcomeId, _submissions[e.StreamId]), ((OutcomeRecorded)data).OutcomeId, e)!);
         }
 
-        if (StatementViewProjection.Handles(data))
+        if (StatementViewProjection.Events.Contains(data))
         {
             _statements.TryGetValue(e.StreamId, out var current);
             if (StatementProjection.Evolve(current, e.StreamId, e) is { } next)

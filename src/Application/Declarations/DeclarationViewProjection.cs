@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using JasperFx.Events.Grouping;
 using Marten.Events.Projections;
+using Npq.Application.Common;
 using Npq.Domain.Courses;
 using Npq.Domain.Declarations;
 using Npq.Domain.NpqApplications;
@@ -21,23 +22,16 @@ public sealed class DeclarationViewProjection : MultiStreamProjection<Declaratio
     public DeclarationViewProjection()
     {
         Name = nameof(DeclarationViewProjection);
-        IncludeType<DeclarationSubmitted>();
-        IncludeType<DeclarationMarkedEligible>();
-        IncludeType<DeclarationMarkedIneligible>();
-        IncludeType<DeclarationVoided>();
-        IncludeType<DeclarationMarkedPayable>();
-        IncludeType<DeclarationMarkedPaid>();
-        IncludeType<ClawbackRequested>();
-        IncludeType<DeclarationClawedBack>();
-        IncludeType<DeliveryPartnerChanged>();
-        IncludeType<OutcomeRecorded>();
-        IncludeType<ApplicationTransferred>();
+        foreach (var type in Events.Types)
+            IncludeType(type);
         CustomGrouping(GroupAsync);
     }
 
-    public static bool Handles(object data) => data is DeclarationSubmitted or DeclarationMarkedEligible or DeclarationMarkedIneligible
-        or DeclarationVoided or DeclarationMarkedPayable or DeclarationMarkedPaid or ClawbackRequested or DeclarationClawedBack
-        or DeliveryPartnerChanged or OutcomeRecorded or ApplicationTransferred;
+    /// <summary>The events that change a declaration (a transfer changes its application's declarations).</summary>
+    public static EventSet Events { get; } = new(
+        typeof(DeclarationSubmitted), typeof(DeclarationMarkedEligible), typeof(DeclarationMarkedIneligible), typeof(DeclarationVoided),
+        typeof(DeclarationMarkedPayable), typeof(DeclarationMarkedPaid), typeof(ClawbackRequested), typeof(DeclarationClawedBack),
+        typeof(DeliveryPartnerChanged), typeof(OutcomeRecorded), typeof(ApplicationTransferred));
 
     /// <summary>
     /// Slices in log order: a declaration event to its own stream; a transfer to every declaration of
@@ -57,7 +51,7 @@ public sealed class DeclarationViewProjection : MultiStreamProjection<Declaratio
                 DeclarationsOf(declarationsOf, declaration.ApplicationId).Add(declaration.Id);
         }
 
-        foreach (var e in events.Where(e => Handles(e.Data)))
+        foreach (var e in events.Where(e => Events.Contains(e.Data)))
         {
             switch (e.Data)
             {

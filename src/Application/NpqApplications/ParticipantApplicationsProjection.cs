@@ -11,14 +11,14 @@ namespace Npq.Application.NpqApplications;
 /// application's changes move the person's other views (CONTRACT §1.11), so one projection keeps
 /// both: per batch it loads the views of every person the events touch, applies the events in order
 /// in memory (<see cref="ParticipantApplicationsProjector"/>) and stores what changed.
-/// Writers serialise per person (see <c>ParticipantLock</c>), so two batches never interleave their
+/// Writers serialise per person (see <c>IWriteLocks</c>), so two batches never interleave their
 /// read-modify-write of one person's views.
 /// </summary>
 public sealed class ParticipantApplicationsProjection : IProjection
 {
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var relevant = events.Where(e => ParticipantApplicationsProjector.Handles(e.Data)).ToList();
+        var relevant = events.Where(e => ParticipantApplicationsProjector.Events.Contains(e.Data)).ToList();
         if (relevant.Count == 0)
             return;
 

@@ -1,3 +1,4 @@
+using Npq.Application.Common;
 using Npq.Application.Participants;
 using Npq.Domain.NpqApplications;
 using Npq.Domain.Participants;
@@ -25,11 +26,11 @@ public sealed class ParticipantApplicationsProjector
             Add(application);
     }
 
-    /// <summary>The event types this projector reacts to.</summary>
-    public static bool Handles(object data) =>
-        data is ParticipantRegistered or ApplicationRegistered or ApplicationAccepted or ApplicationRejected or FundedPlaceChanged
-            or ApplicationTransferred or ParticipantDeferred or ParticipantResumed or ParticipantWithdrawn or ScheduleChanged
-            or ApplicationParticipantChanged or ParticipantIdChanged;
+    /// <summary>The events that change a person's participant and application views.</summary>
+    public static EventSet Events { get; } = new(
+        typeof(ParticipantRegistered), typeof(ApplicationRegistered), typeof(ApplicationAccepted), typeof(ApplicationRejected),
+        typeof(FundedPlaceChanged), typeof(ApplicationTransferred), typeof(ParticipantDeferred), typeof(ParticipantResumed),
+        typeof(ParticipantWithdrawn), typeof(ScheduleChanged), typeof(ApplicationParticipantChanged), typeof(ParticipantIdChanged));
 
     /// <summary>The participants whose views an event touches, when the event itself names them.</summary>
     public static IEnumerable<Guid> ParticipantsOf(object data) => data switch

@@ -2,6 +2,7 @@ using JasperFx.Events;
 using JasperFx.Events.Grouping;
 using Marten;
 using Marten.Events.Projections;
+using Npq.Application.Common;
 using Npq.Domain.Declarations;
 
 namespace Npq.Application.Outcomes;
@@ -19,10 +20,13 @@ public sealed class OutcomeViewProjection : MultiStreamProjection<OutcomeView, G
     public OutcomeViewProjection()
     {
         Name = nameof(OutcomeViewProjection);
-        IncludeType<DeclarationSubmitted>();
-        IncludeType<OutcomeRecorded>();
+        foreach (var type in Events.Types)
+            IncludeType(type);
         CustomGrouping(GroupAsync);
     }
+
+    /// <summary>The events that make an outcome (its declaration's submission carries what the outcome shows).</summary>
+    public static EventSet Events { get; } = new(typeof(DeclarationSubmitted), typeof(OutcomeRecorded));
 
     private static async Task GroupAsync(IQuerySession session, IReadOnlyList<IEvent> events, IEventGrouping<Guid> grouping)
     {

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
+using Npq.Application.Common;
 using Npq.Domain.Statements;
 
 namespace Npq.Application.Statements;
@@ -14,16 +15,13 @@ public sealed class StatementViewProjection : SingleStreamProjection<StatementVi
     public StatementViewProjection()
     {
         Name = nameof(StatementViewProjection);
-        IncludeType<StatementOpened>();
-        IncludeType<StatementLineAdded>();
-        IncludeType<StatementLineStateChanged>();
-        IncludeType<StatementMarkedPayable>();
-        IncludeType<StatementMarkedPaid>();
+        foreach (var type in Events.Types)
+            IncludeType(type);
     }
 
-    /// <summary>The event types this projection reacts to.</summary>
-    public static bool Handles(object data) =>
-        data is StatementOpened or StatementLineAdded or StatementLineStateChanged or StatementMarkedPayable or StatementMarkedPaid;
+    /// <summary>The events that change a statement.</summary>
+    public static EventSet Events { get; } = new(
+        typeof(StatementOpened), typeof(StatementLineAdded), typeof(StatementLineStateChanged), typeof(StatementMarkedPayable), typeof(StatementMarkedPaid));
 
     public override StatementView? Evolve(StatementView? snapshot, Guid id, IEvent e) => Next(snapshot, e.Data);
 

@@ -1,7 +1,13 @@
 using System.Text.Json;
+using JasperFx.Events;
 using Npgsql;
 using Npq.Application.Audit.Log;
+using Npq.Domain.Declarations;
+using Npq.Domain.NpqApplications;
+using Npq.Domain.Participants;
+using Npq.Domain.Statements;
 using Npq.Infrastructure.Audit.Log;
+using Npq.Infrastructure.Persistence;
 
 namespace Npq.Infrastructure.Changes;
 
@@ -101,14 +107,14 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
             resources[resource.Id] = changed[resource.Id] = resource;
         }
 
-        switch (e.Type)
+        switch (EventTypeOf(e.Type))
         {
-            case "application_registered":
+            case var type when type == typeof(ApplicationRegistered):
                 var registered = new Resource(e.StreamId, "application", Id(data, "LeadProviderId"), Id(data, "ParticipantId"), null);
                 Keep(registered);
                 Add(registered.ProviderId, "npq-application", e.StreamId, registered.ParticipantId);
                 break;
-            case "application_transferred":
+            case var type when type == typeof(ApplicationTransferred):
                 if (!resources.TryGetValue(e.StreamId, out var moved))
                     break;
                 var to = Id(data, "ToLeadProviderId");
@@ -120,13 +126,13 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
                 foreach (var declaration in await DeclarationsOfAsync(connection, transaction, e.StreamId, resources, cancellationToken))
                     Add(to, "participant-declaration", declaration.Id, declaration.ParticipantId);
                 break;
-            case "application_participant_changed":
+            case var type when type == typeof(ApplicationParticipantChanged):
                 if (!resources.TryGetValue(e.StreamId, out var application))
                     break;
                 Keep(application with { ParticipantId = Id(data, "ToParticipantId") });
                 Add(application.ProviderId, "npq-application", e.StreamId, Id(data, "ToParticipantId"));
                 break;
-            case "participant_id_changed":
+            case var type when type == typeof(ParticipantIdChanged):
                 var people = new[] { Id(data, "FromParticipantId"), Id(data, "ToParticipantId") };
                 foreach (var provider in await ProvidersOfAsync(connection, transaction, people, resources, cancellationToken))
                 {
@@ -134,13 +140,13 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
                     Add(provider, "participant", Id(data, "FromParticipantId"), Id(data, "FromParticipantId")); // retired: removed for its readers
                 }
                 break;
-            case "declaration_submitted":
+            case var type when type == typeof(DeclarationSubmitted):
                 var submitted = new Resource(e.StreamId, "declaration", Id(data, "LeadProviderId"), Id(data, "ParticipantId"), Id(data, "ApplicationId"));
                 Keep(submitted);
                 foreach (var provider in DeclarationAudience(submitted, resources))
                     Add(provider, "participant-declaration", e.StreamId, submitted.ParticipantId);
                 break;
-            case "statement_opened":
+            case var type when type == typeof(StatementOpened):
                 var opened = new Resource(e.StreamId, "statement", Id(data, "LeadProviderId"), null, null);
                 Keep(opened);
                 Add(opened.ProviderId, "statement", e.StreamId, null);
@@ -184,6 +190,11 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
         }
     }
 
+    /// <summary>The event type Marten stored under a name (the module lists registered in <see cref="MartenSetup.EventTypes"/>).</summary>
+    private static readonly Dictionary<string, Type> EventTypesByName = MartenSetup.EventTypes.ToDictionary(type => type.GetEventTypeName());
+
+    private static Type? EventTypeOf(string name) => EventTypesByName.GetValueOrDefault(name);
+
     /// <summary>A declaration is seen by the provider that made it and by its application's owner (v3, after a transfer).</summary>
     private static IEnumerable<Guid> DeclarationAudience(Resource declaration, Dictionary<Guid, Resource> resources)
     {
@@ -202,7 +213,7 @@ public sealed class ChangeFeedBuilder(ChangeFeedStore store)
 
         // Every application of the people the batch touches: a change to one may change the others' JSON.
         var people = found.Values.Where(r => r.Kind == "application" && r.ParticipantId is not null).Select(r => r.ParticipantId!.Value)
-            .Concat(events.Where(e => e.Type is "application_registered" or "application_participant_changed")
+            .Concat(events.Where(e => EventTypeOf(e.Type) is { } type && (type == typeof(ApplicationRegistered) || type == typeof(ApplicationParticipantChanged)))
                 .SelectMany(e => ParticipantsNamedIn(e.Data)))
             .Distinct().ToArray();
         if (people.Length > 0)

@@ -24,36 +24,16 @@ public static class MartenSetup
 {
     public const string Schema = "npq";
 
-    /// <summary>Every event type, registered up front so a fresh process can read the whole log.</summary>
+    /// <summary>
+    /// Every event type, registered up front so a fresh process can read the whole log: the union of
+    /// the modules' lists of which events change which resource.
+    /// </summary>
     public static IReadOnlyList<Type> EventTypes { get; } =
     [
-        typeof(ParticipantRegistered),
-        typeof(ApplicationRegistered),
-        typeof(ApplicationAccepted),
-        typeof(ApplicationRejected),
-        typeof(FundedPlaceChanged),
-        typeof(ApplicationTransferred),
-        typeof(ParticipantDeferred),
-        typeof(ParticipantResumed),
-        typeof(ParticipantWithdrawn),
-        typeof(ScheduleChanged),
-        typeof(ApplicationParticipantChanged),
-        typeof(ParticipantIdChanged),
-        typeof(DeclarationSubmitted),
-        typeof(DeclarationMarkedEligible),
-        typeof(DeclarationMarkedIneligible),
-        typeof(DeclarationVoided),
-        typeof(DeclarationMarkedPayable),
-        typeof(DeclarationMarkedPaid),
-        typeof(ClawbackRequested),
-        typeof(DeclarationClawedBack),
-        typeof(DeliveryPartnerChanged),
-        typeof(OutcomeRecorded),
-        typeof(StatementOpened),
-        typeof(StatementLineAdded),
-        typeof(StatementLineStateChanged),
-        typeof(StatementMarkedPayable),
-        typeof(StatementMarkedPaid),
+        .. new[]
+        {
+            ParticipantApplicationsProjector.Events, DeclarationViewProjection.Events, OutcomeViewProjection.Events, StatementViewProjection.Events,
+        }.SelectMany(set => set.Types).Distinct(),
     ];
 
     private static void Brin(Marten.Schema.DocumentIndex index) => index.Method = Weasel.Postgresql.Tables.IndexMethod.brin;
