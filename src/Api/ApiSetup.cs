@@ -24,8 +24,8 @@ public static class ApiSetup
         var services = builder.Services;
 
         // No request body the service reads is larger than this: Kestrel refuses the rest with 413
-        // before buffering it (JsonBody checks the same limit for hosts without Kestrel, such as tests).
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Http.JsonBody.MaxBodyBytes);
+        // before buffering it (JsonApiInputFormatter checks the same limit for hosts without Kestrel, such as tests).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Http.JsonApiInputFormatter.MaxBodyBytes);
         builder.AddNpqTelemetry();
         builder.Logging.AddFilter("Marten", LogLevel.Warning);
         builder.Logging.AddFilter("Wolverine", LogLevel.Warning);
@@ -54,7 +54,13 @@ public static class ApiSetup
         services.AddScoped<IRequestContext, HttpRequestContext>();
         services.AddSingleton<V3.Changes.ChangeCursor>();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddControllers(options => options.Conventions.Add(new ErrorResponsesConvention()));
+        services.AddControllers(options =>
+        {
+            options.Conventions.Add(new ErrorResponsesConvention());
+            // Every body the API reads is a RequestEnvelope<T>: one formatter, so nothing else reads (or documents) a body.
+            options.InputFormatters.Clear();
+            options.InputFormatters.Add(new JsonApiInputFormatter());
+        });
         services.AddRazorPages();
         services.AddApiVersioning(options =>
             {

@@ -39,9 +39,9 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
         bool OutputFee, string State, IReadOnlyList<StatementLineAttributes> Lines, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     [HttpPost("statements")]
-    public async Task<IActionResult> OpenStatement(CancellationToken cancellationToken)
+    public async Task<IActionResult> OpenStatement(RequestEnvelope<OpenStatementRequest> request, CancellationToken cancellationToken)
     {
-        var body = await RequestAsync<OpenStatementRequest>(cancellationToken);
+        var body = request.Data.Attributes;
         var errors = new List<DomainError>();
         var provider = Guid.TryParse(body.LeadProviderId, out var p) ? p : Fail(errors, "lead_provider_id", Guid.Empty);
         var year = int.TryParse(body.Year, CultureInfo.InvariantCulture, out var y) ? y : Fail(errors, "year", 0);
@@ -66,9 +66,9 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
         Statement(await mediator.Send(new MarkStatementPaid(HttpContext.Caller(), id), cancellationToken));
 
     [HttpPost("npq-applications/{id:guid}/transfer")]
-    public async Task<IActionResult> Transfer(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Transfer(Guid id, RequestEnvelope<TransferApplicationRequest> request, CancellationToken cancellationToken)
     {
-        var body = await RequestAsync<TransferApplicationRequest>(cancellationToken);
+        var body = request.Data.Attributes;
         if (!Guid.TryParse(body.LeadProviderId, out var to))
             throw new RuleViolationException("lead_provider_id", "Enter the id of the lead provider to transfer to");
         var application = await mediator.Send(new TransferApplication(HttpContext.Caller(), id, to), cancellationToken);
@@ -76,9 +76,9 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
     }
 
     [HttpPost("delivery-partners")]
-    public async Task<IActionResult> AddDeliveryPartner(CancellationToken cancellationToken)
+    public async Task<IActionResult> AddDeliveryPartner(RequestEnvelope<AddDeliveryPartnerRequest> request, CancellationToken cancellationToken)
     {
-        var body = await RequestAsync<AddDeliveryPartnerRequest>(cancellationToken);
+        var body = request.Data.Attributes;
         var errors = new List<DomainError>();
         var partnerships = ReadList<PartnershipInput>(body.Partnerships, "partnerships", errors);
         if (errors.Count > 0)
@@ -92,9 +92,9 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
 
     /// <summary>Retire a participant id in favour of another (a merge, B8).</summary>
     [HttpPost("participants/{id:guid}/change-id")]
-    public async Task<IActionResult> ChangeParticipantId(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> ChangeParticipantId(Guid id, RequestEnvelope<ChangeParticipantIdRequest> request, CancellationToken cancellationToken)
     {
-        var body = await RequestAsync<ChangeParticipantIdRequest>(cancellationToken);
+        var body = request.Data.Attributes;
         if (!Guid.TryParse(body.ToParticipantId, out var to))
             throw new RuleViolationException("to_participant_id", "Enter the participant ID to change to");
         var participant = await mediator.Send(new ChangeParticipantId(HttpContext.Caller(), id, to), cancellationToken);
@@ -115,10 +115,6 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
             return Fail(errors, name, new List<T>());
         }
     }
-
-    private async Task<T> RequestAsync<T>(CancellationToken cancellationToken)
-        where T : class =>
-        (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<T>()!;
 
     private static T Fail<T>(List<DomainError> errors, string title, T value)
     {

@@ -144,16 +144,16 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > JsonBody.MaxBodyBytes)
-            throw new PayloadTooLargeException(JsonBody.MaxBodyBytes);
+        if (request.ContentLength > JsonApiInputFormatter.MaxBodyBytes)
+            throw new PayloadTooLargeException(JsonApiInputFormatter.MaxBodyBytes);
         using var copy = new MemoryStream();
         var buffer = new byte[8192];
         int read;
         while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
         {
             copy.Write(buffer, 0, read);
-            if (copy.Length > JsonBody.MaxBodyBytes)
-                throw new PayloadTooLargeException(JsonBody.MaxBodyBytes);
+            if (copy.Length > JsonApiInputFormatter.MaxBodyBytes)
+                throw new PayloadTooLargeException(JsonApiInputFormatter.MaxBodyBytes);
         }
 
         return copy.ToArray();

@@ -4,21 +4,6 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Npq.Api.OpenApi;
 
-/// <summary>
-/// The JSON body an action reads, for its OpenAPI description: the controllers read bodies by hand
-/// (<c>JsonBody</c>, so that bad input gets the contract's errors), so the framework cannot see them.
-/// <see cref="Version"/> 0 means every version the action serves.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
-public sealed class DocumentedBodyAttribute(Type type) : Attribute
-{
-    public Type Type { get; } = type;
-
-    public int Version { get; init; }
-
-    public bool Required { get; init; } = true;
-}
-
 /// <summary>The 200 body of an action that serves several versions with a view per version.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class DocumentedResponseAttribute(Type type) : Attribute
@@ -44,7 +29,7 @@ public sealed class ValuesFromAttribute(Type holder, string member) : Attribute
 }
 
 /// <summary>
-/// Puts the documented bodies and per-version responses into each version's API description, after
+/// Puts the per-version responses of actions that serve several versions into each version's API description, after
 /// Asp.Versioning has split the actions into version groups (its <c>OnProvidersExecuted</c> runs
 /// before this one's, which has a lower order).
 /// </summary>
@@ -64,19 +49,6 @@ public sealed class DocumentedShapesProvider(IModelMetadataProvider metadata) : 
             if (description.GroupName is not { Length: > 1 } group || !int.TryParse(group.AsSpan(1), out var version))
                 continue;
             var attributes = description.ActionDescriptor.EndpointMetadata;
-
-            if (Pick(attributes.OfType<DocumentedBodyAttribute>(), a => a.Version, version) is { } body)
-            {
-                description.ParameterDescriptions.Add(new ApiParameterDescription
-                {
-                    Name = "body",
-                    Source = BindingSource.Body,
-                    Type = body.Type,
-                    ModelMetadata = metadata.GetMetadataForType(body.Type),
-                    IsRequired = body.Required,
-                });
-                description.SupportedRequestFormats.Add(new ApiRequestFormat { MediaType = "application/json" });
-            }
 
             if (Pick(attributes.OfType<DocumentedResponseAttribute>(), a => a.Version, version) is { } response)
             {

@@ -142,6 +142,14 @@ public static class OpenApiSetup
                         });
                     }
 
+                    // An optional body (accept, change-funded-place) is a nullable parameter; absent is
+                    // said by "required": false, and a JSON null is not a body the API takes.
+                    foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+                    {
+                        if (media.Schema is OpenApiSchema { OneOf: [OpenApiSchema { Type: JsonSchemaType.Null }, var body] })
+                            media.Schema = body;
+                    }
+
                     var list = context.Description.ActionDescriptor.EndpointMetadata.OfType<ListParametersAttribute>().FirstOrDefault();
                     if (list is null)
                         return Task.CompletedTask;

@@ -69,51 +69,45 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    [DocumentedBody(typeof(RequestEnvelope<DeferRequest>))]
-    public async Task<IActionResult> Defer(Guid id, CancellationToken cancellationToken)
-    {
-        var body = await RequestAsync<DeferRequest>(cancellationToken);
-        return await TrainingAsync(id, TrainingAction.Defer, body.CourseIdentifier, body.Reason, cancellationToken);
-    }
+    public async Task<IActionResult> Defer(Guid id, RequestEnvelope<DeferRequest> body, CancellationToken cancellationToken) =>
+        await TrainingAsync(id, TrainingAction.Defer, body.Data.Attributes.CourseIdentifier, body.Data.Attributes.Reason, cancellationToken);
 
     [HttpPut("{id:guid}/resume")]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    [DocumentedBody(typeof(RequestEnvelope<ResumeRequest>))]
-    public async Task<IActionResult> Resume(Guid id, CancellationToken cancellationToken)
-    {
-        var body = await RequestAsync<ResumeRequest>(cancellationToken);
-        return await TrainingAsync(id, TrainingAction.Resume, body.CourseIdentifier, null, cancellationToken);
-    }
+    public async Task<IActionResult> Resume(Guid id, RequestEnvelope<ResumeRequest> body, CancellationToken cancellationToken) =>
+        await TrainingAsync(id, TrainingAction.Resume, body.Data.Attributes.CourseIdentifier, null, cancellationToken);
 
+    // The bodies of v1/v2 and v3 differ in the reasons they document (and the version's own list
+    // decides which reasons are taken), so each has its action.
     [HttpPut("{id:guid}/withdraw")]
+    [MapToApiVersion(1)]
+    [MapToApiVersion(2)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
+    [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
+    public async Task<IActionResult> Withdraw(Guid id, RequestEnvelope<WithdrawRequestV1> body, CancellationToken cancellationToken) =>
+        await TrainingAsync(id, TrainingAction.Withdraw, body.Data.Attributes.CourseIdentifier, body.Data.Attributes.Reason, cancellationToken);
+
+    [HttpPut("{id:guid}/withdraw")]
+    [MapToApiVersion(3)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    [DocumentedBody(typeof(RequestEnvelope<WithdrawRequestV1>))]
-    [DocumentedBody(typeof(RequestEnvelope<WithdrawRequestV3>), Version = 3)]
-    public async Task<IActionResult> Withdraw(Guid id, CancellationToken cancellationToken)
-    {
-        // The bodies of v1/v2 and v3 differ only in the reasons they document; the version's own list
-        // decides which reasons are taken.
-        var body = await RequestAsync<WithdrawRequestV1>(cancellationToken);
-        return await TrainingAsync(id, TrainingAction.Withdraw, body.CourseIdentifier, body.Reason, cancellationToken);
-    }
+    public async Task<IActionResult> WithdrawV3(Guid id, RequestEnvelope<WithdrawRequestV3> body, CancellationToken cancellationToken) =>
+        await TrainingAsync(id, TrainingAction.Withdraw, body.Data.Attributes.CourseIdentifier, body.Data.Attributes.Reason, cancellationToken);
 
     [HttpPut("{id:guid}/change-schedule")]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    [DocumentedBody(typeof(RequestEnvelope<ChangeScheduleRequest>))]
-    public async Task<IActionResult> ChangeSchedule(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> ChangeSchedule(Guid id, RequestEnvelope<ChangeScheduleRequest> body, CancellationToken cancellationToken)
     {
-        var body = await RequestAsync<ChangeScheduleRequest>(cancellationToken);
+        var attributes = body.Data.Attributes;
         return Single(await mediator.Send(new ChangeSchedule(HttpContext.Caller(), id,
-            body.CourseIdentifier, body.ScheduleIdentifier, body.Cohort), cancellationToken));
+            attributes.CourseIdentifier, attributes.ScheduleIdentifier, attributes.Cohort), cancellationToken));
     }
 
     [HttpGet("outcomes")]
@@ -144,21 +138,16 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedResponse(typeof(SingleEnvelope<OutcomeAttributesV1>))]
     [DocumentedResponse(typeof(SingleEnvelope<OutcomeAttributesV3>), Version = 3)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    [DocumentedBody(typeof(RequestEnvelope<CreateOutcomeRequest>))]
-    public async Task<IActionResult> CreateOutcome(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> CreateOutcome(Guid id, RequestEnvelope<CreateOutcomeRequest> body, CancellationToken cancellationToken)
     {
-        var body = await RequestAsync<CreateOutcomeRequest>(cancellationToken);
+        var attributes = body.Data.Attributes;
         var outcome = await mediator.Send(new CreateOutcome(HttpContext.Caller(), id,
-            body.CourseIdentifier, body.State, body.CompletionDate), cancellationToken);
+            attributes.CourseIdentifier, attributes.State, attributes.CompletionDate), cancellationToken);
         return new ApiJsonResult(new { data = Version.Outcome(outcome) });
     }
 
     private async Task<IActionResult> TrainingAsync(Guid id, TrainingAction action, string? course, string? reason, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new ChangeTrainingStatus(HttpContext.Caller(), id, action, course, reason, Version.WithdrawalReasons), cancellationToken));
-
-    private async Task<T> RequestAsync<T>(CancellationToken cancellationToken)
-        where T : class =>
-        (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<T>()!;
 
     private ApiJsonResult Single(ParticipantResult participant) => new(new { data = Version.Resource(participant) });
 }

@@ -20,15 +20,13 @@ namespace Npq.Api.Registration;
 [ApiExplorerSettings(IgnoreApi = true)]
 [Route("api/registrations")]
 [Asp.Versioning.ApiVersionNeutral]
-public sealed class RegistrationsController(IMediator mediator, IOptions<RegistrationOptions> options) : ControllerBase
+public sealed class RegistrationsController(IMediator mediator) : ControllerBase
 {
     [HttpPost]
-    public async Task<IActionResult> Register(CancellationToken cancellationToken)
+    [RegistrationEnabled]
+    public async Task<IActionResult> Register(RequestEnvelope<RegistrationFields> body, CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled)
-            throw new ResourceNotFoundException();
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<RegistrationFields>()!;
-        var command = new RegisterApplication(body, HttpContext.Caller());
+        var command = new RegisterApplication(body.Data.Attributes, HttpContext.Caller());
         var application = await mediator.Send(command, cancellationToken);
         var resource = NpqApplicationsController.Resource(application);
 
@@ -48,5 +46,24 @@ public sealed class RegistrationsController(IMediator mediator, IOptions<Registr
         }
 
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(resource), StatusCodes.Status201Created);
+    }
+}
+
+/// <summary>
+/// 404 while <c>Npq:Registration:Enabled</c> is off, before the body is read: a resource filter runs
+/// ahead of model binding, so a disabled endpoint answers the same whatever is sent.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RegistrationEnabledAttribute : Attribute, Microsoft.AspNetCore.Mvc.Filters.IResourceFilter
+{
+    public void OnResourceExecuting(Microsoft.AspNetCore.Mvc.Filters.ResourceExecutingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!context.HttpContext.RequestServices.GetRequiredService<IOptions<RegistrationOptions>>().Value.Enabled)
+            throw new ResourceNotFoundException();
+    }
+
+    public void OnResourceExecuted(Microsoft.AspNetCore.Mvc.Filters.ResourceExecutedContext context)
+    {
     }
 }

@@ -7,13 +7,14 @@ using Npq.Api.OpenApi;
 
 namespace Npq.Api.Requests;
 
-// The request bodies of the write endpoints: the attributes of each body are deserialised into
-// these records (RequestJson: a value of the wrong JSON type reads as text or as absent, so the
-// contract's 422 names it), the validators of the commands check them, and the OpenAPI documents
-// describe these same records. `required` members are required in the documents; a missing one
+// The request bodies of the write endpoints: controllers take a RequestEnvelope<T> parameter, bound
+// by JsonApiInputFormatter (RequestJson: a value of the wrong JSON type reads as text or as absent,
+// so the contract's 422 names it); the validators of the commands check them, and the OpenAPI
+// documents describe these same parameters. `required` members are required in the documents; a missing one
 // arrives as null and is refused in the contract's words. Unknown attributes are ignored.
 
-/// <summary><c>{"data":{"type":…,"attributes":{…}}}</c> (§1.4).</summary>
+/// <summary><c>{"data":{"type":…,"attributes":{…}}}</c> (§1.4). Never validated by MVC: the commands' validators and the rules answer in the contract's words.</summary>
+[Microsoft.AspNetCore.Mvc.ModelBinding.Validation.ValidateNever]
 public sealed class RequestEnvelope<T>
     where T : class
 {

@@ -4,9 +4,8 @@ using Npq.Domain.Common;
 namespace Npq.Domain.NpqApplications;
 
 /// <summary>What the provider sent with accept (the schedule is optional and not every request can send one).</summary>
-/// <param name="FundedPlace">The value when it was a JSON boolean, else null.</param>
-/// <param name="FundedPlaceIsBoolean">False when missing, null, or of another type (a string is refused).</param>
-public sealed record AcceptRequest(bool? FundedPlace, bool FundedPlaceIsBoolean, string? ScheduleIdentifier);
+/// <param name="FundedPlace">The value when it was a JSON boolean; null when missing, null, or of another type (a string is refused).</param>
+public sealed record AcceptRequest(bool? FundedPlace, string? ScheduleIdentifier);
 
 /// <summary>Facts from outside the application's stream that accept's rules read.</summary>
 /// <param name="BlockedByAnotherAcceptedApplication">Rule #4: the person, or someone with the same verified TRN, holds an accepted, not-withdrawn application in the course family and cohort.</param>
@@ -42,7 +41,7 @@ public static class AcceptApplicationDecision
         var errors = new List<DomainError>();
 
         // 1, 1b
-        if (context.CohortFunding == FundingMode.Capped && !request.FundedPlaceIsBoolean)
+        if (context.CohortFunding == FundingMode.Capped && request.FundedPlace is null)
             errors.Add(new("funded_place", "Set '#/funded_place' to true or false: the cohort has a funding cap"));
         if (context.CohortFunding == FundingMode.Zero && request.FundedPlace != false)
             errors.Add(new("funded_place", "Set '#/funded_place' to false: the cohort is not funded"));

@@ -135,7 +135,7 @@ public sealed class FinanceScenarios(IDocumentStore store, IServiceScopeFactory 
                 WorksAsSenco = course == Courses.Senco ? "yes" : null,
                 SencoStartDate = course == Courses.Senco ? "2023-09" : null,
             }, cancellationToken);
-            await SendAsync(new AcceptApplication(seedCaller, applicationId, !ineligible, true, null), cancellationToken);
+            await SendAsync(new AcceptApplication(seedCaller, applicationId, !ineligible, null), cancellationToken);
 
             var declaration = await SendAsync(new SubmitDeclaration
             {

@@ -111,7 +111,7 @@ public sealed class Seeder(
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
             var caller = Caller.SeedActingFor(decision.LeadProviderId);
             if (decision.Accept)
-                await mediator.Send(new AcceptApplication(caller, decision.ApplicationId, true, true, null), cancellationToken);
+                await mediator.Send(new AcceptApplication(caller, decision.ApplicationId, true, null), cancellationToken);
             else
                 await mediator.Send(new RejectApplication(caller, decision.ApplicationId, AllowRejectingAccepted: false), cancellationToken);
         }

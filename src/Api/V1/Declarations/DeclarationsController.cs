@@ -58,14 +58,10 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
         Single(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IncludeTransferred: false, id), cancellationToken));
 
     [HttpPost]
-    [DocumentedBody(typeof(RequestEnvelope<DeclarationRequestV1>))]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    public async Task<IActionResult> Submit(CancellationToken cancellationToken)
-    {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<DeclarationRequestV1>()!;
-        return Single(await mediator.Send(DeclarationRequests.Submit(body, HttpContext.Caller()), cancellationToken));
-    }
+    public async Task<IActionResult> Submit(RequestEnvelope<DeclarationRequestV1> body, CancellationToken cancellationToken) =>
+        Single(await mediator.Send(DeclarationRequests.Submit(body.Data.Attributes, HttpContext.Caller()), cancellationToken));
 
     [HttpPut("{id:guid}/void")]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]

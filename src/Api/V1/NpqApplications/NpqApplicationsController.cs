@@ -2,6 +2,7 @@ using Asp.Versioning;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
@@ -56,15 +57,14 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpPost("{id:guid}/accept")]
-    [DocumentedBody(typeof(RequestEnvelope<AcceptApplicationRequestV1>), Required = false)]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Accept(
+        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RequestEnvelope<AcceptApplicationRequestV1>? body, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent().Attributes<AcceptApplicationRequestV1>();
         // v1/v2 take only funded_place; a schedule_identifier is ignored.
         var application = await mediator.Send(
-            new AcceptApplication(HttpContext.Caller(), id, body?.FundedPlace, body?.FundedPlace is not null, null),
+            new AcceptApplication(HttpContext.Caller(), id, body?.Data.Attributes.FundedPlace, null),
             cancellationToken);
         return Single(application);
     }
@@ -76,14 +76,11 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
         Single(await mediator.Send(new RejectApplication(HttpContext.Caller(), id, AllowRejectingAccepted: false), cancellationToken));
 
     [HttpPut("{id:guid}/change-funded-place")]
-    [DocumentedBody(typeof(RequestEnvelope<ChangeFundedPlaceRequest>))]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)
-    {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent().Attributes<ChangeFundedPlaceRequest>();
-        return Single(await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body?.FundedPlace), cancellationToken));
-    }
+    public async Task<IActionResult> ChangeFundedPlace(
+        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RequestEnvelope<ChangeFundedPlaceRequest>? body, CancellationToken cancellationToken) =>
+        Single(await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body?.Data.Attributes.FundedPlace), cancellationToken));
 
     private static ApiJsonResult Single(ApplicationView application) =>
         new(new SingleEnvelope<ApplicationAttributesV1>(

@@ -41,14 +41,10 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
         await SingleAsync(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IncludeTransferred: true, id), cancellationToken), cancellationToken);
 
     [HttpPost]
-    [DocumentedBody(typeof(RequestEnvelope<DeclarationRequestV3>))]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    public async Task<IActionResult> Submit(CancellationToken cancellationToken)
-    {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes();
-        return await SingleAsync(await mediator.Send(DeclarationRequests.Submit(body.Attributes<DeclarationRequestV3>()!, HttpContext.Caller()), cancellationToken), cancellationToken);
-    }
+    public async Task<IActionResult> Submit(RequestEnvelope<DeclarationRequestV3> body, CancellationToken cancellationToken) =>
+        await SingleAsync(await mediator.Send(DeclarationRequests.Submit(body.Data.Attributes, HttpContext.Caller()), cancellationToken), cancellationToken);
 
     [HttpPut("{id:guid}/void")]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
@@ -58,15 +54,14 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
         await SingleAsync(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IncludeTransferred: true), cancellationToken), cancellationToken);
 
     [HttpPut("{id:guid}/change-delivery-partner")]
-    [DocumentedBody(typeof(RequestEnvelope<ChangeDeliveryPartnerRequest>))]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status403Forbidden, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    public async Task<IActionResult> ChangeDeliveryPartner(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> ChangeDeliveryPartner(Guid id, RequestEnvelope<ChangeDeliveryPartnerRequest> body, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributes().Attributes<ChangeDeliveryPartnerRequest>()!;
+        var attributes = body.Data.Attributes;
         var declaration = await mediator.Send(new ChangeDeliveryPartner(HttpContext.Caller(), id,
-            body.DeliveryPartnerId, body.SecondaryDeliveryPartnerId), cancellationToken);
+            attributes.DeliveryPartnerId, attributes.SecondaryDeliveryPartnerId), cancellationToken);
         return await SingleAsync(declaration, cancellationToken);
     }
 

@@ -2,6 +2,7 @@ using Asp.Versioning;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
@@ -53,14 +54,14 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpPost("{id:guid}/accept")]
-    [DocumentedBody(typeof(RequestEnvelope<AcceptApplicationRequestV3>), Required = false)]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    public async Task<IActionResult> Accept(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Accept(
+        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RequestEnvelope<AcceptApplicationRequestV3>? body, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent().Attributes<AcceptApplicationRequestV3>();
+        var attributes = body?.Data.Attributes;
         var application = await mediator.Send(
-            new AcceptApplication(HttpContext.Caller(), id, body?.FundedPlace, body?.FundedPlace is not null, body?.ScheduleIdentifier),
+            new AcceptApplication(HttpContext.Caller(), id, attributes?.FundedPlace, attributes?.ScheduleIdentifier),
             cancellationToken);
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
     }
@@ -75,13 +76,12 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     }
 
     [HttpPut("{id:guid}/change-funded-place")]
-    [DocumentedBody(typeof(RequestEnvelope<ChangeFundedPlaceRequest>))]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
-    public async Task<IActionResult> ChangeFundedPlace(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> ChangeFundedPlace(
+        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RequestEnvelope<ChangeFundedPlaceRequest>? body, CancellationToken cancellationToken)
     {
-        var body = (await JsonBody.ReadAsync(Request, cancellationToken)).RequireAttributesWhenDataIsSent().Attributes<ChangeFundedPlaceRequest>();
-        var application = await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body?.FundedPlace), cancellationToken);
+        var application = await mediator.Send(new ChangeFundedPlace(HttpContext.Caller(), id, body?.Data.Attributes.FundedPlace), cancellationToken);
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
     }
 

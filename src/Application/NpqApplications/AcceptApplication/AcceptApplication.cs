@@ -12,7 +12,6 @@ public sealed record AcceptApplication(
     Caller Caller,
     Guid Id,
     bool? FundedPlace,
-    bool FundedPlaceIsBoolean,
     string? ScheduleIdentifier) : ICommand<ApplicationView>, ILeadProviderRequest;
 
 /// <summary>The input limits of <see cref="AcceptApplication"/>, checked by <c>ValidationBehaviour</c> before the handler (issue 14); rules that need stored data stay in the decision.</summary>

@@ -55,7 +55,7 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IWriteLoc
             time.GetUtcNow(),
             others);
         var (outcome, errors) = AcceptApplicationDecision.Decide(
-            application, new AcceptRequest(command.FundedPlace, command.FundedPlaceIsBoolean, command.ScheduleIdentifier), context);
+            application, new AcceptRequest(command.FundedPlace, command.ScheduleIdentifier), context);
         if (outcome is null)
             throw new RuleViolationException(errors);
 
