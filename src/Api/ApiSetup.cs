@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Npq.Api.Authentication;
 using Npq.Api.Errors;
 using Npq.Api.Guidance;
+using Npq.Api.Health;
 using Npq.Api.Pages;
 using Npq.Api.Http;
 using Npq.Api.OpenApi;
@@ -54,6 +55,7 @@ public static class ApiSetup
         services.AddScoped<IRequestContext, HttpRequestContext>();
         services.AddSingleton<V3.Changes.ChangeCursor>();
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddNpqHealthChecks();
         services.AddControllers(options =>
         {
             options.Conventions.Add(new ErrorResponsesConvention());
@@ -119,7 +121,7 @@ public static class ApiSetup
         if (ForwardedHeadersFrom(app.Configuration) is { } forwarded && (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0))
             app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<Telemetry.TelemetryMiddleware>();
-        app.UseMiddleware<HealthMiddleware>(); // from memory, on the API's port and the metrics port
+        app.UseNpqHealthChecks(); // from memory, on the API's port and the metrics port
         app.UseNpqMetricsEndpoint(); // before the limiter, the drain and the database
         // ApiExceptionHandler gives every failure after this step the contract's status and body; the
         // delegate is ASP.NET's required last resort and is reached only if that handler declines.

@@ -120,7 +120,7 @@ public static class TelemetrySetup
         {
             app.Use(async (context, next) =>
             {
-                if (context.Connection.LocalPort == metricsOnly) // health checks answered before this (HealthMiddleware)
+                if (context.Connection.LocalPort == metricsOnly) // health checks answered before this (HealthProbes)
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
