@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text.Json;
+using Mediator;
+using Npq.Application.Common;
+using Npq.Application.Common.Errors;
+using Npq.Application.NpqApplications.TransferApplication;
+using Npq.Application.Participants.ChangeParticipantId;
+using Npq.Application.ReferenceData;
+using Npq.Application.Statements;
+using Npq.Application.Statements.Admin;
+using Npq.Domain.Courses;
+using Npq.Infrastructure.Seed;
+using Npq.Infrastructure.Tokens;
+
+namespace Npq.Api.Cli;
+
+/// <summary>The auditor's and operator's commands over the log and the read models: <c>audit verify</c>, <c>audit new-key</c>, <c>projections verify|rebuild</c>.</summary>
+public static partial class CommandLine
+{
+    private static Command AuditLog(Func<Task<WebApplication>> start)
+    {
+        var key = new Option<string>("--key") { Description = "The log's C2SP verifier key (name+id+base64); default: the configured key's" };
+        var directory = new Option<string>("--checkpoints-dir") { Description = "Checkpoints kept outside the database (default: Npq:Audit:CheckpointDirectory)" };
+        var verify = new Command("verify", "Recompute every leaf and root of the sealed log from the events and check every checkpoint") { key, directory };
+        verify.SetAction(Run(start, async (services, parse) =>
+        {
+            var verifierKey = parse.GetValue(key) ?? services.GetRequiredService<Infrastructure.Audit.Log.CheckpointSigner>().VerifierKey
+                ?? throw new ArgumentException("No key: pass --key, or configure Npq:Audit:SigningKey.");
+            var dir = parse.GetValue(directory)
+                ?? services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Audit.Log.AuditLogOptions>>().Value.CheckpointDirectory;
+            var report = await services.GetRequiredService<Infrastructure.Audit.Log.LogVerifier>().VerifyAsync(verifierKey, dir, CancellationToken.None);
+            foreach (var finding in report.Findings)
+                await Console.Error.WriteLineAsync($"{finding.Kind}: {finding.Detail}");
+            await Console.Error.WriteLineAsync(
+                $"{report.Events} events, {report.Sealed} sealed, {report.Checkpoints} checkpoints (last {report.LastCheckpoint}); " +
+                $"{report.UnsignedTail} events after the last checkpoint are not yet covered by a signature; {report.Seconds:F1} s");
+            Environment.ExitCode = report.ExitCode;
+            return new
+            {
+                ok = report.Ok, exit_code = report.ExitCode, events = report.Events, @sealed = report.Sealed, checkpoints = report.Checkpoints,
+                last_checkpoint = report.LastCheckpoint, unsigned_tail = report.UnsignedTail, seconds = Math.Round(report.Seconds, 2),
+                findings = report.Findings.Select(f => new { kind = f.Kind.ToString(), code = (int)f.Kind, detail = f.Detail }),
+            };
+        }));
+        var newKey = new Command("new-key", "Print a new Ed25519 seed (keep it secret) and the verifier key to publish");
+        newKey.SetAction(Run(start, (services, _) =>
+        {
+            var seed = Infrastructure.Audit.Log.CheckpointSigner.NewSeed();
+            var origin = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Audit.Log.AuditLogOptions>>().Value.Origin;
+            var signer = new Infrastructure.Audit.Log.CheckpointSigner(Microsoft.Extensions.Options.Options.Create(
+                new Infrastructure.Audit.Log.AuditLogOptions { Origin = origin, SigningKey = seed }));
+            return Task.FromResult<object>(new { signing_key = seed, verifier_key = signer.VerifierKey });
+        }));
+        return new Command("audit", "The sealed audit log (ADR 0022)") { verify, newKey };
+    }
+
+    private static Command Projections(Func<Task<WebApplication>> start)
+    {
+        var projections = new Command("projections", "Read models against the event log");
+        foreach (var (mode, description) in new[]
+                 {
+                     ("verify", "Replay the log into a shadow schema and compare every read model (exit code 3 on a difference)"),
+                     ("rebuild", "Rebuild every read model from the log, then verify"),
+                 })
+        {
+            var command = new Command(mode, description);
+            command.SetAction(Run(start, async (services, _) =>
+            {
+                var verifier = services.GetRequiredService<Infrastructure.Audit.ProjectionVerifier>();
+                var report = mode == "rebuild" ? await verifier.RebuildAsync(CancellationToken.None) : await verifier.VerifyAsync(CancellationToken.None);
+                foreach (var model in report.ReadModels)
+                {
+                    await Console.Error.WriteLineAsync(
+                        $"{model.Name,-26} live {model.Live,8}  replayed {model.Replayed,8}  {(model.Matches ? "ok" : "DIVERGES")}  {model.LiveDigest[..Math.Min(16, model.LiveDigest.Length)]}");
+                }
+
+                foreach (var (projection, seconds) in report.ReplaySeconds)
+                    await Console.Error.WriteLineAsync($"{projection,-36} replayed in {seconds,6:F1} s");
+                await Console.Error.WriteLineAsync($"{report.Events} events replayed in {report.Seconds:F1} s ({report.EventsPerSecond:F0} events/s)");
+                if (!report.Ok)
+                    Environment.ExitCode = 3;
+                return new
+                {
+                    ok = report.Ok,
+                    events = report.Events,
+                    seconds = Math.Round(report.Seconds, 2),
+                    events_per_second = Math.Round(report.EventsPerSecond),
+                    read_models = report.ReadModels.Select(m => new
+                    {
+                        name = m.Name, live = m.Live, replayed = m.Replayed, live_digest = m.LiveDigest, replayed_digest = m.ReplayedDigest,
+                        matches = m.Matches, divergent_ids = m.Divergent,
+                    }),
+                };
+            }));
+            projections.Subcommands.Add(command);
+        }
+
+        return projections;
+    }
+}
