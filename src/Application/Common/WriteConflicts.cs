@@ -1,6 +1,8 @@
 using System.Data.Common;
 using JasperFx;
 using JasperFx.Events;
+using Marten;
+using Npq.Application.Common.Errors;
 
 namespace Npq.Application.Common;
 
@@ -25,5 +27,23 @@ public static class WriteConflicts
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Commits the session; a conflict (a race the handler's rules already describe) becomes the
+    /// contract's 422 with <paramref name="title"/> and <paramref name="detail"/>. The transaction
+    /// rolled back whole, so nothing of the request was written.
+    /// </summary>
+    public static async Task SaveChangesOrRefuseAsync(this IDocumentSession session, string title, string detail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (IsConflict(exception))
+        {
+            throw new RuleViolationException(title, detail);
+        }
     }
 }

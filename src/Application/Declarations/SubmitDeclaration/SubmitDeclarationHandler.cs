@@ -144,14 +144,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IWriteLoc
         if (decided.ReservesLivePlace)
             session.Insert(new LiveDeclarationReservation { Id = LiveDeclarationReservation.IdOf(target.Id, type), DeclarationId = id });
 
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
-        {
-            throw new RuleViolationException("base", "A declaration for this event already exists: void it before declaring again");
-        }
+        await session.SaveChangesOrRefuseAsync("base", "A declaration for this event already exists: void it before declaring again", cancellationToken);
 
         return (await session.LoadAsync<DeclarationView>(id, cancellationToken))!;
     }

@@ -45,14 +45,7 @@ public sealed class VoidDeclarationHandler(IDocumentSession session, IWriteLocks
         if (DeclarationStates.IsLive(declaration.State))
             session.Delete<LiveDeclarationReservation>(LiveDeclarationReservation.IdOf(declaration.ApplicationId, declaration.DeclarationType));
 
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
-        {
-            throw new RuleViolationException("declaration", "The declaration changed while it was being voided: fetch it and try again");
-        }
+        await session.SaveChangesOrRefuseAsync("declaration", "The declaration changed while it was being voided: fetch it and try again", cancellationToken);
 
         return (await session.LoadAsync<DeclarationView>(declaration.Id, cancellationToken))!;
     }

@@ -72,15 +72,8 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IWriteLoc
         }
 
         await outbox.PublishAsync(new ParticipantEmailRequested(application.ParticipantId, application.Id, "application_accepted", view.Email, accepted.AcceptedAt));
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
-        {
-            // Another accept for this person (or this verified TRN) committed first.
-            throw new RuleViolationException("application", "The participant has already had an application accepted for this course in this cohort");
-        }
+        // Another accept for this person (or this verified TRN) committed first.
+        await session.SaveChangesOrRefuseAsync("application", "The participant has already had an application accepted for this course in this cohort", cancellationToken);
 
         return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
     }

@@ -60,15 +60,7 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, IWriteL
             }
         }
 
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
-        {
-            throw new RuleViolationException("to_participant_id",
-                "Both participants have an accepted application in the same course family and cohort: reject or withdraw one first");
-        }
+        await session.SaveChangesOrRefuseAsync("to_participant_id", "Both participants have an accepted application in the same course family and cohort: reject or withdraw one first", cancellationToken);
 
         return (await session.LoadAsync<ParticipantView>(command.To, cancellationToken))!;
     }

@@ -71,14 +71,7 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IWriteLocks 
                 session.Insert(new AcceptedPlaceReservation { Id = key, ApplicationId = application.Id, ReservedAt = changed.At });
         }
 
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
-        {
-            throw new RuleViolationException("cohort", "The participant already has an accepted application for this course family in that cohort");
-        }
+        await session.SaveChangesOrRefuseAsync("cohort", "The participant already has an accepted application for this course family in that cohort", cancellationToken);
 
         var updated = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
         return await ParticipantAccess.ResultAsync(session, updated, command.Caller.ProviderId, cancellationToken);

@@ -61,15 +61,7 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IWrite
                 session.Insert(new AcceptedPlaceReservation { Id = key, ApplicationId = application.Id, ReservedAt = now });
         }
 
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
-        {
-            throw new RuleViolationException("participant_id",
-                "Another application of this participant for the course family and cohort was accepted since the withdrawal");
-        }
+        await session.SaveChangesOrRefuseAsync("participant_id", "Another application of this participant for the course family and cohort was accepted since the withdrawal", cancellationToken);
 
         var current = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
         return await ParticipantAccess.ResultAsync(session, current, command.Caller.ProviderId, cancellationToken);

@@ -119,14 +119,7 @@ public sealed class StatementPaymentHandlers(IDocumentSession session, IWriteLoc
         foreach (var change in outcome.DeclarationEvents)
             streams[DeclarationIdOf(change)].AppendOne(change);
         session.Events.Append(id, outcome.StatementEvents.ToArray());
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception exception) when (WriteConflicts.IsConflict(exception))
-        {
-            throw new RuleViolationException("statement", "A declaration on the statement changed at the same time: try again");
-        }
+        await session.SaveChangesOrRefuseAsync("statement", "A declaration on the statement changed at the same time: try again", cancellationToken);
 
         return (await session.LoadAsync<StatementView>(id, cancellationToken))!;
     }
