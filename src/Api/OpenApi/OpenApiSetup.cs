@@ -90,7 +90,7 @@ public static class OpenApiSetup
 
                     // A request record's required members are nullable in C# (a missing one arrives as
                     // null and is refused in the contract's words) but not in the document.
-                    var request = context.JsonTypeInfo.Type.Namespace == typeof(Requests.OpenStatementRequest).Namespace;
+                    var request = typeof(Requests.IRequestAttributes).IsAssignableFrom(context.JsonTypeInfo.Type);
                     foreach (var required in request && schema.Required is { } names ? names : Enumerable.Empty<string>())
                     {
                         if (schema.Properties is { } properties && properties.TryGetValue(required, out var property) && property is OpenApiSchema { Type: { } requiredType } requiredSchema)

@@ -101,10 +101,9 @@ public static class DeclarationsCsv
     }
 }
 
-/// <summary>Reading a declaration request body, shared by the versions.</summary>
+/// <summary>The command of a submission from a v1 or v2 body; v3 adds its delivery partners (<c>V3.Declarations.DeclarationsController</c>).</summary>
 public static class DeclarationRequests
 {
-    /// <summary>The command of a submission; a v3 request (<see cref="DeclarationRequestV3"/>) adds its delivery partners.</summary>
     public static SubmitDeclaration Submit(DeclarationRequestV1 request, Application.Common.Caller caller) => new()
     {
         Caller = caller,
@@ -113,8 +112,5 @@ public static class DeclarationRequests
         DeclarationDate = request.DeclarationDate,
         CourseIdentifier = request.CourseIdentifier,
         HasPassed = request.HasPassed,
-        WithDeliveryPartners = request is DeclarationRequestV3,
-        DeliveryPartnerId = (request as DeclarationRequestV3)?.DeliveryPartnerId,
-        SecondaryDeliveryPartnerId = (request as DeclarationRequestV3)?.SecondaryDeliveryPartnerId,
     };
 }

@@ -44,7 +44,12 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Submit(RequestEnvelope<DeclarationRequestV3> body, CancellationToken cancellationToken) =>
-        await SingleAsync(await mediator.Send(DeclarationRequests.Submit(body.Data.Attributes, HttpContext.Caller()), cancellationToken), cancellationToken);
+        await SingleAsync(await mediator.Send(DeclarationRequests.Submit(body.Data.Attributes, HttpContext.Caller()) with
+        {
+            WithDeliveryPartners = true,
+            DeliveryPartnerId = body.Data.Attributes.DeliveryPartnerId,
+            SecondaryDeliveryPartnerId = body.Data.Attributes.SecondaryDeliveryPartnerId,
+        }, cancellationToken), cancellationToken);
 
     [HttpPut("{id:guid}/void")]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]

@@ -1,0 +1,46 @@
+using Npq.Api.Requests;
+namespace Npq.Api.Admin;
+
+// The admin API (CONTRACT B8). Numbers, dates and ids are read as text and parsed by the controller,
+// so that a malformed one is a 422 on that attribute; arrays arrive as their JSON text.
+
+/// <summary>Open a statement.</summary>
+public sealed record OpenStatementRequest : IRequestAttributes
+{
+    public string? LeadProviderId { get; init; }
+
+    public string? Cohort { get; init; }
+
+    public string? Year { get; init; }
+
+    public string? Month { get; init; }
+
+    public string? DeadlineDate { get; init; }
+
+    public string? PaymentDate { get; init; }
+
+    public bool? OutputFee { get; init; }
+
+    /// <summary>A JSON array of course identifiers.</summary>
+    public string? Courses { get; init; }
+}
+
+public sealed record TransferApplicationRequest : IRequestAttributes
+{
+    public string? LeadProviderId { get; init; }
+}
+
+public sealed record AddDeliveryPartnerRequest : IRequestAttributes
+{
+    public string? Id { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>A JSON array of <c>{"lead_provider_id":…,"cohort":…}</c>.</summary>
+    public string? Partnerships { get; init; }
+}
+
+public sealed record ChangeParticipantIdRequest : IRequestAttributes
+{
+    public string? ToParticipantId { get; init; }
+}
