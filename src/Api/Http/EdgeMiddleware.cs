@@ -13,7 +13,7 @@ namespace Npq.Api.Http;
 /// kept beside it as the client's (logs and the audit trail label them so); <c>X-Request-Id</c> on the
 /// response echoes the client's when it sent one (CONTRACT B10) and is the server's otherwise;
 /// <c>Cache-Control: no-store</c> on API responses (§1.3);
-/// a 404 for API versions that do not exist; the request's database round trips in <c>Server-Timing</c>,
+/// a 404 for API versions that do not exist, and the deprecation of v1 and v2 (<see cref="LegacyVersions"/>); the request's database round trips in <c>Server-Timing</c>,
 /// only in Development or when an operator sets <c>Npq:ServerTiming:Enabled</c> (issue 24: the count
 /// says how a request was answered, for example whether a registration's email matched someone).
 /// </summary>
@@ -24,6 +24,7 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
     public const string ClientTraceparentItem = "npq:client_traceparent";
 
     private readonly bool _serverTiming = configuration.GetValue("Npq:ServerTiming:Enabled", environment.IsDevelopment());
+    private readonly bool _legacyRetired = LegacyVersions.IsRetired(configuration);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -37,6 +38,7 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
         context.Items[ClientTraceparentItem] = clientTraceparent;
 
         var isApi = context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+        var legacy = LegacyVersions.IsLegacyApi(context.Request.Path);
         var roundTrips = RoundTripCounter.Begin();
         context.Response.OnStarting(() =>
         {
@@ -45,6 +47,8 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
                 context.Response.Headers["Server-Timing"] = $"db;desc=\"{roundTrips.Count} round trips\"";
             if (isApi)
                 context.Response.Headers.CacheControl = "no-store";
+            if (legacy)
+                LegacyVersions.WriteHeaders(context.Response);
             return Task.CompletedTask;
         });
 
@@ -52,6 +56,9 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
         {
             if (isApi && UnknownVersion().IsMatch(context.Request.Path.Value ?? ""))
                 throw new ResourceNotFoundException();
+            if (_legacyRetired && (legacy || LegacyVersions.IsLegacyDocument(context.Request.Path)))
+                throw new ResourceNotFoundException(); // retired as the reference retired them: the API and its documents
+
             await next(context);
         }
     }

@@ -65,7 +65,12 @@ public static class OpenApiSetup
                                       "Every request needs `Authorization: Bearer <token>`. " +
                                       "[Guidance](/api/guidance) · this document as [YAML](/api/docs/" + version + "/swagger.yaml) " +
                                       "or [JSON](/api/docs/" + version + "/swagger.json), to import into Postman · " +
-                                      "sandbox test data: [register a participant](/registration).",
+                                      "sandbox test data: [register a participant](/registration)." +
+                                      (version is "v1" or "v2"
+                                          ? " **Deprecated:** the reference service switched " + version + " off on 8 August 2025; this server still serves it, " +
+                                            "with `Deprecation`, `Sunset` and `Link` headers on every response, until an operator retires it. " +
+                                            "Move to [v3](/api/docs/v3): see [the guidance](" + Http.LegacyVersions.GuidancePath + ")."
+                                          : ""),
                     };
                     document.Servers = [new OpenApiServer { Url = "/", Description = "This server" }];
                     document.Components ??= new OpenApiComponents();
@@ -127,6 +132,11 @@ public static class OpenApiSetup
                 });
                 options.AddOperationTransformer((operation, context, _) =>
                 {
+                    // v1 and v2 are deprecated (the reference switched them off on 2025-08-08): every
+                    // response says so in Deprecation, Sunset and Link headers (Http/LegacyVersions.cs).
+                    if (version is "v1" or "v2")
+                        operation.Deprecated = true;
+
                     // Every write takes an Idempotency-Key (issue 15, ADR 0019).
                     if (context.Description.HttpMethod is "POST" or "PUT")
                     {
