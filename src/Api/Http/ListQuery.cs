@@ -52,9 +52,24 @@ public sealed partial class ListQuery(IQueryCollection query)
     {
         var nested = query.Keys.Any(k => k.StartsWith("filter[participant_id][", StringComparison.Ordinal));
         var value = Filter("participant_id");
-        if (nested || (value is not null && !value.Split(',').All(v => UuidPattern().IsMatch(v.Trim()))))
+        var ids = value is null ? null : SplitAsRubyDoes(value);
+        if (nested || (ids is not null && !ids.All(v => UuidPattern().IsMatch(v.Trim()))))
             throw new BadRequestException("The filter '#/participant_id' must be a comma-separated list of valid participant IDs (UUIDs)");
-        return value?.Split(',').Select(v => Guid.Parse(v.Trim())).ToList();
+        return ids?.Select(v => Guid.Parse(v.Trim())).ToList();
+    }
+
+    /// <summary>
+    /// A comma list as the reference reads it (Ruby's <c>split(",")</c>, issue 26): empty fields at the
+    /// end are dropped (<c>id,</c> is one id; <c>,</c> is none), empty fields elsewhere are kept (and
+    /// then refused as ids).
+    /// </summary>
+    public static IReadOnlyList<string> SplitAsRubyDoes(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var parts = value.Split(',').ToList();
+        while (parts.Count > 0 && parts[^1].Length == 0)
+            parts.RemoveAt(parts.Count - 1);
+        return parts;
     }
 
     /// <summary>
@@ -88,8 +103,14 @@ public sealed partial class ListQuery(IQueryCollection query)
     {
         if (!query.TryGetValue(key, out var values))
             return null;
-        // Like Ruby's to_i: leading digits (with a sign) count, anything else reads as 0.
-        var match = LeadingInteger().Match(values.ToString().Trim());
+        return RubyToI(values.ToString());
+    }
+
+    /// <summary>Ruby's <c>to_i</c>, as the reference reads numbers: leading digits (with a sign) count, anything else reads as 0.</summary>
+    public static int RubyToI(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var match = LeadingInteger().Match(value.Trim());
         return match.Success && long.TryParse(match.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
             ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
             : 0;

@@ -27,10 +27,10 @@ public sealed class DeliveryPartnersController(IMediator mediator) : ControllerB
     {
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
-        var cohortText = Request.Query["filter[cohort]"].ToString().Trim();
-        var cohort = int.TryParse(cohortText, NumberStyles.None, CultureInfo.InvariantCulture, out var year) ? year : (int?)null;
-        var partners = await mediator.Send(new ListDeliveryPartners(HttpContext.Caller(), cohort,
-            CohortFilterInvalid: cohortText.Length > 0 && cohort is null, query.ReadSort(), query.ReadPage()), cancellationToken);
+        // One start year, read as the reference reads it (an integer column: "2026a" is 2026, "x" is 0 and matches nothing).
+        var cohortText = Request.Query["filter[cohort]"].ToString();
+        int? cohort = string.IsNullOrWhiteSpace(cohortText) ? null : ListQuery.RubyToI(cohortText);
+        var partners = await mediator.Send(new ListDeliveryPartners(HttpContext.Caller(), cohort, query.ReadSort(), query.ReadPage()), cancellationToken);
         return new ApiJsonResult(new ListEnvelope<DeliveryPartnerAttributes>(partners.Select(Resource).ToList()));
     }
 

@@ -66,8 +66,10 @@ public sealed class ParticipantsV3 : ParticipantsVersion
         }
 
         Guid? from = null;
+        // As the reference: any value is compared with the ids changed from, so one that is not an id
+        // matches nothing (200 with no participants; issue 26). Guid.Empty is no participant's id.
         if (raw["filter[from_participant_id]"].ToString() is { Length: > 0 } f)
-            from = Guid.TryParse(f, out var id) ? id : throw new BadRequestException("The filter '#/from_participant_id' must be a participant ID (UUID)");
+            from = Guid.TryParse(f, out var id) ? id : Guid.Empty;
         return (status, from, query.ReadSort());
     }
 

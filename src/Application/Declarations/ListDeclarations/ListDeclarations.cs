@@ -43,7 +43,7 @@ public sealed class ListDeclarationsHandler(IQuerySession session)
         var declarations = query.IncludeTransferred
             ? session.Query<DeclarationView>().Where(d => d.LeadProviderId == providerId || d.OwnerProviderId == providerId)
             : session.Query<DeclarationView>().Where(d => d.LeadProviderId == providerId);
-        if (query.ParticipantIds is { Count: > 0 } participants)
+        if (query.ParticipantIds is { } participants) // a filter that names no id (",") matches nothing, as the reference's does
             declarations = declarations.Where(d => participants.Contains(d.ParticipantId));
         if (query.UpdatedSince is { } since)
             declarations = declarations.Where(d => d.UpdatedAt >= since);

@@ -9,15 +9,13 @@ namespace Npq.Application.DeliveryPartners.ListDeliveryPartners;
 public sealed record DeliveryPartnerWithCohorts(DeliveryPartner Partner, IReadOnlyList<int> Cohorts);
 
 /// <summary>Partners with at least one partnership with the caller; <c>filter[cohort]</c> a single year; sort (§1.8).</summary>
-public sealed record ListDeliveryPartners(Caller Caller, int? Cohort, bool CohortFilterInvalid, IReadOnlyList<SortField> Sort, Page Page)
+public sealed record ListDeliveryPartners(Caller Caller, int? Cohort, IReadOnlyList<SortField> Sort, Page Page)
     : IQuery<IReadOnlyList<DeliveryPartnerWithCohorts>>, ILeadProviderRequest;
 
 public sealed class ListDeliveryPartnersHandler(IQuerySession session) : IQueryHandler<ListDeliveryPartners, IReadOnlyList<DeliveryPartnerWithCohorts>>
 {
     public async ValueTask<IReadOnlyList<DeliveryPartnerWithCohorts>> Handle(ListDeliveryPartners query, CancellationToken cancellationToken)
     {
-        if (query.CohortFilterInvalid)
-            return [];
         var partnerships = await session.Query<Partnership>().Where(p => p.LeadProviderId == query.Caller.ProviderId).ToListAsync(cancellationToken);
         var cohortsByPartner = partnerships.GroupBy(p => p.DeliveryPartnerId)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)g.Select(p => p.Cohort).Distinct().Order().ToList());

@@ -36,7 +36,7 @@ public sealed class ListApplicationsHandler(IQuerySession session, IStoredJsonRe
             applications = applications.Where(a => cohorts.Contains(a.Cohort));
         if (query.UpdatedSince is { } since)
             applications = applications.Where(a => a.UpdatedAt >= since);
-        if (query.ParticipantIds is { Count: > 0 } participantIds)
+        if (query.ParticipantIds is { } participantIds) // a filter that names no id (",") matches nothing, as the reference's does
             applications = applications.Where(a => participantIds.Contains(a.ParticipantId));
 
         return ApplicationOrdering.Apply(applications, query.Sort);
