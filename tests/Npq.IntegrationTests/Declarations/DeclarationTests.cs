@@ -316,6 +316,29 @@ public sealed class DeclarationTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Re_sending_the_current_partner_after_its_partnership_ended_is_accepted_and_a_change_to_an_ended_partner_is_not()
+    {
+        var s = await SetUpAsync();
+        var second = await s.Provider.AddDeliveryPartnerAsync("Partner whose partnership ends", 2025);
+        var id = (await s.Provider.DeclareAsync(s.Application, "started", InSchedule, customise: WithPartner(s.Partner))).Body.GetProperty("data").GetProperty("id").GetGuid();
+        var path = $"/api/v3/participant-declarations/{id}/change-delivery-partner";
+
+        // DfE ends both partnerships with the provider.
+        await using (var session = fixture.Services.GetRequiredService<Marten.IDocumentStore>().LightweightSession())
+        {
+            session.DeleteWhere<Npq.Application.DeliveryPartners.Partnership>(p => p.DeliveryPartnerId == s.Partner || p.DeliveryPartnerId == second);
+            await session.SaveChangesAsync();
+        }
+
+        var kept = (await s.Provider.SendAsync(HttpMethod.Put, path, new JsonObject { ["delivery_partner_id"] = s.Partner.ToString() })).ShouldBeOk();
+        kept.GetProperty("delivery_partner_id").GetGuid().ShouldBe(s.Partner);
+        (await s.Provider.SendAsync(HttpMethod.Put, path, new JsonObject { ["delivery_partner_id"] = second.ToString() }))
+            .ShouldBeUnprocessable().ShouldBe(["delivery_partner_id"]);
+        (await s.Provider.SendAsync(HttpMethod.Put, path, new JsonObject { ["delivery_partner_id"] = s.Partner.ToString(), ["secondary_delivery_partner_id"] = second.ToString() }))
+            .ShouldBeUnprocessable().ShouldBe(["secondary_delivery_partner_id"]);
+    }
+
+    [Fact]
     public async Task A_transferred_applications_declarations_are_seen_by_the_new_provider_in_v3_but_not_changed()
     {
         var s = await SetUpAsync();

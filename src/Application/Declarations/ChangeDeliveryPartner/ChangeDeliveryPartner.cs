@@ -25,6 +25,17 @@ public sealed class ChangeDeliveryPartnerHandler(IDocumentSession session, IWrit
         var facts = await DeliveryPartnerChecks.FactsAsync(session, command.DeliveryPartnerId, command.SecondaryDeliveryPartnerId,
             command.Caller.ProviderId, application, cancellationToken);
 
+        // As the reference (issue 26): a partner is checked against the provider's partnerships only
+        // when it changes, so re-sending the partner a declaration already has is accepted after the
+        // partnership ended.
+        var primaryKept = Guid.TryParse(command.DeliveryPartnerId, out var sentPrimary) && sentPrimary == declaration.DeliveryPartnerId;
+        var secondaryKept = Guid.TryParse(command.SecondaryDeliveryPartnerId, out var sentSecondary) && sentSecondary == declaration.SecondaryDeliveryPartnerId;
+        facts = facts with
+        {
+            PrimaryIsProvidersPartnerForCohort = facts.PrimaryIsProvidersPartnerForCohort || primaryKept,
+            SecondaryIsProvidersPartnerForCohort = facts.SecondaryIsProvidersPartnerForCohort || secondaryKept,
+        };
+
         var errors = new List<DomainError>();
         if (!facts.PrimaryGiven)
             errors.Add(new("delivery_partner_id", "The property '#/delivery_partner_id' must be present"));
