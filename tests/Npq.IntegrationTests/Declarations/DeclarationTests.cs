@@ -390,6 +390,31 @@ public sealed class DeclarationTests(ApiFixture fixture)
         (await newProvider.GetAsync($"/api/v3/participant-declarations/{completed}")).ShouldBeOk();
     }
 
+    [Fact]
+    public async Task After_a_transfer_the_new_owner_records_the_outcome_of_the_old_providers_completed_declaration()
+    {
+        var s = await SetUpAsync();
+        // The old provider declares the training complete, not (yet) passed.
+        (await s.Provider.DeclareAsync(s.Application, "completed", "2025-12-15T09:00:00Z", customise: a =>
+        {
+            a["delivery_partner_id"] = s.Partner.ToString();
+            a["has_passed"] = false;
+        })).ShouldBeOk();
+        var newProvider = await fixture.NewLeadProviderAsync();
+        var admin = await fixture.AdminAsync();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{s.Application.Id}/transfer", new JsonObject { ["lead_provider_id"] = newProvider.Id.ToString() }))
+            .ShouldBeOk();
+
+        var path = $"/api/v3/participants/npq/{s.Application.ParticipantId}/outcomes";
+        JsonObject Outcome() => new() { ["course_identifier"] = "npq-senior-leadership", ["state"] = "passed", ["completion_date"] = "2025-12-20" };
+        var recorded = (await newProvider.SendAsync(HttpMethod.Post, path, Outcome())).ShouldBeOkBody();
+        recorded.GetProperty("data").GetProperty("attributes").GetProperty("state").GetString().ShouldBe("passed");
+
+        // A repeat is the same outcome, not a second one.
+        var repeated = (await newProvider.SendAsync(HttpMethod.Post, path, Outcome())).ShouldBeOkBody();
+        repeated.GetProperty("data").GetProperty("id").GetGuid().ShouldBe(recorded.GetProperty("data").GetProperty("id").GetGuid());
+    }
+
     private async Task PayAsync(Guid statement)
     {
         var admin = await fixture.AdminAsync();

@@ -53,7 +53,10 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, IWrit
         var completed = course is null
             ? []
             : await session.Query<DeclarationView>()
-                .Where(d => d.ParticipantId == participantId && d.LeadProviderId == providerId
+                // The caller's own completed declarations and, after a transfer, those of the application
+                // it now owns (NPQ-3919, issue 26): the new owner records the outcome of training the
+                // old provider declared complete.
+                .Where(d => d.ParticipantId == participantId && (d.LeadProviderId == providerId || d.OwnerProviderId == providerId)
                             && d.DeclarationType == DeclarationTypes.Completed && d.CourseIdentifier == course.Identifier && Counted.Contains(d.State))
                 .OrderByDescending(d => d.CreatedAt)
                 .ToListAsync(cancellationToken);
@@ -65,8 +68,10 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, IWrit
             throw new RuleViolationException(errors);
 
         var target = completed[0];
+        // The latest outcome of the declaration the new one would record against, whoever recorded it.
+        var targetId = target.Id;
         var latest = await session.Query<OutcomeView>()
-            .Where(o => o.ParticipantId == participantId && o.LeadProviderId == providerId && o.CourseIdentifier == course!.Identifier)
+            .Where(o => o.DeclarationId == targetId)
             .OrderByDescending(o => o.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
         if (latest is not null && latest.State == command.State
