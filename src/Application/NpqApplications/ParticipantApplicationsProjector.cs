@@ -216,6 +216,7 @@ public sealed partial class ParticipantApplicationsProjector
             SencoStartDate = answers.SencoStartDate,
             FundingChoice = answers.FundingChoice,
             EligibleForFundingRaw = e.EligibleForFunding,
+            FundedPlace = e.FundedPlace, // false from registration in a zero-funded cohort
             FundingEligibilityStatusCode = e.FundingEligibilityStatusCode,
             TargetedDeliveryFundingEligibility = e.TargetedDeliveryFundingEligibility,
             Status = ApplicationStatus.Pending,

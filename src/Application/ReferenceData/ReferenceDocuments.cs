@@ -71,7 +71,11 @@ public sealed class School
 
     public bool Rise { get; set; }
 
+    /// <summary>On the local-authority disadvantaged nursery list; not read by the 2026 funding rules (kept, as the reference keeps it, for future policy).</summary>
     public bool LaNurseryOnDisadvantagedList { get; set; }
+
+    /// <summary>A local authority nursery school, by its establishment type.</summary>
+    public bool IsLocalAuthorityNurserySchool => EstablishmentType == "Local authority nursery school";
 }
 
 /// <summary>An early-years provider from the registration reference list (URN like <c>EY123456</c>).</summary>

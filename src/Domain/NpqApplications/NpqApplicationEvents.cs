@@ -16,7 +16,8 @@ public sealed record ApplicationRegistered(
     string FundingEligibilityStatusCode,
     bool TargetedDeliveryFundingEligibility,
     string? TeacherReferenceNumberAtSubmission,
-    DateTimeOffset RegisteredAt);
+    DateTimeOffset RegisteredAt,
+    bool? FundedPlace = null);
 
 /// <summary>
 /// The applicant's answers as they were stored at submission. <see cref="CatchmentAnswer"/> is the

@@ -41,7 +41,8 @@ public sealed record RegistrationRequest(
 public sealed record RegistrationProvider(Guid Id, string Name, IReadOnlyCollection<string> OfferedCourses);
 
 /// <summary>The cohort the registration resolves to, when it is open.</summary>
-public sealed record RegistrationCohort(int StartYear, string Suffix);
+/// <param name="Funded">Its funding mode is capped or full: a zero-funded cohort funds nobody, and its places are unfunded from registration.</param>
+public sealed record RegistrationCohort(int StartYear, string Suffix, bool Funded = true);
 
 /// <summary>A school from the reference list, with what the funding rules read.</summary>
 public sealed record RegistrationSchool(string Urn, string? Ukprn, SchoolFacts Facts);
@@ -131,6 +132,7 @@ public static class RegisterApplicationDecision
         // 3. Funding, and the applicant's choice when not eligible.
         var funding = FundingEligibility.Decide(new FundingFacts(
             course.Identifier,
+            context.Cohort!.Funded,
             request.InEngland,
             FundingRules.IsPreviouslyFunded(context.ApplicationId, course.Identifier, context.PersonsApplications),
             request.WorkSetting,
@@ -167,7 +169,8 @@ public static class RegisterApplicationDecision
             funding.StatusCode,
             TargetedDeliveryFundingEligibility: false,
             TeacherReferenceNumberAtSubmission: request.TeacherReferenceNumber,
-            RegisteredAt: context.Now);
+            RegisteredAt: context.Now,
+            FundedPlace: context.Cohort.Funded ? null : false);
         return new(new RegistrationOutcome(newParticipant, application), []);
     }
 

@@ -136,7 +136,8 @@ public sealed class AcceptApplicationTests(ApiFixture fixture)
     public async Task A_zero_funded_cohort_needs_funded_place_false()
     {
         var provider = await fixture.NewLeadProviderAsync();
-        var application = await provider.RegisterAsync(a => a["cohort"] = $"{DateTime.UtcNow.Year + 1}a");
+        // Nobody is eligible for funding in a zero-funded cohort, so the applicant says how it is paid for (§6).
+        var application = await provider.RegisterAsync(a => { a["cohort"] = $"{DateTime.UtcNow.Year + 1}a"; a["funding_choice"] = "self"; });
 
         (await provider.AcceptAsync(application.Id, "v3", new JsonObject { ["funded_place"] = true }))
             .ShouldBeUnprocessable().ShouldBe(["funded_place"]);

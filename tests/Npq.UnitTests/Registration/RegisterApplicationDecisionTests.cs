@@ -136,6 +136,18 @@ public sealed class RegisterApplicationDecisionTests
     }
 
     [Fact]
+    public void A_registration_in_a_zero_funded_cohort_is_unfunded_with_no_funded_place()
+    {
+        var result = RegisterApplicationDecision.Decide(Answers() with { FundingChoice = "school" },
+            Given(cohort: new RegistrationCohort(2026, "a", Funded: false)));
+
+        var registered = result.Outcome!.Application;
+        (registered.EligibleForFunding, registered.FundingEligibilityStatusCode).ShouldBe((false, FundingStatusCodes.UnfundedCohort));
+        registered.FundedPlace.ShouldBe(false);
+        RegisterApplicationDecision.Decide(Answers(), Given()).Outcome!.Application.FundedPlace.ShouldBeNull("a funded cohort decides the place at accept");
+    }
+
+    [Fact]
     public void A_choice_of_funding_open_only_to_schools_is_refused_outside_them()
     {
         var request = Answers() with { WorkSetting = WorkSettings.Other, SchoolUrn = null, FundingChoice = "school" };

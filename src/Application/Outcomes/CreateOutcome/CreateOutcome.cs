@@ -71,7 +71,7 @@ public sealed partial class CreateOutcomeHandler(IDocumentSession session, IWrit
         // The latest outcome of the declaration the new one would record against, whoever recorded it.
         var targetId = target.Id;
         var latest = await session.Query<OutcomeView>()
-            .Where(o => o.DeclarationId == targetId)
+            .Where(o => o.ParticipantId == participantId && o.DeclarationId == targetId) // the participant's index, then the declaration
             .OrderByDescending(o => o.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
         if (latest is not null && latest.State == command.State

@@ -7,6 +7,7 @@ using Npq.Application.NpqApplications;
 using Npq.Application.Participants;
 using Npq.Application.ReferenceData;
 using Npq.Domain.Common;
+using Npq.Domain.Cohorts;
 using Npq.Domain.Courses;
 using Npq.Domain.NpqApplications;
 using Npq.Domain.Participants;
@@ -52,11 +53,11 @@ public sealed class RegisterApplicationHandler(
         var applicationId = command.ApplicationId ?? Guid.CreateVersion7(now);
         var context = new RegistrationContext(
             provider is null ? null : new RegistrationProvider(provider.Id, provider.Name, provider.OfferedCourses),
-            cohort is null ? null : new RegistrationCohort(cohort.StartYear, cohort.Suffix),
+            cohort is null ? null : new RegistrationCohort(cohort.StartYear, cohort.Suffix, cohort.Funding != FundingMode.Zero),
             school is null ? null : new RegistrationSchool(school.Id, school.Ukprn,
-                new SchoolFacts(school.EligibleEstablishmentType, school.Pp50, school.Rise, school.LaNurseryOnDisadvantagedList)),
+                new SchoolFacts(school.EligibleEstablishmentType, school.Pp50, school.Rise, school.IsLocalAuthorityNurserySchool)),
             childcare is null ? null : new RegistrationChildcare(childcare.Id,
-                new ChildcareFacts(childcare.OnEarlyYearsDisadvantagedList, childcare.OnChildminderList)),
+                new ChildcareFacts(childcare.OnChildminderList)),
             ittProvider is null ? null : new RegistrationIttProvider(ittProvider.Id, ittProvider.Approved),
             person.Person,
             await PersonsApplicationsAsync(person, cancellationToken),
