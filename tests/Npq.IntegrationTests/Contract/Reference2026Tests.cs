@@ -63,4 +63,39 @@ public sealed class Reference2026Tests(ApiFixture fixture)
             Ids(result.Body).ShouldBe(expected.ToList(), customMessage: filter);
         }
     }
+
+    [Theory]
+    [InlineData("v1", "POST", "accept")]
+    [InlineData("v3", "POST", "accept")]
+    [InlineData("v2", "PUT", "change-funded-place")]
+    [InlineData("v3", "PUT", "change-funded-place")]
+    public async Task A_write_to_an_unknown_or_foreign_application_is_a_404_before_its_malformed_body_is_read(string version, string method, string action)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var stranger = await fixture.NewLeadProviderAsync();
+        var theirs = await stranger.RegisterAsync();
+
+        foreach (var id in new[] { Guid.NewGuid(), theirs.Id })
+        {
+            var result = await provider.SendAsync(new HttpMethod(method), $"/api/{version}/npq-applications/{id}/{action}", rawBody: "{\"data\":");
+            result.Status.ShouldBe(HttpStatusCode.NotFound, $"{version} {action} {id}");
+        }
+
+        // The caller's own application still gets the 400 for its malformed body.
+        var own = await provider.RegisterAsync();
+        (await provider.SendAsync(new HttpMethod(method), $"/api/{version}/npq-applications/{own.Id}/{action}", rawBody: "{\"data\":")).Status
+            .ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v3")]
+    public async Task Voiding_an_unknown_declaration_with_a_malformed_body_is_a_404(string version)
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+
+        var result = await provider.SendAsync(HttpMethod.Put, $"/api/{version}/participant-declarations/{Guid.NewGuid()}/void", rawBody: "{\"data\":");
+
+        result.Status.ShouldBe(HttpStatusCode.NotFound);
+    }
 }

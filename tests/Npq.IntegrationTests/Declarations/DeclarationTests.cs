@@ -339,6 +339,25 @@ public sealed class DeclarationTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Changing_the_partner_of_an_unknown_or_another_providers_declaration_is_404_or_403_before_the_body_is_read()
+    {
+        var s = await SetUpAsync();
+        var id = (await s.Provider.DeclareAsync(s.Application, "started", InSchedule, customise: WithPartner(s.Partner))).Body.GetProperty("data").GetProperty("id").GetGuid();
+        var newProvider = await fixture.NewLeadProviderAsync();
+        var admin = await fixture.AdminAsync();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{s.Application.Id}/transfer", new JsonObject { ["lead_provider_id"] = newProvider.Id.ToString() }))
+            .ShouldBeOk();
+        const string Malformed = "{\"data\":";
+
+        (await newProvider.SendAsync(HttpMethod.Put, $"/api/v3/participant-declarations/{Guid.NewGuid()}/change-delivery-partner", rawBody: Malformed))
+            .Status.ShouldBe(HttpStatusCode.NotFound);
+        (await newProvider.SendAsync(HttpMethod.Put, $"/api/v3/participant-declarations/{id}/change-delivery-partner", rawBody: Malformed))
+            .Status.ShouldBe(HttpStatusCode.Forbidden);
+        (await s.Provider.SendAsync(HttpMethod.Put, $"/api/v3/participant-declarations/{id}/change-delivery-partner", rawBody: Malformed))
+            .Status.ShouldBe(HttpStatusCode.BadRequest, "the maker's own declaration: the body is read, and it is malformed");
+    }
+
+    [Fact]
     public async Task A_transferred_applications_declarations_are_seen_by_the_new_provider_in_v3_but_not_changed()
     {
         var s = await SetUpAsync();

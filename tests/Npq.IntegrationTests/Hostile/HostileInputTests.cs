@@ -58,7 +58,8 @@ public sealed class HostileInputTests(ApiFixture fixture)
 
         using var notFound = await client.GetAsync($"/api/v3/npq-applications/{Guid.NewGuid()}");
         using var unauthenticated = await anonymous.GetAsync("/api/v3/npq-applications");
-        using var refused = await client.PostAsync($"/api/v3/npq-applications/{Guid.NewGuid()}/accept",
+        var own = await provider.RegisterAsync();
+        using var refused = await client.PostAsync($"/api/v3/npq-applications/{own.Id}/accept",
             new StringContent("{\"data\":[]}", System.Text.Encoding.UTF8, "application/json"));
 
         foreach (var (response, status) in new[] { (notFound, 404), (unauthenticated, 401), (refused, 400) })

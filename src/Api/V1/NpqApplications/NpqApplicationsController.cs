@@ -56,6 +56,7 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
         return Single(await mediator.Send(new GetApplication(HttpContext.Caller(), id), cancellationToken));
     }
 
+    [ApplicationWriteAccess]
     [HttpPost("{id:guid}/accept")]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
@@ -75,6 +76,7 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     public async Task<IActionResult> Reject(Guid id, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new RejectApplication(HttpContext.Caller(), id, AllowRejectingAccepted: false), cancellationToken));
 
+    [ApplicationWriteAccess]
     [HttpPut("{id:guid}/change-funded-place")]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]

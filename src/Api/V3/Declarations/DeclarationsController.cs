@@ -58,6 +58,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> Void(Guid id, CancellationToken cancellationToken) =>
         await SingleAsync(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IncludeTransferred: true), cancellationToken), cancellationToken);
 
+    [DeclarationWriteAccess(includeTransferred: true)]
     [HttpPut("{id:guid}/change-delivery-partner")]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status403Forbidden, "application/json")]

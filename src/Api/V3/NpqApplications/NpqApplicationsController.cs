@@ -53,6 +53,7 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
     }
 
+    [ApplicationWriteAccess]
     [HttpPost("{id:guid}/accept")]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
@@ -75,6 +76,7 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
         return new ApiJsonResult(new SingleEnvelope<ApplicationAttributesV3>(Resource(application)));
     }
 
+    [ApplicationWriteAccess]
     [HttpPut("{id:guid}/change-funded-place")]
     [ProducesResponseType<SingleEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]

@@ -67,3 +67,15 @@ public sealed class GetDeclarationHandler(IQuerySession session) : IQueryHandler
         return declaration;
     }
 }
+
+/// <summary>
+/// Whether the caller may change the declaration: 404 when it cannot see it, 403 when another
+/// provider made it (CONTRACT §3.9, §3.10). Asked before a write's body is read, as the reference asks.
+/// </summary>
+public sealed record CheckDeclarationWritable(Caller Caller, bool IncludeTransferred, Guid Id) : IQuery<DeclarationView>, ILeadProviderRequest;
+
+public sealed class CheckDeclarationWritableHandler(IQuerySession session) : IQueryHandler<CheckDeclarationWritable, DeclarationView>
+{
+    public async ValueTask<DeclarationView> Handle(CheckDeclarationWritable query, CancellationToken cancellationToken) =>
+        await DeclarationAccess.LoadForWriteAsync(session, query.Id, query.Caller, query.IncludeTransferred, cancellationToken);
+}
