@@ -41,7 +41,7 @@ public sealed class MappingV1 : IRegister
             .Map(d => d.NpqCourses, s => s.Enrolments.Select(e => e.CourseIdentifier).ToList())
             .Map(d => d.FundedPlaces, s => s.Enrolments)
             .Map(d => d.TeacherReferenceNumber, s => s.Participant.VerifiedTrn())
-            .Map(d => d.UpdatedAt, s => s.Participant.UpdatedAt);
+            .Map(d => d.UpdatedAt, s => s.UpdatedAt);
 
         config.NewConfig<ApplicationView, FundedPlaceV1>()
             .MapToConstructor(true)

@@ -25,7 +25,7 @@ public sealed class MappingV2 : IRegister
             .Map(d => d.Email, s => s.Participant.Email)
             .Map(d => d.FullName, s => s.Participant.FullName)
             .Map(d => d.TeacherReferenceNumber, s => s.Participant.VerifiedTrn())
-            .Map(d => d.UpdatedAt, s => s.Participant.UpdatedAt)
+            .Map(d => d.UpdatedAt, s => s.UpdatedAt)
             .Map(d => d.NpqEnrolments, s => s.Enrolments);
 
         // Enrolments show the raw eligible_for_funding (§2.5).

@@ -49,9 +49,9 @@ public sealed class MappingV3 : IRegister
             .Map(d => d.FullName, s => s.Participant.FullName)
             .Map(d => d.PreviousNames, s => s.Participant.PreviousNames)
             .Map(d => d.TeacherReferenceNumber, s => s.Participant.VerifiedTrn())
-            .Map(d => d.UpdatedAt, s => s.Participant.UpdatedAt)
+            .Map(d => d.UpdatedAt, s => s.UpdatedAt)
             .Map(d => d.NpqEnrolments, s => s.Enrolments)
-            .Map(d => d.ParticipantIdChanges, s => s.Participant.ParticipantIdChanges);
+            .Map(d => d.ParticipantIdChanges, s => s.IdChanges);
 
         config.NewConfig<ParticipantIdChange, ParticipantIdChangeV3>().MapToConstructor(true);
         config.NewConfig<TrainingChange, TrainingChange>().MapWith(change => change); // built by the rule below

@@ -7,7 +7,14 @@ using Npq.Domain.NpqApplications;
 namespace Npq.Application.Participants;
 
 /// <summary>A participant as one provider sees it: the person and their accepted applications with that provider.</summary>
-public sealed record ParticipantResult(ParticipantView Participant, IReadOnlyList<ApplicationView> Enrolments);
+public sealed record ParticipantResult(ParticipantView Participant, IReadOnlyList<ApplicationView> Enrolments)
+{
+    /// <summary>The id changes shown: all of them, or those a <c>from_participant_id</c> filter kept.</summary>
+    public IReadOnlyList<ParticipantIdChange> IdChanges { get; init; } = Participant.ParticipantIdChanges;
+
+    /// <summary>The <c>updated_at</c> shown: the stored one, or, in a filtered list, the latest of what is shown (as the reference computes it).</summary>
+    public DateTimeOffset UpdatedAt { get; init; } = Participant.UpdatedAt;
+}
 
 /// <summary>Scoping of participants (CONTRACT §1.12): only people with an accepted application with the caller.</summary>
 public static class ParticipantAccess

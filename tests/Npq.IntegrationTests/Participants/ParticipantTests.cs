@@ -111,6 +111,60 @@ public sealed class ParticipantTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_training_status_filter_shows_only_the_enrolments_in_that_status_as_the_reference_does()
+    {
+        var (provider, application) = await AcceptedAsync();
+        var second = await provider.AcceptedApplicationAsync("2023", a =>
+        {
+            a.AsPersonOf(application);
+            a["course_identifier"] = "npq-headship";
+        });
+        second.ParticipantId.ShouldBe(application.ParticipantId);
+        (await provider.DeclareAsync(application, "started", InSchedule)).ShouldBeOk();
+        (await provider.SendAsync(HttpMethod.Put, $"/api/v3/participants/npq/{application.ParticipantId}/withdraw", Attrs(reason: "other"))).ShouldBeOk();
+
+        List<string?> Courses(JsonElement participant) => participant.GetProperty("attributes").GetProperty("npq_enrolments").EnumerateArray()
+            .Select(e => e.GetProperty("course_identifier").GetString()).ToList();
+        JsonElement Only(JsonElement body) => body.GetProperty("data").EnumerateArray().Single();
+
+        var all = Only((await provider.GetAsync("/api/v3/participants/npq")).Body);
+        Courses(all).OrderBy(c => c).ShouldBe(["npq-headship", "npq-senior-leadership"]);
+
+        var withdrawn = Only((await provider.GetAsync("/api/v3/participants/npq?filter[training_status]=withdrawn")).Body);
+        Courses(withdrawn).ShouldBe(["npq-senior-leadership"]);
+        var active = Only((await provider.GetAsync("/api/v3/participants/npq?filter[training_status]=active")).Body);
+        Courses(active).ShouldBe(["npq-headship"]);
+
+        // updated_at is the latest of what is shown, so never later than the whole record's.
+        var allAt = all.GetProperty("attributes").GetProperty("updated_at").GetDateTimeOffset();
+        withdrawn.GetProperty("attributes").GetProperty("updated_at").GetDateTimeOffset().ShouldBeLessThanOrEqualTo(allAt);
+        active.GetProperty("attributes").GetProperty("updated_at").GetDateTimeOffset().ShouldBeLessThanOrEqualTo(allAt);
+    }
+
+    [Fact]
+    public async Task A_from_participant_id_filter_shows_only_the_id_changes_from_that_id()
+    {
+        var (provider, kept) = await AcceptedAsync();
+        var first = await provider.AcceptedApplicationAsync("2023", a => a["course_identifier"] = "npq-headship");
+        var second = await provider.AcceptedApplicationAsync("2023", a => a["course_identifier"] = "npq-leading-teaching");
+        var admin = await fixture.AdminAsync();
+        foreach (var merged in new[] { first, second })
+        {
+            (await admin.SendAsync(HttpMethod.Post, $"/api/admin/participants/{merged.ParticipantId}/change-id",
+                new JsonObject { ["to_participant_id"] = kept.ParticipantId.ToString() })).Status.ShouldBe(HttpStatusCode.OK);
+        }
+
+        static List<Guid> FromIds(JsonElement participant) => participant.GetProperty("attributes")
+            .GetProperty("participant_id_changes").EnumerateArray().Select(c => c.GetProperty("from_participant_id").GetGuid()).ToList();
+        List<Guid> From(JsonElement body) => FromIds(body.GetProperty("data").EnumerateArray().Single());
+
+        var whole = (await provider.GetAsync($"/api/v3/participants/npq/{kept.ParticipantId}")).ShouldBeOkBody().GetProperty("data");
+        FromIds(whole).OrderBy(id => id).ShouldBe(new[] { first.ParticipantId, second.ParticipantId }.OrderBy(id => id));
+        From((await provider.GetAsync($"/api/v3/participants/npq?filter[from_participant_id]={first.ParticipantId}")).Body).ShouldBe([first.ParticipantId]);
+        From((await provider.GetAsync($"/api/v3/participants/npq?filter[from_participant_id]={second.ParticipantId}")).Body).ShouldBe([second.ParticipantId]);
+    }
+
+    [Fact]
     public async Task Scenario25_a_retired_participant_id_is_410_in_v3_and_refused_for_declarations()
     {
         var (provider, application) = await AcceptedAsync();

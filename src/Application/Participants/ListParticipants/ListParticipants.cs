@@ -52,7 +52,28 @@ public sealed class ListParticipantsHandler(IQuerySession session) : IQueryHandl
                 .Where(a => ids.Contains(a.ParticipantId) && a.LeadProviderId == providerId && a.Status == ApplicationStatus.Accepted)
                 .ToListAsync(cancellationToken);
         var byParticipant = enrolments.OrderBy(a => a.AcceptedAt).ThenBy(a => a.Id).ToLookup(a => a.ParticipantId);
-        return page.Select(p => new ParticipantResult(p, byParticipant[p.Id].ToList())).ToList();
+        return page.Select(p => Shown(p, byParticipant[p.Id].ToList(), query)).ToList();
+    }
+
+    /// <summary>
+    /// As the reference shows a filtered list (issue 26): a <c>training_status</c> filter keeps only the
+    /// enrolments in that status, a <c>from_participant_id</c> filter only the id changes from that id,
+    /// and <c>updated_at</c> is then the latest of the person's significant change, the enrolments and
+    /// the id changes shown.
+    /// </summary>
+    private static ParticipantResult Shown(ParticipantView participant, List<ApplicationView> enrolments, ListParticipants query)
+    {
+        if (query.TrainingStatus is null && query.FromParticipantId is null)
+            return new ParticipantResult(participant, enrolments);
+        var shownEnrolments = query.TrainingStatus is { } status
+            ? enrolments.Where(a => string.Equals(a.TrainingStatus?.ToString(), status, StringComparison.OrdinalIgnoreCase)).ToList()
+            : enrolments;
+        var shownChanges = query.FromParticipantId is { } from
+            ? participant.ParticipantIdChanges.Where(c => c.FromParticipantId == from).ToList()
+            : participant.ParticipantIdChanges;
+        var updatedAt = shownEnrolments.Select(a => a.UpdatedAt).Concat(shownChanges.Select(c => c.ChangedAt))
+            .Append(participant.SignificantlyUpdatedAt).Max();
+        return new ParticipantResult(participant, shownEnrolments) { IdChanges = shownChanges, UpdatedAt = updatedAt };
     }
 }
 
