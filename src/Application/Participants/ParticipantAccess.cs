@@ -30,7 +30,12 @@ public static class ParticipantAccess
         {
             var visible = goneForRetired && await session.LoadAsync<ParticipantView>(successor, cancellationToken) is { } next
                           && next.EnrolmentKeys.Contains(caller.ProviderId.ToString());
-            throw visible ? new ParticipantIdChangedException(participant.ParticipantIdChanges) : new ResourceNotFoundException();
+            // The one change from this id, as the reference answers (issue 26), not the changes into it.
+            // A provider that cannot see the successor gets the 404 of an unknown id: that the id was
+            // retired, and into whom, is not told to a stranger (ADR 0026).
+            throw visible
+                ? new ParticipantIdChangedException(participant.ParticipantIdChanges.Where(c => c.FromParticipantId == id).ToList())
+                : new ResourceNotFoundException();
         }
 
         if (!participant.EnrolmentKeys.Contains(caller.ProviderId.ToString()))

@@ -165,6 +165,32 @@ public sealed class ParticipantTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_retired_id_answers_410_with_exactly_the_change_from_it()
+    {
+        var (provider, middle) = await AcceptedAsync();
+        var earlier = await provider.AcceptedApplicationAsync("2023", a => a["course_identifier"] = "npq-headship");
+        var admin = await fixture.AdminAsync();
+        var last = Guid.NewGuid();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/participants/{earlier.ParticipantId}/change-id",
+            new JsonObject { ["to_participant_id"] = middle.ParticipantId.ToString() })).Status.ShouldBe(HttpStatusCode.OK);
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/participants/{middle.ParticipantId}/change-id",
+            new JsonObject { ["to_participant_id"] = last.ToString() })).Status.ShouldBe(HttpStatusCode.OK);
+
+        foreach (var path in new[] { $"/api/v3/participants/npq/{middle.ParticipantId}", $"/api/v3/participants/npq/{middle.ParticipantId}/outcomes" })
+        {
+            var gone = await provider.GetAsync(path);
+            gone.Status.ShouldBe(HttpStatusCode.Gone, path);
+            var changes = gone.Body.GetProperty("errors")[0].GetProperty("participant_id_changes").EnumerateArray().ToList();
+            changes.Select(c => (c.GetProperty("from_participant_id").GetGuid(), c.GetProperty("to_participant_id").GetGuid()))
+                .ShouldBe([(middle.ParticipantId, last)], path);
+        }
+
+        // A provider that never had the person learns nothing: the retired id is unknown to it.
+        var stranger = await fixture.NewLeadProviderAsync();
+        (await stranger.GetAsync($"/api/v3/participants/npq/{middle.ParticipantId}")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Scenario25_a_retired_participant_id_is_410_in_v3_and_refused_for_declarations()
     {
         var (provider, application) = await AcceptedAsync();
