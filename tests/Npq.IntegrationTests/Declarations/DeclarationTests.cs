@@ -343,10 +343,7 @@ public sealed class DeclarationTests(ApiFixture fixture)
     {
         var s = await SetUpAsync();
         var id = (await s.Provider.DeclareAsync(s.Application, "started", InSchedule, customise: WithPartner(s.Partner))).Body.GetProperty("data").GetProperty("id").GetGuid();
-        var newProvider = await fixture.NewLeadProviderAsync();
-        var admin = await fixture.AdminAsync();
-        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{s.Application.Id}/transfer", new JsonObject { ["lead_provider_id"] = newProvider.Id.ToString() }))
-            .ShouldBeOk();
+        var newProvider = await TransferToANewProviderAsync(s.Application.Id);
         const string Malformed = "{\"data\":";
 
         (await newProvider.SendAsync(HttpMethod.Put, $"/api/v3/participant-declarations/{Guid.NewGuid()}/change-delivery-partner", rawBody: Malformed))
@@ -362,11 +359,7 @@ public sealed class DeclarationTests(ApiFixture fixture)
     {
         var s = await SetUpAsync();
         var id = (await s.Provider.DeclareAsync(s.Application, "started", InSchedule, customise: WithPartner(s.Partner))).Body.GetProperty("data").GetProperty("id").GetGuid();
-        var newProvider = await fixture.NewLeadProviderAsync();
-        var admin = await fixture.AdminAsync();
-
-        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{s.Application.Id}/transfer", new JsonObject { ["lead_provider_id"] = newProvider.Id.ToString() }))
-            .ShouldBeOk();
+        var newProvider = await TransferToANewProviderAsync(s.Application.Id);
 
         (await newProvider.GetAsync($"/api/v3/participant-declarations/{id}")).ShouldBeOk().GetProperty("lead_provider_name").GetString().ShouldBe(s.Provider.Name);
         (await newProvider.GetAsync($"/api/v1/participant-declarations/{id}")).Status.ShouldBe(HttpStatusCode.NotFound);
@@ -391,10 +384,7 @@ public sealed class DeclarationTests(ApiFixture fixture)
         })).Body.GetProperty("data").GetProperty("id").GetGuid();
         (await s.Provider.VoidAsync(completed)).ShouldBeOk();
         var started = (await s.Provider.DeclareAsync(s.Application, "started", InSchedule, customise: WithPartner(s.Partner))).Body.GetProperty("data").GetProperty("id").GetGuid();
-        var newProvider = await fixture.NewLeadProviderAsync();
-        var admin = await fixture.AdminAsync();
-        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{s.Application.Id}/transfer", new JsonObject { ["lead_provider_id"] = newProvider.Id.ToString() }))
-            .ShouldBeOk();
+        var newProvider = await TransferToANewProviderAsync(s.Application.Id);
 
         var verifier = fixture.Services.GetRequiredService<Npq.Infrastructure.Audit.ProjectionVerifier>();
         var rebuilt = await verifier.RebuildAsync(CancellationToken.None);
@@ -419,10 +409,7 @@ public sealed class DeclarationTests(ApiFixture fixture)
             a["delivery_partner_id"] = s.Partner.ToString();
             a["has_passed"] = false;
         })).ShouldBeOk();
-        var newProvider = await fixture.NewLeadProviderAsync();
-        var admin = await fixture.AdminAsync();
-        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{s.Application.Id}/transfer", new JsonObject { ["lead_provider_id"] = newProvider.Id.ToString() }))
-            .ShouldBeOk();
+        var newProvider = await TransferToANewProviderAsync(s.Application.Id);
 
         var path = $"/api/v3/participants/npq/{s.Application.ParticipantId}/outcomes";
         JsonObject Outcome() => new() { ["course_identifier"] = "npq-senior-leadership", ["state"] = "passed", ["completion_date"] = "2025-12-20" };
@@ -432,6 +419,16 @@ public sealed class DeclarationTests(ApiFixture fixture)
         // A repeat is the same outcome, not a second one.
         var repeated = (await newProvider.SendAsync(HttpMethod.Post, path, Outcome())).ShouldBeOkBody();
         repeated.GetProperty("data").GetProperty("id").GetGuid().ShouldBe(recorded.GetProperty("data").GetProperty("id").GetGuid());
+    }
+
+    /// <summary>DfE transfers the application to a provider of its own; returns the new owner.</summary>
+    private async Task<TestProvider> TransferToANewProviderAsync(Guid applicationId)
+    {
+        var newProvider = await fixture.NewLeadProviderAsync();
+        var admin = await fixture.AdminAsync();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{applicationId}/transfer", new JsonObject { ["lead_provider_id"] = newProvider.Id.ToString() }))
+            .ShouldBeOk();
+        return newProvider;
     }
 
     private async Task PayAsync(Guid statement)

@@ -150,19 +150,18 @@ public sealed class RegisterApplicationHandler(
 
     /// <summary>
     /// The applications of the person and of anyone with the same verified TRN, for the "previously
-    /// funded" rule (<see cref="FundingRules"/>). Read under the person's lock; not read for a
-    /// caller who did not prove to be the participant.
+    /// funded" rule (<see cref="FundingRules"/>), read under the person's lock. The same query runs for
+    /// a caller who did not prove to be the participant, and its answer is dropped: the work done must
+    /// not say whether a guessed email and date of birth matched (issue 24).
     /// </summary>
     private async Task<IReadOnlyList<FundingSnapshot>> PersonsApplicationsAsync(PersonFacts person, CancellationToken cancellationToken)
     {
-        if (!person.Known)
-            return [];
         var participantId = person.Person.Id;
         var trn = Domain.Participants.VerifiedTrn.Of(person.Trn, person.TrnVerified);
         var applications = await session.Query<ApplicationView>()
             .Where(a => a.ParticipantId == participantId || (trn != null && a.TeacherReferenceNumberValidated && a.TeacherReferenceNumber == trn))
             .Select(a => new FundingSnapshot(a.Id, a.CourseIdentifier, a.Status, a.EligibleForFundingRaw, a.FundedPlace))
             .ToListAsync(cancellationToken);
-        return applications;
+        return person.Known ? applications : [];
     }
 }
