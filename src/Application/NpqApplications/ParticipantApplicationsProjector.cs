@@ -143,6 +143,18 @@ public sealed partial class ParticipantApplicationsProjector
         var change = new ParticipantIdChange(e.FromParticipantId, e.ToParticipantId, e.At);
         if (!participant.ParticipantIdChanges.Contains(change))
             participant.ParticipantIdChanges.Insert(0, change);
+        if (streamId == e.ToParticipantId && _participants.TryGetValue(e.FromParticipantId, out var from))
+        {
+            // The person kept takes over the changes into the retired id, after this one (newest
+            // first), as the reference moves them (issue 26: A→B then B→C shows [B→C, A→B]); a change
+            // back from the kept id into the retired one would be circular, and is dropped.
+            foreach (var earlier in from.ParticipantIdChanges.Where(c => !(c.FromParticipantId == e.ToParticipantId && c.ToParticipantId == e.FromParticipantId)))
+            {
+                if (!participant.ParticipantIdChanges.Contains(earlier))
+                    participant.ParticipantIdChanges.Add(earlier);
+            }
+        }
+
         if (streamId == e.FromParticipantId)
             participant.RetiredInto = e.ToParticipantId;
         TouchParticipantViews(participant, e.At, significant: true);

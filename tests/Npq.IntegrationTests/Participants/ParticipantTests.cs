@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npq.IntegrationTests.Support;
 
 namespace Npq.IntegrationTests.Participants;
@@ -188,6 +189,34 @@ public sealed class ParticipantTests(ApiFixture fixture)
         // A provider that never had the person learns nothing: the retired id is unknown to it.
         var stranger = await fixture.NewLeadProviderAsync();
         (await stranger.GetAsync($"/api/v3/participants/npq/{middle.ParticipantId}")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Chained_merges_keep_every_change_on_the_person_kept()
+    {
+        var (provider, middle) = await AcceptedAsync();
+        var first = await provider.AcceptedApplicationAsync("2023", a => a["course_identifier"] = "npq-headship");
+        var admin = await fixture.AdminAsync();
+        var last = Guid.NewGuid();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/participants/{first.ParticipantId}/change-id",
+            new JsonObject { ["to_participant_id"] = middle.ParticipantId.ToString() })).Status.ShouldBe(HttpStatusCode.OK);
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/participants/{middle.ParticipantId}/change-id",
+            new JsonObject { ["to_participant_id"] = last.ToString() })).Status.ShouldBe(HttpStatusCode.OK);
+
+        static List<(Guid From, Guid To)> Changes(JsonElement participant) => participant.GetProperty("attributes").GetProperty("participant_id_changes")
+            .EnumerateArray().Select(c => (c.GetProperty("from_participant_id").GetGuid(), c.GetProperty("to_participant_id").GetGuid())).ToList();
+
+        var kept = (await provider.GetAsync($"/api/v3/participants/npq/{last}")).ShouldBeOkBody().GetProperty("data");
+        Changes(kept).ShouldBe([(middle.ParticipantId, last), (first.ParticipantId, middle.ParticipantId)]);
+
+        var found = (await provider.GetAsync($"/api/v3/participants/npq?filter[from_participant_id]={first.ParticipantId}")).Body.GetProperty("data")
+            .EnumerateArray().Single();
+        found.GetProperty("id").GetGuid().ShouldBe(last);
+        Changes(found).ShouldBe([(first.ParticipantId, middle.ParticipantId)]);
+
+        var verifier = fixture.Services.GetRequiredService<Npq.Infrastructure.Audit.ProjectionVerifier>();
+        var verified = await verifier.VerifyAsync(CancellationToken.None);
+        verified.ReadModels.Where(m => !m.Matches).Select(m => $"{m.Name}: {string.Join(",", m.Divergent)}").ShouldBeEmpty("the views equal a replay of the log");
     }
 
     [Fact]
