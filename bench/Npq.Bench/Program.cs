@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 // Benchmarks against a running server on loopback (bench/run.sh starts one). Prints figures; asserts nothing.
 //   applications-page --url U --token T --provider-id P [--applications 10000] [--runs 20]

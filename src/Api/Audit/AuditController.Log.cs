@@ -1,8 +1,6 @@
-using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Http;
-using Npq.Api.Json;
 using Npq.Application.Audit.Log;
 using Npq.Application.Common.Errors;
 

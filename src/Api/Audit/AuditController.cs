@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Mvc;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
 using Npq.Api.Json;
-using Npq.Api.Participants;
 using Npq.Api.V3.Declarations;
 using Npq.Api.V3.NpqApplications;
 using Npq.Api.V3.Statements;

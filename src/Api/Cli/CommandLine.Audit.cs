@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Mediator;
 using Npq.Application.Common;
 using Npq.Application.Common.Errors;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npq.Api.Http;
-using Npq.Api.Json;
 using Npq.Infrastructure.Health;
 
 namespace Npq.Api.Health;

@@ -1,5 +1,4 @@
 using Npq.Api.Errors;
-using Npq.Api.Json;
 
 namespace Npq.Api.Http;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Npq.Api.Errors;
 using Npq.Application.Common.Errors;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npq.Api.Authentication;
-using Npq.Application.Common;
 using Npq.Application.Common.Behaviours;
 using Npq.Application.Common.RateLimiting;
 using Npq.Application.Common.Telemetry;

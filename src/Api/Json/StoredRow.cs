@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Asp.Versioning;
 using Mediator;
@@ -12,7 +11,6 @@ using Npq.Api.Requests;
 using Npq.Api.V1.Participants;
 using Npq.Api.V2.Participants;
 using Npq.Api.V3.Participants;
-using Npq.Domain.NpqApplications;
 using Npq.Application.Common.Errors;
 using Npq.Application.Outcomes.CreateOutcome;
 using Npq.Application.Outcomes.ListOutcomes;

@@ -1,4 +1,3 @@
-using Npq.Application.Common;
 using Npq.Api.Requests;
 using Npq.Application.Registration.RegisterApplication;
 

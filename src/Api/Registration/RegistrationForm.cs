@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using Npq.Domain.Common;
 
 namespace Npq.Api.Registration;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Hosting;
 using Npq.Application.Common.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

@@ -1,7 +1,5 @@
-using Npq.Application.Common;
 using Npq.Application.Participants;
 using Npq.Domain.NpqApplications;
-using Npq.Domain.Participants;
 
 namespace Npq.Application.NpqApplications;
 

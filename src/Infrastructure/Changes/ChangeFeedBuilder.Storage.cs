@@ -1,10 +1,7 @@
 using System.Text.Json;
-using JasperFx.Events;
 using Npgsql;
 using Npq.Application.Audit.Log;
-using Npq.Domain.Declarations;
 using Npq.Domain.NpqApplications;
-using Npq.Domain.Participants;
 using Npq.Domain.Statements;
 using Npq.Infrastructure.Audit.Log;
 using Npq.Infrastructure.Persistence;

@@ -1,4 +1,3 @@
-using Npgsql;
 using Npq.Application.Registration;
 using Npq.Infrastructure.Persistence;
 using Npq.Infrastructure.RateLimiting;

@@ -6,7 +6,6 @@ using Npq.Application.Declarations;
 using Npq.Application.Declarations.SubmitDeclaration;
 using Npq.Application.Declarations.VoidDeclaration;
 using Npq.Application.DeliveryPartners;
-using Npq.Application.NpqApplications;
 using Npq.Application.NpqApplications.AcceptApplication;
 using Npq.Application.ReferenceData;
 using Npq.Application.Registration.RegisterApplication;

@@ -8,7 +8,6 @@ using Npq.Application.NpqApplications;
 using Npq.Application.ReferenceData;
 using Npq.Application.NpqApplications.AcceptApplication;
 using Npq.Application.NpqApplications.RejectApplication;
-using Npq.Application.Registration.RegisterApplication;
 using Npq.Domain.NpqApplications;
 
 namespace Npq.Infrastructure.Seed;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npq.Infrastructure.Tokens;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Npq.Domain.NpqApplications;
 using Npq.Domain.Participants;
-using Npq.Infrastructure.Changes;
 using Npq.IntegrationTests.Support;
 
 namespace Npq.IntegrationTests.Changes;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npq.Api.Json;
 using Npq.Api.V1.NpqApplications;
 using Npq.Api.V3.NpqApplications;
-using Npq.Application.Common;
 using Npq.Application.NpqApplications;
 using Npq.Domain.NpqApplications;
 using Npq.IntegrationTests.Support;

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Npq.IntegrationTests.Support;
-using Shouldly;
 using static Microsoft.Playwright.Assertions;
 
 namespace Npq.IntegrationTests.Registration;

@@ -7,7 +7,6 @@ using Npq.Api.Pages;
 using Npq.Api.Registration;
 using Npq.Application.NpqApplications;
 using Npq.IntegrationTests.Support;
-using Shouldly;
 
 namespace Npq.IntegrationTests.Registration;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using Npq.IntegrationTests.Support;
 

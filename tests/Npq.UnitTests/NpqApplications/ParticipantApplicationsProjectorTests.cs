@@ -1,5 +1,4 @@
 using Npq.Application.NpqApplications;
-using Npq.Application.Participants;
 using Npq.Domain.NpqApplications;
 using Npq.Domain.Participants;
 

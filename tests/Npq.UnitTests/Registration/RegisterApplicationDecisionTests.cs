@@ -1,4 +1,3 @@
-using Npq.Domain.Common;
 using Npq.Domain.NpqApplications;
 using Npq.Domain.Participants;
 using Npq.Domain.Registration;

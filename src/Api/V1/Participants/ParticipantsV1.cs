@@ -1,6 +1,5 @@
 using Npq.Api.Json;
 using Npq.Api.Participants;
-using Npq.Application.Common;
 using Npq.Application.Outcomes;
 using Npq.Application.Participants;
 using Npq.Domain.NpqApplications;

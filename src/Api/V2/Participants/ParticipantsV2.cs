@@ -1,8 +1,6 @@
-using System.Globalization;
 using Npq.Api.Json;
 using Npq.Api.Participants;
 using Npq.Api.V1.Participants;
-using Npq.Application.Common;
 using Npq.Application.NpqApplications;
 using Npq.Application.Outcomes;
 using Npq.Application.Participants;

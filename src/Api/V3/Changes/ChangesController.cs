@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npq.Api.Authentication;
 using Npq.Api.Http;
-using Npq.Api.Json;
 using Npq.Application.Changes;
 using Npq.Application.Common.Errors;
 using Npq.Infrastructure.Tokens;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Asp.Versioning;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;

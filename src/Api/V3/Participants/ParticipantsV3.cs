@@ -1,10 +1,8 @@
-using System.Globalization;
 using Npq.Api.Http;
 using Npq.Api.Json;
 using Npq.Api.Participants;
 using Npq.Application.Common;
 using Npq.Application.Common.Errors;
-using Npq.Application.NpqApplications;
 using Npq.Application.Outcomes;
 using Npq.Application.Participants;
 using Npq.Domain.NpqApplications;

@@ -2,7 +2,6 @@ using Marten;
 using Mediator;
 using Npq.Application.Common;
 using Npq.Application.Common.Errors;
-using Npq.Application.DeliveryPartners;
 using Npq.Application.NpqApplications;
 using Npq.Application.Participants;
 using Npq.Application.ReferenceData;

@@ -6,7 +6,6 @@ using Npq.Application.Common.Errors;
 using Npq.Application.NpqApplications;
 using Npq.Application.Participants;
 using Npq.Application.ReferenceData;
-using Npq.Domain.Common;
 using Npq.Domain.Cohorts;
 using Npq.Domain.Courses;
 using Npq.Domain.NpqApplications;
