@@ -40,4 +40,20 @@ public sealed class ReferenceSnapshot(
 
     public Schedule? FindSchedule(string cohortId, string identifier) =>
         Schedules.FirstOrDefault(s => s.CohortId == cohortId && s.Identifier == identifier);
+
+    /// <summary>
+    /// A schedule looked up by start year as the reference does (docs/contract.md §3.6): among the
+    /// cohorts of that year, latest suffix first, the first that has the identifier.
+    /// </summary>
+    public (Cohort Cohort, Schedule Schedule)? FindScheduleInYear(int startYear, string identifier)
+    {
+        for (var i = Cohorts.Count - 1; i >= 0; i--)
+        {
+            var cohort = Cohorts[i];
+            if (cohort.StartYear == startYear && FindSchedule(cohort.Id, identifier) is { } schedule)
+                return (cohort, schedule);
+        }
+
+        return null;
+    }
 }

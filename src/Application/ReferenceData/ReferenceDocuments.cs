@@ -12,7 +12,18 @@ public sealed class LeadProvider
     /// <summary>Short, stable name used in commands (<c>tokens issue --lead-provider ambition-institute</c>).</summary>
     public string Slug { get; set; } = "";
 
+    /// <summary>The courses offered in every cohort not listed in <see cref="CohortOffers"/>.</summary>
     public List<string> OfferedCourses { get; set; } = [];
+
+    /// <summary>
+    /// Cohorts whose offer differs from <see cref="OfferedCourses"/>, by cohort id (the reference sets
+    /// which provider offers which course per cohort: 2026a is Best Practice Network and LLSE only).
+    /// </summary>
+    public Dictionary<string, List<string>> CohortOffers { get; set; } = [];
+
+    /// <summary>The courses this provider offers in <paramref name="cohortId"/>.</summary>
+    public IReadOnlyList<string> CoursesOfferedIn(string? cohortId) =>
+        cohortId is not null && CohortOffers.TryGetValue(cohortId, out var courses) ? courses : OfferedCourses;
 
     public DateTimeOffset CreatedAt { get; set; }
 }
@@ -30,6 +41,9 @@ public sealed class Cohort
     public FundingMode Funding { get; set; }
 
     public DateOnly RegistrationStartDate { get; set; }
+
+    /// <summary>The name DfE gives the cohort ("Spring 2026"), shown to people who register.</summary>
+    public string Description { get; set; } = "";
 }
 
 /// <summary>A schedule of one cohort and one course group (CONTRACT §4.3).</summary>

@@ -37,7 +37,7 @@ public sealed record RegistrationRequest(
                                && (WorkSettings.IsSchool(WorkSetting) || KindOfNursery == KindsOfNursery.LocalAuthorityMaintainedNursery);
 }
 
-/// <summary>The lead provider named in the registration, when it exists.</summary>
+/// <summary>The lead provider named in the registration, when it exists, with the courses it offers in the chosen cohort.</summary>
 public sealed record RegistrationProvider(Guid Id, string Name, IReadOnlyCollection<string> OfferedCourses);
 
 /// <summary>The cohort the registration resolves to, when it is open.</summary>

@@ -17,7 +17,7 @@ public static class DefaultSchedule
         {
             CourseGroup.Leadership => LeadershipOrSpecialist("npq-leadership", cohortYear, cohortSuffix, today),
             CourseGroup.Specialist => LeadershipOrSpecialist("npq-specialist", cohortYear, cohortSuffix, today),
-            CourseGroup.Ehco => Ehco(cohortYear, today, cohortScheduleIdentifiers),
+            CourseGroup.Ehco => Ehco(cohortYear, cohortSuffix, today, cohortScheduleIdentifiers),
             CourseGroup.Support => "npq-aso-december",
             _ => null,
         };
@@ -43,12 +43,15 @@ public static class DefaultSchedule
         return Pick(autumn: !(earlyYear || lateDecember));
     }
 
-    private static string Ehco(int y, DateOnly d, IReadOnlyCollection<string> identifiers)
+    private static string Ehco(int y, string suffix, DateOnly d, IReadOnlyCollection<string> identifiers)
     {
-        // A cohort with a single EHCO schedule (2021, HEAD's 2026a) uses it.
+        // A cohort with a single EHCO schedule (2021) uses it; 2026a (Spring 2026) always starts in
+        // March, the first of its two, as the reference's 2026a takes its first EHCO schedule.
         var ehco = identifiers.Where(i => i.StartsWith("npq-ehco-", StringComparison.Ordinal)).ToList();
         if (ehco.Count == 1)
             return ehco[0];
+        if (y == 2026 && suffix == "a")
+            return "npq-ehco-march";
 
         if (Between(d, new(y, 9, 1), new(y, 11, 30)))
             return "npq-ehco-november";

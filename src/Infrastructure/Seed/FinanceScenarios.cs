@@ -65,7 +65,9 @@ public sealed class FinanceScenarios(IDocumentStore store, IServiceScopeFactory 
         var today = time.Today();
         foreach (var cohort in cohorts)
         {
-            var courses = provider.OfferedCourses.Where(c => Courses.Get(c).FirstCohort is not { } first || cohort.StartYear >= first).ToList();
+            var courses = provider.CoursesOfferedIn(cohort.Id).Where(c => Courses.Get(c).FirstCohort is not { } first || cohort.StartYear >= first).ToList();
+            if (courses.Count == 0)
+                continue; // no contract in a cohort where the provider offers nothing (2026a for most)
             var start = new DateOnly(cohort.StartYear, 2, 1);
             for (var i = 0; i < 27; i++)
             {

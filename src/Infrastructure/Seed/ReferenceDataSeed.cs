@@ -20,6 +20,41 @@ public static class ReferenceDataSeed
     private static readonly string[] SencoProviders =
         ["Ambition Institute", "Best Practice Network", "Church of England", "National Institute of Teaching", "Teach First", "UCL Institute of Education"];
 
+    private static readonly string[] SpringProviders = ["Best Practice Network", "LLSE"];
+
+    /// <summary>
+    /// Who offers what in every cohort but 2026a: the reference's default course-cohort-provider list.
+    /// The additional support offer is in no cohort's list since the reference dropped it (June 2026).
+    /// </summary>
+    private static readonly Dictionary<string, string[]> DefaultOffer = new()
+    {
+        [SeniorLeadership] = SevenProviders,
+        [Headship] = SevenProviders,
+        [LeadingTeaching] = SevenProviders,
+        [LeadingTeachingDevelopment] = SevenProviders,
+        [LeadingBehaviourCulture] = SevenProviders,
+        [EarlyHeadshipCoachingOffer] = SevenProviders,
+        [ExecutiveLeadership] = SevenProviders,
+        [EarlyYearsLeadership] = FourProviders,
+        [LeadingLiteracy] = FourProviders,
+        [LeadingPrimaryMathematics] = LpmProviders,
+        [Senco] = SencoProviders,
+    };
+
+    /// <summary>2026a (Spring 2026, unfunded): Best Practice Network and LLSE only, and not every course.</summary>
+    private static readonly Dictionary<string, string[]> Spring2026Offer = new()
+    {
+        [SeniorLeadership] = SpringProviders,
+        [Headship] = SpringProviders,
+        [LeadingTeaching] = SpringProviders,
+        [LeadingTeachingDevelopment] = SpringProviders,
+        [LeadingBehaviourCulture] = SpringProviders,
+        [EarlyHeadshipCoachingOffer] = SpringProviders,
+        [ExecutiveLeadership] = SpringProviders,
+        [LeadingPrimaryMathematics] = ["LLSE"],
+        [Senco] = ["Best Practice Network"],
+    };
+
     private static readonly (string Name, string Slug)[] ProviderNames =
     [
         ("Ambition Institute", "ambition-institute"),
@@ -36,53 +71,47 @@ public static class ReferenceDataSeed
 
     public static IReadOnlyList<LeadProvider> LeadProviders(DateTimeOffset now)
     {
-        var offers = new Dictionary<string, string[]>
-        {
-            [SeniorLeadership] = SevenProviders,
-            [Headship] = SevenProviders,
-            [LeadingTeaching] = SevenProviders,
-            [LeadingTeachingDevelopment] = SevenProviders,
-            [LeadingBehaviourCulture] = SevenProviders,
-            [AdditionalSupportOffer] = SevenProviders,
-            [EarlyHeadshipCoachingOffer] = SevenProviders,
-            [ExecutiveLeadership] = SevenProviders,
-            [EarlyYearsLeadership] = FourProviders,
-            [LeadingLiteracy] = FourProviders,
-            [LeadingPrimaryMathematics] = LpmProviders,
-            [Senco] = SencoProviders,
-        };
+        static List<string> Offered(Dictionary<string, string[]> offer, string provider) =>
+            All.Select(c => c.Identifier).Where(c => offer.TryGetValue(c, out var providers) && providers.Contains(provider)).ToList();
 
         return ProviderNames.Select(p => new LeadProvider
         {
             Id = ProviderId(p.Slug),
             Name = p.Name,
             Slug = p.Slug,
-            OfferedCourses = All.Select(c => c.Identifier).Where(c => offers[c].Contains(p.Name)).ToList(),
+            OfferedCourses = Offered(DefaultOffer, p.Name),
+            CohortOffers = new() { ["2026a"] = Offered(Spring2026Offer, p.Name) },
             CreatedAt = now,
         }).ToList();
     }
 
     /// <summary>
-    /// Cohorts 2021 to next year: 2021–2023 fully funded, 2024 to this year capped, next year as
-    /// <c>a</c> (zero-funded) and <c>b</c> (capped), each opening for registration on 3 April.
+    /// The cohorts as the reference defines them (docs/contract.md §4.2), fixed, not derived from the
+    /// date: 2021a–2023a fully funded, 2024a and 2025a capped, 2026a "Spring 2026" zero-funded and
+    /// 2026b "Autumn 2026" capped. Sandbox adds 2025b ("2025 Autumn", capped, registration from
+    /// 1 September 2025), as the reference's Sandbox does. Production's registration start dates are
+    /// not public: 3 April of the start year stands in for them.
     /// </summary>
-    public static IReadOnlyList<Cohort> Cohorts(int currentYear)
+    public static IReadOnlyList<Cohort> Cohorts(bool sandbox)
     {
         var cohorts = new List<Cohort>();
-        for (var year = 2021; year <= currentYear; year++)
-            cohorts.Add(NewCohort(year, "a", year <= 2023 ? FundingMode.Full : FundingMode.Capped));
-        cohorts.Add(NewCohort(currentYear + 1, "a", FundingMode.Zero));
-        cohorts.Add(NewCohort(currentYear + 1, "b", FundingMode.Capped));
+        for (var year = 2021; year <= 2025; year++)
+            cohorts.Add(NewCohort(year, "a", year <= 2023 ? FundingMode.Full : FundingMode.Capped, $"{year} to {year + 1}"));
+        if (sandbox)
+            cohorts.Add(NewCohort(2025, "b", FundingMode.Capped, "2025 Autumn", new DateOnly(2025, 9, 1)));
+        cohorts.Add(NewCohort(2026, "a", FundingMode.Zero, "Spring 2026"));
+        cohorts.Add(NewCohort(2026, "b", FundingMode.Capped, "Autumn 2026"));
         return cohorts;
     }
 
-    private static Cohort NewCohort(int year, string suffix, FundingMode funding) => new()
+    private static Cohort NewCohort(int year, string suffix, FundingMode funding, string description, DateOnly? registrationStart = null) => new()
     {
         Id = $"{year}{suffix}",
         StartYear = year,
         Suffix = suffix,
         Funding = funding,
-        RegistrationStartDate = new DateOnly(year, 4, 3),
+        Description = description,
+        RegistrationStartDate = registrationStart ?? new DateOnly(year, 4, 3),
     };
 
     private static readonly string[] AllTypes = ["started", "retained-1", "retained-2", "completed"];
@@ -92,19 +121,22 @@ public static class ReferenceDataSeed
     public static IEnumerable<Schedule> Schedules(Cohort cohort)
     {
         var y = cohort.StartYear;
-        var identifiers = y switch
+        var identifiers = (y, cohort.Suffix) switch
         {
-            2021 => new[]
+            // Suffixed cohorts start in one season (the reference's Sandbox pattern).
+            (2026, "a") => new[] { "npq-ehco-march", "npq-ehco-june", "npq-leadership-spring", "npq-specialist-spring" },
+            (_, "b") => new[] { "npq-ehco-november", "npq-ehco-december", "npq-leadership-autumn", "npq-specialist-autumn" },
+            (2021, _) => new[]
             {
                 "npq-leadership-spring", "npq-leadership-autumn", "npq-specialist-spring", "npq-specialist-autumn",
                 "npq-aso-december", "npq-aso-june", "npq-aso-march", "npq-aso-november", "npq-ehco-june",
             },
-            2022 or 2023 => new[]
+            (2022 or 2023, _) => new[]
             {
                 "npq-leadership-spring", "npq-leadership-autumn", "npq-specialist-spring", "npq-specialist-autumn",
                 "npq-ehco-june", "npq-ehco-march", "npq-ehco-november", "npq-ehco-december",
             },
-            2024 => new[] { "npq-leadership-autumn", "npq-specialist-autumn", "npq-ehco-june", "npq-ehco-november", "npq-ehco-december" },
+            (2024, _) => new[] { "npq-leadership-autumn", "npq-specialist-autumn", "npq-ehco-june", "npq-ehco-november", "npq-ehco-december" },
             _ => new[]
             {
                 "npq-ehco-december", "npq-ehco-june", "npq-ehco-march", "npq-ehco-november",

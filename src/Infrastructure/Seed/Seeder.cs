@@ -39,7 +39,7 @@ public sealed class Seeder(
     private async Task<int> SeedReferenceDataAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var cohorts = ReferenceDataSeed.Cohorts(now.Year);
+        var cohorts = ReferenceDataSeed.Cohorts(sandbox: environment.IsEnvironment("Sandbox"));
         var schedules = cohorts.SelectMany(ReferenceDataSeed.Schedules).ToList();
 
         await using var session = store.LightweightSession();

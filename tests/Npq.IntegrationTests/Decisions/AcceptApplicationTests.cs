@@ -137,7 +137,7 @@ public sealed class AcceptApplicationTests(ApiFixture fixture)
     {
         var provider = await fixture.NewLeadProviderAsync();
         // Nobody is eligible for funding in a zero-funded cohort, so the applicant says how it is paid for (§6).
-        var application = await provider.RegisterAsync(a => { a["cohort"] = $"{DateTime.UtcNow.Year + 1}a"; a["funding_choice"] = "self"; });
+        var application = await provider.RegisterAsync(a => { a["cohort"] = "2026a"; a["funding_choice"] = "self"; });
 
         (await provider.AcceptAsync(application.Id, "v3", new JsonObject { ["funded_place"] = true }))
             .ShouldBeUnprocessable().ShouldBe(["funded_place"]);

@@ -16,7 +16,7 @@ public sealed class ServerDateTests(ApiFixture fixture)
     public async Task Sandbox_uses_the_header_for_the_default_schedule_and_the_event_times()
     {
         var provider = await fixture.NewLeadProviderAsync();
-        var application = await provider.RegisterAsync(a => a["cohort"] = "2025", at: March2025.AddDays(-1));
+        var application = await provider.RegisterAsync(a => a["cohort"] = "2025a", at: March2025.AddDays(-1));
 
         var accepted = (await provider.AcceptAsync(application.Id, "v3", new JsonObject { ["funded_place"] = true }, serverDate: March2025)).ShouldBeOk();
 

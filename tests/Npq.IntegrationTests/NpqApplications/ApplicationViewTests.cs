@@ -30,7 +30,7 @@ public sealed class ApplicationViewTests(ApiFixture fixture)
             a["works_as_senco"] = "yes";
             a["senco_start_date"] = "2023-09";
             a["teacher_reference_number"] = "1234567";
-            a["cohort"] = "2025";
+            a["cohort"] = "2025a";
         });
 
         foreach (var version in new[] { "v1", "v2", "v3" })

@@ -253,7 +253,7 @@ public sealed class ParticipantTests(ApiFixture fixture)
     [Fact]
     public async Task Each_version_shows_its_own_participant_view()
     {
-        var (provider, application) = await AcceptedAsync("2025");
+        var (provider, application) = await AcceptedAsync("2025a");
 
         var v1 = (await provider.GetAsync($"/api/v1/participants/npq/{application.ParticipantId}")).ShouldBeOk();
         v1.GetProperty("participant_id").GetGuid().ShouldBe(application.ParticipantId);

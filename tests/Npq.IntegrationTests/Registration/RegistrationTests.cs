@@ -28,7 +28,7 @@ public sealed class RegistrationTests(ApiFixture fixture)
         var view = data.GetProperty("attributes");
         view.GetProperty("full_name").GetString().ShouldBe("Jo Bloggs");
         view.GetProperty("status").GetString().ShouldBe("pending");
-        view.GetProperty("cohort_suffix").GetString().ShouldBe("a");
+        view.GetProperty("cohort_suffix").GetString().ShouldBe("b"); // the current cohort: 2026b, Autumn 2026
         var id = data.GetProperty("id").GetGuid();
 
         foreach (var version in new[] { "v1", "v2", "v3" })

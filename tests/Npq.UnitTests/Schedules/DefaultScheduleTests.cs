@@ -81,6 +81,15 @@ public sealed class DefaultScheduleTests
         For(EarlyHeadshipCoachingOffer, 2021, "2021-12-15", identifiers: ["npq-ehco-june", "npq-leadership-autumn"]).ShouldBe("npq-ehco-june");
     }
 
+    [Theory]
+    [InlineData("2026-12-05")]
+    [InlineData("2027-06-15")]
+    public void Spring_2026_ehco_starts_in_march_whatever_the_date(string today)
+    {
+        For(EarlyHeadshipCoachingOffer, 2026, today, suffix: "a", identifiers: ["npq-ehco-march", "npq-ehco-june", "npq-leadership-spring"])
+            .ShouldBe("npq-ehco-march");
+    }
+
     [Fact]
     public void Aso_is_december()
     {

@@ -30,17 +30,30 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IWriteLocks 
         var reference = await referenceData.GetAsync(cancellationToken);
         var current = reference.FindCohortById(application.CohortId)!;
 
-        // Target cohort: the one named (latest suffix of that year), else the application's.
+        // Target cohort and schedule (docs/contract.md §3.6): a cohort named with its suffix is
+        // taken as named (ADR 0026); a year, or no cohort (the current schedule's start year), is
+        // searched latest suffix first for the schedule, as the reference does.
         var cohortGiven = !string.IsNullOrWhiteSpace(command.Cohort);
-        var target = cohortGiven
-            ? RegistrationInput.ParseCohort(command.Cohort) switch
-            {
-                { Suffix: { } suffix } c => reference.FindCohortById($"{c.Year}{suffix}"),
-                { } c => reference.FindCohort(c.Year),
-                null => null,
-            }
-            : current;
-        var schedule = target is not null && command.ScheduleIdentifier is { } identifier ? reference.FindSchedule(target.Id, identifier) : null;
+        var named = cohortGiven ? RegistrationInput.ParseCohort(command.Cohort) : (Year: current.StartYear, Suffix: (string?)null);
+        Cohort? target;
+        Schedule? schedule = null;
+        if (named is { Suffix: { } suffix } withSuffix)
+        {
+            target = reference.FindCohortById($"{withSuffix.Year}{suffix}");
+            if (target is not null && command.ScheduleIdentifier is { } identifier)
+                schedule = reference.FindSchedule(target.Id, identifier);
+        }
+        else if (named is { } year)
+        {
+            var found = command.ScheduleIdentifier is { } identifier ? reference.FindScheduleInYear(year.Year, identifier) : null;
+            target = found?.Cohort ?? reference.FindCohort(year.Year);
+            schedule = found?.Schedule;
+        }
+        else
+        {
+            target = null;
+        }
+
         var applicationId = application.Id;
         var live = await session.Query<DeclarationView>()
             .Where(d => d.ApplicationId == applicationId && Live.Contains(d.State))

@@ -51,7 +51,7 @@ public sealed class RegisterApplicationHandler(
         var person = await FindOrNewPersonAsync(command, cancellationToken);
         var applicationId = command.ApplicationId ?? Guid.CreateVersion7(now);
         var context = new RegistrationContext(
-            provider is null ? null : new RegistrationProvider(provider.Id, provider.Name, provider.OfferedCourses),
+            provider is null ? null : new RegistrationProvider(provider.Id, provider.Name, provider.CoursesOfferedIn(cohort?.Id).ToList()),
             cohort is null ? null : new RegistrationCohort(cohort.StartYear, cohort.Suffix, cohort.Funding != FundingMode.Zero),
             school is null ? null : new RegistrationSchool(school.Id, school.Ukprn,
                 new SchoolFacts(school.EligibleEstablishmentType, school.Pp50, school.Rise, school.IsLocalAuthorityNurserySchool)),
@@ -129,13 +129,13 @@ public sealed class RegisterApplicationHandler(
             var existing = await session.LoadAsync<ParticipantView>(existingId, cancellationToken);
             var events = await session.Events.FetchStreamAsync(existingId, version: 1, token: cancellationToken); // the registration alone
             var failures = await attachAttempts.FailuresAsync(existingId, cancellationToken);
-            var sameEmail = string.Equals(existing?.Email.Trim(), command.Email?.Trim(), StringComparison.OrdinalIgnoreCase);
+            var sameEmail = existing?.Email is not null && string.Equals(existing.Email.Trim(), command.Email?.Trim(), StringComparison.OrdinalIgnoreCase);
             var born = ParseDate(command.DateOfBirth);
             var sameBirth = born is not null && events.Select(e => e.Data).OfType<ParticipantRegistered>().FirstOrDefault()?.DateOfBirth == born;
             var matched = existing is not null & sameEmail & sameBirth & failures < options.Value.MaxAttachFailuresPerDay;
             return matched
-                ? new(new RegistrationPerson.Existing(existing!.Id, true, existing.ApplicationIds.Count, existing.Email),
-                    existing.Email, existing.TeacherReferenceNumber, existing.TeacherReferenceNumberVerified)
+                ? new(new RegistrationPerson.Existing(existing!.Id, true, existing.ApplicationIds.Count, existing.Email!),
+                    existing.Email!, existing.TeacherReferenceNumber, existing.TeacherReferenceNumberVerified)
                 : new(new RegistrationPerson.Existing(existingId, false, 0, ""), "", null, false);
         }
 
