@@ -102,7 +102,7 @@ public sealed class AdminController(IMediator mediator) : ControllerBase
     }
 
     /// <summary>An array attribute; a value of the wrong shape is a 422 on that attribute, never a 500.</summary>
-    private static List<T> ReadList<T>(string? text, string name, List<DomainError> errors)
+    internal static List<T> ReadList<T>(string? text, string name, List<DomainError> errors)
     {
         if (text is null)
             return [];

@@ -44,3 +44,43 @@ public sealed record ChangeParticipantIdRequest : IRequestAttributes
 {
     public string? ToParticipantId { get; init; }
 }
+
+public sealed record ChangeFundingEligibilityRequest : IRequestAttributes
+{
+    public bool? EligibleForFunding { get; init; }
+}
+
+public sealed record ChangeCohortRequest : IRequestAttributes
+{
+    public string? Cohort { get; init; }
+}
+
+public sealed record AdminTrainingStatusRequest : IRequestAttributes
+{
+    /// <summary><c>defer</c>, <c>resume</c> or <c>withdraw</c>.</summary>
+    public string? Action { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+public sealed record RejectExpiredRequest : IRequestAttributes
+{
+    /// <summary>A JSON array of application ids.</summary>
+    public string? ApplicationIds { get; init; }
+}
+
+public sealed record ChangeEmailRequest : IRequestAttributes
+{
+    /// <summary>The new email; absent or null blanks it.</summary>
+    public string? Email { get; init; }
+}
+
+public sealed record ChangeNameRequest : IRequestAttributes
+{
+    public string? FullName { get; init; }
+}
+
+public sealed record VerifyTrnRequest : IRequestAttributes
+{
+    public string? TeacherReferenceNumber { get; init; }
+}

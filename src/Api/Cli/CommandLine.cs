@@ -164,7 +164,10 @@ public static partial class CommandLine
             var application = await SendAsync(services, new TransferApplication(Caller.System, parse.GetValue(id), toId));
             return new { application_id = application.Id, lead_provider_id = application.LeadProviderId };
         }));
-        return new Command("applications", "Applications (DfE)") { transfer };
+        var applications = new Command("applications", "Applications (DfE)") { transfer };
+        foreach (var operation in ApplicationOperations(start))
+            applications.Subcommands.Add(operation);
+        return applications;
     }
 
     private static Command Participants(Func<Task<WebApplication>> start)
@@ -177,7 +180,10 @@ public static partial class CommandLine
             var participant = await SendAsync(services, new ChangeParticipantId(Caller.System, parse.GetValue(from), parse.GetValue(to)));
             return new { participant_id = participant.Id, participant_id_changes = participant.ParticipantIdChanges };
         }));
-        return new Command("participants", "Participants (DfE)") { change };
+        var participants = new Command("participants", "Participants (DfE)") { change };
+        foreach (var operation in PersonOperations(start))
+            participants.Subcommands.Add(operation);
+        return participants;
     }
 
     /// <summary>

@@ -56,17 +56,16 @@ public sealed class MappingV3 : IRegister
         config.NewConfig<ParticipantIdChange, ParticipantIdChangeV3>().MapToConstructor(true);
         config.NewConfig<TrainingChange, TrainingChange>().MapWith(change => change); // built by the rule below
 
-        // The raw eligible_for_funding; a withdrawal or deferral only while it is the training status.
+        // The raw eligible_for_funding; a withdrawal or deferral only while it is the training status,
+        // and only the owner's own (docs/contract.md §3.5).
         config.NewConfig<ApplicationView, EnrolmentV3>()
             .MapToConstructor(true)
             .Map(d => d.Cohort, s => s.Cohort.ToString(CultureInfo.InvariantCulture))
             .Map(d => d.NpqApplicationId, s => s.Id)
             .Map(d => d.EligibleForFunding, s => s.EligibleForFundingRaw)
             .Map(d => d.TrainingStatus, s => WireValues.Of(s.TrainingStatus))
-            .Map(d => d.Withdrawal, s => s.TrainingStatus == TrainingStatus.Withdrawn && s.WithdrawalReason != null
-                ? new TrainingChange(s.WithdrawalReason, s.WithdrawnAt!.Value) : null)
-            .Map(d => d.Deferral, s => s.TrainingStatus == TrainingStatus.Deferred && s.DeferralReason != null
-                ? new TrainingChange(s.DeferralReason, s.DeferredAt!.Value) : null)
+            .Map(d => d.Withdrawal, s => ChangeOf(s.OwnMark(TrainingStatus.Withdrawn)))
+            .Map(d => d.Deferral, s => ChangeOf(s.OwnMark(TrainingStatus.Deferred)))
             .Map(d => d.CreatedAt, s => s.AcceptedAt);
 
         config.NewConfig<OutcomeView, OutcomeAttributesV3>()
@@ -74,4 +73,6 @@ public sealed class MappingV3 : IRegister
             .Map(d => d.CompletionDate, s => ParticipantsVersion.CompletionDateOf(s))
             .Map(d => d.UpdatedAt, s => s.CreatedAt);
     }
+
+    private static TrainingChange? ChangeOf(TrainingMark? mark) => mark is null ? null : new TrainingChange(mark.Reason, mark.At);
 }

@@ -24,7 +24,8 @@ public sealed class ApplicationView
     // The participant's identity facts, denormalised.
     public string FullName { get; set; } = "";
 
-    public string Email { get; set; } = "";
+    /// <summary>The person's email; null once DfE blanked it.</summary>
+    public string? Email { get; set; } = "";
 
     public string? TeacherReferenceNumber { get; set; }
 
@@ -99,15 +100,23 @@ public sealed class ApplicationView
     /// <summary>When the training status last changed (accept, defer, resume, withdraw).</summary>
     public DateTimeOffset? TrainingStatusChangedAt { get; set; }
 
-    /// <summary>The latest withdrawal by the provider (shown while the status is withdrawn).</summary>
-    public string? WithdrawalReason { get; set; }
+    /// <summary>
+    /// The latest withdrawal and the latest deferral each provider recorded. An enrolment shows its
+    /// owner's own while that is the training status, so after a transfer the new owner does not see
+    /// the old owner's reason (docs/contract.md §3.5, as the 2026 reference).
+    /// </summary>
+    public List<TrainingMark> TrainingMarks { get; set; } = [];
 
-    public DateTimeOffset? WithdrawnAt { get; set; }
+    /// <summary>The latest <paramref name="status"/> mark the application's current owner recorded, if that is the status now.</summary>
+    public TrainingMark? OwnMark(TrainingStatus status) =>
+        TrainingStatus == status ? TrainingMarks.Find(m => m.Status == status && m.LeadProviderId == LeadProviderId) : null;
 
-    /// <summary>The latest deferral by the provider (shown while the status is deferred).</summary>
-    public string? DeferralReason { get; set; }
-
-    public DateTimeOffset? DeferredAt { get; set; }
+    /// <summary>Keeps one mark per provider and status: the latest.</summary>
+    public void Mark(Guid leadProviderId, TrainingStatus status, string reason, DateTimeOffset at)
+    {
+        TrainingMarks.RemoveAll(m => m.Status == status && m.LeadProviderId == leadProviderId);
+        TrainingMarks.Add(new TrainingMark(leadProviderId, status, reason, at));
+    }
 
     public DateTimeOffset? AcceptedAt { get; set; }
 
@@ -137,3 +146,6 @@ public sealed class ApplicationView
         UpdatedAt = ApplicationUpdatedAt > ParticipantUpdatedAt ? ApplicationUpdatedAt : ParticipantUpdatedAt;
     }
 }
+
+/// <summary>A withdrawal or deferral as one provider recorded it.</summary>
+public sealed record TrainingMark(Guid LeadProviderId, TrainingStatus Status, string Reason, DateTimeOffset At);

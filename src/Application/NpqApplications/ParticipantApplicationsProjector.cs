@@ -30,7 +30,9 @@ public sealed partial class ParticipantApplicationsProjector
     public static EventSet Events { get; } = new(
         typeof(ParticipantRegistered), typeof(ApplicationRegistered), typeof(ApplicationAccepted), typeof(ApplicationRejected),
         typeof(FundedPlaceChanged), typeof(ApplicationTransferred), typeof(ParticipantDeferred), typeof(ParticipantResumed),
-        typeof(ParticipantWithdrawn), typeof(ScheduleChanged), typeof(ApplicationParticipantChanged), typeof(ParticipantIdChanged));
+        typeof(ParticipantWithdrawn), typeof(ScheduleChanged), typeof(ApplicationParticipantChanged), typeof(ParticipantIdChanged),
+        typeof(ParticipantEmailChanged), typeof(ParticipantNameChanged), typeof(ParticipantTrnVerified),
+        typeof(ApplicationRevertedToPending), typeof(FundingEligibilityOverridden), typeof(ApplicationCohortChanged));
 
     /// <summary>The participants whose views an event touches, when the event itself names them.</summary>
     public static IEnumerable<Guid> ParticipantsOf(object data) => data switch
@@ -40,6 +42,9 @@ public sealed partial class ParticipantApplicationsProjector
         ApplicationAccepted e => [e.ParticipantId],
         ApplicationParticipantChanged e => [e.FromParticipantId, e.ToParticipantId],
         ParticipantIdChanged e => [e.ParticipantId, e.FromParticipantId, e.ToParticipantId],
+        ParticipantEmailChanged e => [e.ParticipantId],
+        ParticipantNameChanged e => [e.ParticipantId],
+        ParticipantTrnVerified e => [e.ParticipantId],
         _ => [],
     };
 
@@ -88,7 +93,8 @@ public sealed partial class ParticipantApplicationsProjector
             case ParticipantDeferred e:
                 Change(streamId, e.At, approvalStatusChanged: false, a =>
                 {
-                    (a.TrainingStatus, a.TrainingStatusChangedAt, a.DeferralReason, a.DeferredAt) = (TrainingStatus.Deferred, e.At, e.Reason, e.At);
+                    (a.TrainingStatus, a.TrainingStatusChangedAt) = (TrainingStatus.Deferred, e.At);
+                    a.Mark(e.LeadProviderId, TrainingStatus.Deferred, e.Reason, e.At);
                 });
                 break;
             case ParticipantResumed e:
@@ -97,7 +103,8 @@ public sealed partial class ParticipantApplicationsProjector
             case ParticipantWithdrawn e:
                 Change(streamId, e.At, approvalStatusChanged: false, a =>
                 {
-                    (a.TrainingStatus, a.TrainingStatusChangedAt, a.WithdrawalReason, a.WithdrawnAt) = (TrainingStatus.Withdrawn, e.At, e.Reason, e.At);
+                    (a.TrainingStatus, a.TrainingStatusChangedAt) = (TrainingStatus.Withdrawn, e.At);
+                    a.Mark(e.LeadProviderId, TrainingStatus.Withdrawn, e.Reason, e.At);
                 });
                 break;
             case ScheduleChanged e:
@@ -112,7 +119,51 @@ public sealed partial class ParticipantApplicationsProjector
             case ParticipantIdChanged e:
                 Apply(streamId, e);
                 break;
+            case ParticipantEmailChanged e:
+                ChangePerson(e.ParticipantId, e.At, p => p.Email = e.Email, a => a.Email = e.Email);
+                break;
+            case ParticipantNameChanged e:
+                ChangePerson(e.ParticipantId, e.At, p => (p.FullName, p.PreviousNames) = (e.FullName, [.. e.PreviousNames]), a => a.FullName = e.FullName);
+                break;
+            case ParticipantTrnVerified e:
+                ChangePerson(e.ParticipantId, e.At,
+                    p => (p.TeacherReferenceNumber, p.TeacherReferenceNumberVerified) = (e.TeacherReferenceNumber, true),
+                    a => (a.TeacherReferenceNumber, a.TeacherReferenceNumberValidated) = (e.TeacherReferenceNumber, true));
+                break;
+            case ApplicationRevertedToPending e:
+                Change(streamId, e.At, approvalStatusChanged: true, a =>
+                {
+                    (a.Status, a.FundedPlace) = (ApplicationStatus.Pending, e.FundedPlace);
+                    a.TrainingMarks.Clear();
+                });
+                break;
+            case FundingEligibilityOverridden e:
+                Change(streamId, e.At, approvalStatusChanged: false, a =>
+                {
+                    (a.EligibleForFundingRaw, a.FundingEligibilityStatusCode) = (e.EligibleForFunding, e.StatusCode);
+                });
+                break;
+            case ApplicationCohortChanged e:
+                Change(streamId, e.At, approvalStatusChanged: false, a => (a.Cohort, a.CohortSuffix) = (e.Cohort, e.CohortSuffix));
+                break;
         }
+    }
+
+    /// <summary>
+    /// A DfE change of the person's own facts: shown on the participant and on each of their
+    /// applications (every version's email, name and TRN come from the person), a significant change (§1.11).
+    /// </summary>
+    private void ChangePerson(Guid participantId, DateTimeOffset at, Action<ParticipantView> person, Action<ApplicationView> application)
+    {
+        var participant = Participant(participantId);
+        person(participant);
+        foreach (var view in ApplicationsOf(participantId))
+        {
+            application(view);
+            _changedApplications.Add(view);
+        }
+
+        TouchParticipantViews(participant, at, significant: true);
     }
 
     private void Move(Guid applicationId, ApplicationParticipantChanged e)

@@ -11,7 +11,8 @@ public sealed class ParticipantView
 
     public string FullName { get; set; } = "";
 
-    public string Email { get; set; } = "";
+    /// <summary>Null once DfE blanked it (a later participant uses the address, issue 26).</summary>
+    public string? Email { get; set; } = "";
 
     public string? TeacherReferenceNumber { get; set; }
 

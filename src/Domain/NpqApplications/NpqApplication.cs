@@ -58,6 +58,12 @@ public sealed record NpqApplication(
 
     public NpqApplication On(ApplicationParticipantChanged e) => this with { ParticipantId = e.ToParticipantId };
 
+    public NpqApplication On(ApplicationRevertedToPending e) => this with { Status = ApplicationStatus.Pending, FundedPlace = e.FundedPlace };
+
+    public NpqApplication On(FundingEligibilityOverridden e) => this with { EligibleForFunding = e.EligibleForFunding };
+
+    public NpqApplication On(ApplicationCohortChanged e) => this with { Cohort = e.Cohort, CohortSuffix = e.CohortSuffix };
+
     /// <summary>The next state after any event of the stream (events it does not know leave it as it is).</summary>
     public NpqApplication Next(object @event) => @event switch
     {
@@ -70,6 +76,9 @@ public sealed record NpqApplication(
         ParticipantWithdrawn e => On(e),
         ScheduleChanged e => On(e),
         ApplicationParticipantChanged e => On(e),
+        ApplicationRevertedToPending e => On(e),
+        FundingEligibilityOverridden e => On(e),
+        ApplicationCohortChanged e => On(e),
         _ => this,
     };
 

@@ -96,3 +96,16 @@ public sealed record ScheduleChanged(Guid ApplicationId, string ScheduleIdentifi
 
 /// <summary>DfE merged participants (B8): this application now belongs to another participant id.</summary>
 public sealed record ApplicationParticipantChanged(Guid ApplicationId, Guid FromParticipantId, Guid ToParticipantId, DateTimeOffset At);
+
+/// <summary>
+/// DfE reverted an accepted or rejected application to pending (issue 26): the funded place is cleared
+/// (<c>false</c> stays in a zero-funded cohort) and the training-status history with it; schedule,
+/// training status and rejection reason stay, as the reference keeps them.
+/// </summary>
+public sealed record ApplicationRevertedToPending(Guid ApplicationId, bool? FundedPlace, DateTimeOffset At);
+
+/// <summary>DfE decided funding eligibility by policy (<c>marked_funded_by_policy</c> / <c>marked_ineligible_by_policy</c>).</summary>
+public sealed record FundingEligibilityOverridden(Guid ApplicationId, bool EligibleForFunding, string StatusCode, DateTimeOffset At);
+
+/// <summary>DfE moved the application to another cohort of the same funding, keeping its schedule identifier.</summary>
+public sealed record ApplicationCohortChanged(Guid ApplicationId, int Cohort, string CohortSuffix, DateTimeOffset At);

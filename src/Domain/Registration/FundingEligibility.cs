@@ -49,6 +49,7 @@ public static class FundingStatusCodes
     public const string SubjectToReview = "subject_to_review";
     public const string ReferredByReturnToTeachingAdviser = "referred_by_return_to_teaching_adviser";
     public const string MarkedFundedByPolicy = "marked_funded_by_policy";
+    public const string MarkedIneligibleByPolicy = "marked_ineligible_by_policy";
 }
 
 /// <summary>

@@ -143,10 +143,7 @@ public sealed class StoredJsonRewriteTests(ApiFixture fixture)
             ScheduleIdentifier = Text(),
             TrainingStatus = random.Next(4) switch { 0 => null, 1 => TrainingStatus.Active, 2 => TrainingStatus.Deferred, _ => TrainingStatus.Withdrawn },
             TrainingStatusChangedAt = MaybeTime(),
-            WithdrawalReason = Text(),
-            WithdrawnAt = MaybeTime(),
-            DeferralReason = Text(),
-            DeferredAt = MaybeTime(),
+            TrainingMarks = random.Next(2) == 0 ? [] : [new(providerId, TrainingStatus.Withdrawn, Text() ?? "other", Time())],
             AcceptedAt = MaybeTime(),
             CreatedAt = Time(),
         };

@@ -71,7 +71,8 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IWriteLoc
             other.Events[^1].SetHeader(AuditHeaders.CausedByApplication, application.Id.ToString());
         }
 
-        await outbox.PublishAsync(new ParticipantEmailRequested(application.ParticipantId, application.Id, "application_accepted", view.Email, accepted.AcceptedAt));
+        if (view.Email is { } email) // none once DfE blanked it
+            await outbox.PublishAsync(new ParticipantEmailRequested(application.ParticipantId, application.Id, "application_accepted", email, accepted.AcceptedAt));
         // Another accept for this person (or this verified TRN) committed first.
         await session.SaveChangesOrRefuseAsync("application", "The participant has already had an application accepted for this course in this cohort", cancellationToken);
 

@@ -36,7 +36,17 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, IWriteL
         {
             var registered = (await session.Events.FetchStreamAsync(command.From, token: cancellationToken))
                 .Select(e => e.Data).OfType<ParticipantRegistered>().First();
-            session.Events.StartStream(command.To, registered with { ParticipantId = command.To, RegisteredAt = now });
+            // The new id starts from the person as they are now, not as they registered: DfE may have
+            // changed their name, email or TRN since.
+            session.Events.StartStream(command.To, registered with
+            {
+                ParticipantId = command.To, RegisteredAt = now, FullName = from.FullName, Email = from.Email ?? registered.Email,
+                TeacherReferenceNumber = from.TeacherReferenceNumber, TeacherReferenceNumberVerified = from.TeacherReferenceNumberVerified,
+            });
+            if (from.Email is null)
+                session.Events.Append(command.To, new ParticipantEmailChanged(command.To, null, now));
+            if (from.PreviousNames.Count > 0)
+                session.Events.Append(command.To, new ParticipantNameChanged(command.To, from.FullName, from.PreviousNames, now));
         }
 
         var change = new ParticipantIdChanged(command.From, command.From, command.To, now);

@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using FluentValidation;
 using Marten;
 using Mediator;
@@ -30,17 +31,29 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IWrite
     {
         var (participant, stream, view) = await ParticipantActions.LoadTargetAsync(
             session, locks, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
+        await ApplyAsync(session, stream, view, command.Action, command.Reason, command.WithdrawalReasons, time.GetUtcNow(), cancellationToken);
+
+        var current = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
+        return await ParticipantAccess.ResultAsync(session, current, command.Caller.ProviderId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Decides and records the change on one application, then saves: the provider's action, and DfE's
+    /// on the owner's behalf (<c>ChangeTrainingStatusForProvider</c>).
+    /// </summary>
+    public static async Task ApplyAsync(IDocumentSession session, IEventStream<NpqApplication> stream, ApplicationView view, TrainingAction action,
+        string? reason, IReadOnlyList<string> withdrawalReasons, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var application = stream.State();
         var applicationId = application.Id;
         var declarations = await session.Query<DeclarationView>().Where(d => d.ApplicationId == applicationId).ToListAsync(cancellationToken);
-        var now = time.GetUtcNow();
 
-        var (change, errors) = command.Action switch
+        var (change, errors) = action switch
         {
-            TrainingAction.Defer => TrainingStatusDecisions.Defer(application, command.Reason, declarations.Count > 0, now),
+            TrainingAction.Defer => TrainingStatusDecisions.Defer(application, reason, declarations.Count > 0, now),
             TrainingAction.Resume => TrainingStatusDecisions.Resume(application, now),
-            _ => TrainingStatusDecisions.Withdraw(application, command.Reason,
-                command.WithdrawalReasons,
+            _ => TrainingStatusDecisions.Withdraw(application, reason,
+                withdrawalReasons,
                 declarations.Any(d => d.DeclarationType == DeclarationTypes.Started), now),
         };
         if (change is null)
@@ -62,9 +75,6 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IWrite
         }
 
         await session.SaveChangesOrRefuseAsync("participant_id", "Another application of this participant for the course family and cohort was accepted since the withdrawal", cancellationToken);
-
-        var current = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
-        return await ParticipantAccess.ResultAsync(session, current, command.Caller.ProviderId, cancellationToken);
     }
 }
 
