@@ -18,7 +18,7 @@ public sealed partial class ChangeFeedBuilder
 
         // Every application of the people the batch touches: a change to one may change the others' JSON.
         var people = found.Values.Where(r => r.Kind == "application" && r.ParticipantId is not null).Select(r => r.ParticipantId!.Value)
-            .Concat(events.Where(e => EventTypeOf(e.Type) is { } type && (type == typeof(ApplicationRegistered) || type == typeof(ApplicationParticipantChanged)))
+            .Concat(events.Where(e => EventTypeOf(e.Type) is { } type && (type == typeof(ApplicationRegistered) || type == typeof(ApplicationParticipantChanged) || PersonEvents.Contains(type)))
                 .SelectMany(e => ParticipantsNamedIn(e.Data)))
             .Distinct().ToArray();
         if (people.Length > 0)

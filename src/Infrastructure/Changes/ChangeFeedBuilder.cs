@@ -140,6 +140,16 @@ public sealed partial class ChangeFeedBuilder(ChangeFeedStore store)
                     Add(provider, "participant", Id(data, "FromParticipantId"), Id(data, "FromParticipantId")); // retired: removed for its readers
                 }
                 break;
+            case { } type when PersonEvents.Contains(type):
+                // DfE changed the person's own facts: every application of theirs, and the person as each
+                // provider reads them, may show it (email, name, TRN).
+                foreach (var held in ApplicationsOf(applicationsOf, e.StreamId).Select(id => resources[id]))
+                {
+                    Add(held.ProviderId, "npq-application", held.Id, e.StreamId);
+                    Add(held.ProviderId, "participant", e.StreamId, e.StreamId);
+                }
+
+                break;
             case var type when type == typeof(DeclarationSubmitted):
                 var submitted = new Resource(e.StreamId, "declaration", Id(data, "LeadProviderId"), Id(data, "ParticipantId"), Id(data, "ApplicationId"));
                 Keep(submitted);
@@ -189,6 +199,9 @@ public sealed partial class ChangeFeedBuilder(ChangeFeedStore store)
             }
         }
     }
+
+    /// <summary>Events on a person's own stream that change what providers read of them.</summary>
+    private static readonly HashSet<Type> PersonEvents = [typeof(ParticipantEmailChanged), typeof(ParticipantNameChanged), typeof(ParticipantTrnVerified)];
 
     /// <summary>The event type Marten stored under a name (the module lists registered in <see cref="MartenSetup.EventTypes"/>).</summary>
     private static readonly Dictionary<string, Type> EventTypesByName = MartenSetup.EventTypes.ToDictionary(type => type.GetEventTypeName());

@@ -78,6 +78,13 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         var admin = await fixture.AdminAsync();
         (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{moved.Id}/transfer", new JsonObject { ["lead_provider_id"] = b.Id.ToString() }))
             .ShouldBeOk();
+        // DfE's operations on people and applications (issue 26) reach both providers' feeds.
+        var person = pairs.First(p => p.I % 2 == 1).AtA; // a person with an application at A and at B
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/participants/{person.ParticipantId}/change-email", new JsonObject { ["email"] = null })).ShouldBeOk();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/participants/{person.ParticipantId}/change-name", new JsonObject { ["full_name"] = "Renamed Person" }))
+            .ShouldBeOk();
+        var reverted = pairs.Where(p => p.I % 2 == 0).Skip(1).First().AtA;
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{reverted.Id}/revert-to-pending")).ShouldBeOk();
 
         await ChangeFeedFollowing.CaughtUpAsync(fixture);
         await stop.CancelAsync();
