@@ -38,6 +38,9 @@ public static class DfeOperationDecisions
         NpqApplication application, bool eligible, int liveDeclarations, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(application);
+        var code = eligible ? FundingStatusCodes.MarkedFundedByPolicy : FundingStatusCodes.MarkedIneligibleByPolicy;
+        if (application.FundingStatusCode == code)
+            return (null, [new("eligible_for_funding", "The application's funding eligibility is already decided so by policy")]);
         var errors = new List<DomainError>();
         if (!eligible && liveDeclarations > 0)
             errors.Add(new("eligible_for_funding", "There are submitted or billed declarations: they must be voided or clawed back first"));
@@ -46,7 +49,6 @@ public static class DfeOperationDecisions
         if (errors.Count > 0)
             return (null, errors);
 
-        var code = eligible ? FundingStatusCodes.MarkedFundedByPolicy : FundingStatusCodes.MarkedIneligibleByPolicy;
         return (new FundingEligibilityOverridden(application.Id, eligible, code, now), []);
     }
 

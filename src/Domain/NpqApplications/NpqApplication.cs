@@ -18,13 +18,14 @@ public sealed record NpqApplication(
     string? ScheduleIdentifier,
     TrainingStatus? TrainingStatus,
     DateTimeOffset? AcceptedAt,
-    DateTimeOffset? WithdrawnAt = null)
+    DateTimeOffset? WithdrawnAt = null,
+    string? FundingStatusCode = null)
 {
     public string CohortId => $"{Cohort}{CohortSuffix}";
 
     public static NpqApplication Start(ApplicationRegistered e) =>
         new(e.ApplicationId, e.ParticipantId, e.LeadProviderId, e.CourseIdentifier, e.Cohort, e.CohortSuffix,
-            ApplicationStatus.Pending, null, e.EligibleForFunding, null, null, null, null);
+            ApplicationStatus.Pending, null, e.EligibleForFunding, null, null, null, null, FundingStatusCode: e.FundingEligibilityStatusCode);
 
     // One transition per event, here only. Marten builds the aggregate with these (NpqApplicationAggregation,
     // a live projection over Start and Next: FetchForWriting), and Fold uses them for replays and tests.
@@ -60,7 +61,7 @@ public sealed record NpqApplication(
 
     public NpqApplication On(ApplicationRevertedToPending e) => this with { Status = ApplicationStatus.Pending, FundedPlace = e.FundedPlace };
 
-    public NpqApplication On(FundingEligibilityOverridden e) => this with { EligibleForFunding = e.EligibleForFunding };
+    public NpqApplication On(FundingEligibilityOverridden e) => this with { EligibleForFunding = e.EligibleForFunding, FundingStatusCode = e.StatusCode };
 
     public NpqApplication On(ApplicationCohortChanged e) => this with { Cohort = e.Cohort, CohortSuffix = e.CohortSuffix };
 

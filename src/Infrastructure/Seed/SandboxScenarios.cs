@@ -1,4 +1,8 @@
+using Mediator;
 using Npq.Application.Common;
+using Npq.Application.NpqApplications.DfeOperations;
+using Npq.Application.Participants.ChangePersonDetails;
+using Npq.Application.Participants.ChangeTrainingStatus;
 using Npq.Application.ReferenceData;
 using Npq.Application.Registration.RegisterApplication;
 using Npq.Domain.Courses;
@@ -32,6 +36,10 @@ public static class SandboxScenarios
                 yield return Registration(key, provider, courses[i % courses.Count], Person(p, i), Schools[i % Schools.Length], trnSeed: (p * 10) + i);
             }
 
+            // Two more accepted below, for DfE's operations: one registered without a TRN, one to revert.
+            yield return Registration($"seed:{provider.Slug}:trn-later", provider, courses[0], Person(p, 5), Schools[0], trnSeed: null);
+            yield return Registration($"seed:{provider.Slug}:reverted", provider, courses[1 % courses.Count], Person(p, 6), Schools[1], trnSeed: (p * 10) + 6);
+
             // One person with the same course at this provider and at the next one.
             var other = providers[(p + 1) % providers.Count];
             var shared = courses.FirstOrDefault(other.OfferedCourses.Contains);
@@ -64,8 +72,39 @@ public static class SandboxScenarios
             yield return new Decision(provider.Id, ApplicationId($"seed:{provider.Slug}:single:0"), Accept: true);
             yield return new Decision(provider.Id, ApplicationId($"seed:{provider.Slug}:single:1"), Accept: false);
             yield return new Decision(provider.Id, ApplicationId($"seed:{provider.Slug}:multiple:0"), Accept: true);
+            yield return new Decision(provider.Id, ApplicationId($"seed:{provider.Slug}:trn-later"), Accept: true);
+            yield return new Decision(provider.Id, ApplicationId($"seed:{provider.Slug}:reverted"), Accept: true);
         }
     }
+
+    /// <summary>
+    /// Per provider, DfE's operations that make the states providers meet in the reference (issue 26),
+    /// on the scenarios' people: an email blanked (a later participant uses it), a name changed
+    /// (previous names), a registration rejected as expired, funding eligibility decided by policy,
+    /// a TRN verified after accept, an accepted application reverted to pending, one moved to another
+    /// cohort of the same funding (Sandbox's 2025b), one deferred by DfE. Each command refuses a
+    /// repeat, so a second run changes nothing.
+    /// </summary>
+    public static IEnumerable<IBaseCommand> DfeOperations(IReadOnlyList<LeadProvider> providers, bool hasAutumn2025)
+    {
+        for (var p = 0; p < providers.Count; p++)
+        {
+            var provider = providers[p];
+            var singles = Enumerable.Range(0, 5).Select(i => ApplicationId($"seed:{provider.Slug}:single:{i}")).ToList();
+            yield return new ChangeParticipantEmail(Caller.System, Participant($"seed:{provider.Slug}:single:2"), null);
+            yield return new ChangeParticipantName(Caller.System, Participant($"seed:{provider.Slug}:single:3"), $"{Person(p, 3).Given} {Person(p, 3).Family}-Smith");
+            yield return new OverrideFundingEligibility(Caller.System, singles[3], EligibleForFunding: true);
+            yield return new RejectExpiredApplications(Caller.System, [singles[4]]);
+            yield return new VerifyParticipantTrn(Caller.System, Participant($"seed:{provider.Slug}:trn-later"), $"{9_980_000 + p}");
+            yield return new RevertApplicationToPending(Caller.System, ApplicationId($"seed:{provider.Slug}:reverted"));
+            if (hasAutumn2025)
+                yield return new ChangeApplicationCohort(Caller.System, singles[0], "2025b");
+            yield return new ChangeTrainingStatusForProvider(Caller.System, DeterministicGuid.From($"seed:{provider.Slug}:declaration:eligible:application"),
+                TrainingAction.Defer, "parental-leave");
+        }
+    }
+
+    private static Guid Participant(string key) => DeterministicGuid.From($"{key}:participant");
 
     private static Guid ApplicationId(string key) => DeterministicGuid.From($"{key}:application");
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npq.Application.Common;
+using Npq.Application.Common.Errors;
 using Npq.Application.NpqApplications;
 using Npq.Application.ReferenceData;
 using Npq.Application.NpqApplications.AcceptApplication;
@@ -102,8 +103,8 @@ public sealed class Seeder(
             await using (var query = store.QuerySession())
             {
                 var view = await query.LoadAsync<ApplicationView>(decision.ApplicationId, cancellationToken);
-                if (view is null || view.Status != ApplicationStatus.Pending)
-                    continue; // decided by an earlier run (or auto-rejected): nothing to do
+                if (view is null || view.Status != ApplicationStatus.Pending || view.ApplicationUpdatedAt > view.CreatedAt)
+                    continue; // decided by an earlier run (or auto-rejected, or reverted by DfE): nothing to do
             }
 
             await using var scope = scopes.CreateAsyncScope();
@@ -116,6 +117,20 @@ public sealed class Seeder(
         }
 
         await finance.SeedAsync(offering, reference.Cohorts, cancellationToken);
+
+        foreach (var operation in SandboxScenarios.DfeOperations(offering, reference.FindCohortById("2025b") is not null))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<IMediator>().Send(operation, cancellationToken);
+            }
+            catch (RuleViolationException)
+            {
+                // Done by an earlier run: every operation refuses its repeat.
+            }
+        }
+
         return (created, existing);
     }
 }

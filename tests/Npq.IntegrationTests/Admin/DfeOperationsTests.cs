@@ -138,6 +138,8 @@ public sealed class DfeOperationsTests(ApiFixture fixture)
             new JsonObject { ["eligible_for_funding"] = true })).ShouldBeOkBody());
 
         overridden.GetProperty("eligible_for_funding").GetBoolean().ShouldBeTrue();
+        (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{application.Id}/change-funding-eligibility",
+            new JsonObject { ["eligible_for_funding"] = true })).ShouldBeUnprocessable().ShouldBe(["eligible_for_funding"]); // already so
         Attributes((await provider.GetAsync($"/api/v1/npq-applications/{application.Id}")).ShouldBeOkBody())
             .GetProperty("eligible_for_funding").GetBoolean().ShouldBeTrue();
         (await admin.SendAsync(HttpMethod.Post, $"/api/admin/npq-applications/{application.Id}/change-funding-eligibility", new JsonObject()))

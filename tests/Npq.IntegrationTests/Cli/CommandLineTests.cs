@@ -49,4 +49,30 @@ public sealed class CommandLineTests(ApiFixture fixture)
         refused.ShouldBe(1);
         error.ShouldContain("No lead provider is called 'nobody at all'");
     }
+
+    [Fact]
+    public async Task DfE_operations_run_from_the_command_line_as_from_the_admin_api()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var application = await provider.RegisterAsync();
+
+        var (renamed, person) = await ServerProcess.CliAsync(fixture.Database.ConnectionString, "participants", "change-name",
+            "--id", application.ParticipantId.ToString(), "--full-name", "Jo Renamed");
+        renamed.ShouldBe(0, person);
+        var json = System.Text.Json.JsonDocument.Parse(person).RootElement;
+        json.GetProperty("full_name").GetString().ShouldBe("Jo Renamed");
+        json.GetProperty("previous_names")[0].GetString().ShouldBe("Jo Bloggs");
+
+        var (expired, outcomes) = await ServerProcess.CliAsync(fixture.Database.ConnectionString, "applications", "reject-expired",
+            "--ids", application.Id.ToString(), Guid.NewGuid().ToString());
+        expired.ShouldBe(0, outcomes);
+        System.Text.Json.JsonDocument.Parse(outcomes).RootElement.EnumerateArray().Select(o => o.GetProperty("outcome").GetString())
+            .ShouldBe(["rejected", "not_found"]);
+
+        var (reverted, _) = await ServerProcess.CliAsync(fixture.Database.ConnectionString, "applications", "revert-to-pending", "--id", application.Id.ToString());
+        reverted.ShouldBe(0);
+        var (again, refusal) = await ServerProcess.CliAsync(fixture.Database.ConnectionString, "applications", "revert-to-pending", "--id", application.Id.ToString());
+        again.ShouldBe(1);
+        refusal.ShouldContain("already pending");
+    }
 }

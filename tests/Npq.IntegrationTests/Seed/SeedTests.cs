@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npq.Application.Declarations;
 using Npq.Application.NpqApplications;
+using Npq.Application.Participants;
 using Npq.Application.Outcomes;
 using Npq.Application.Statements;
 using Npq.Domain.Declarations;
@@ -57,6 +58,15 @@ public sealed class SeedTests(ApiFixture fixture)
         seeded.ShouldContain(a => a.Status == ApplicationStatus.Pending);
         seeded.GroupBy(a => a.ParticipantId).ShouldContain(g => g.Select(a => a.LeadProviderId).Distinct().Count() > 1,
             "a participant with applications at two providers");
+
+        // DfE's operations (issue 26): each state a CRM meets in the reference is in the sandbox.
+        seeded.ShouldContain(a => a.Email == null, "an email blanked");
+        seeded.ShouldContain(a => a.Status == ApplicationStatus.Rejected && a.ReasonForRejection == RejectionReasons.RegistrationExpired);
+        seeded.ShouldContain(a => a.FundingEligibilityStatusCode == "marked_funded_by_policy");
+        seeded.ShouldContain(a => a.Status == ApplicationStatus.Pending && a.ScheduleIdentifier != null, "an application reverted to pending");
+        seeded.ShouldContain(a => a.Cohort == 2025 && a.CohortSuffix == "b", "an application moved to 2025b");
+        seeded.ShouldContain(a => a.TrainingStatus == TrainingStatus.Deferred);
+        (await session.Query<ParticipantView>().AnyAsync(p => p.PreviousNames.Count > 0)).ShouldBeTrue("a name changed");
 
         var states = (await session.Query<DeclarationView>().ToListAsync()).Select(d => d.State).Distinct().ToList();
         states.ShouldBeSubsetOf(Enum.GetValues<DeclarationState>());
