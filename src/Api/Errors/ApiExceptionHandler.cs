@@ -52,7 +52,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         ForbiddenException e => (StatusCodes.Status403Forbidden, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(e.Title, e.Detail)])),
         ParticipantIdChangedException e => (StatusCodes.Status410Gone, new ErrorBodies.GoneList([new ErrorBodies.GoneEntry(
             "Participant ID has been changed",
-            e.Changes.Count > 0 ? $"The participant ID {e.Changes[0].FromParticipantId} has been replaced by {e.Changes[0].ToParticipantId}" : "The participant ID has been replaced",
+            e.Changes.Count > 0 ? $"The participant_id '{e.Changes[0].FromParticipantId}' has been replaced with '{e.Changes[0].ToParticipantId}'." : "The participant_id has been replaced.",
             e.Changes.Select(c => new ErrorBodies.IdChange(c.FromParticipantId, c.ToParticipantId, c.ChangedAt)).ToList())])),
         TooManyRequestsException e => (StatusCodes.Status429TooManyRequests, new ErrorBodies.ErrorList([new ErrorBodies.ErrorEntry(
             "Too many requests",

@@ -24,7 +24,7 @@ public sealed partial class ListQuery(IQueryCollection query)
     public void RejectNonObjectFilter()
     {
         if (query.ContainsKey("filter"))
-            throw new BadRequestException("The '#/filter' parameter is not a valid field: use filter[name]=value");
+            throw new BadRequestException("'#/filter' is not a valid field");
     }
 
     /// <summary>A comma list of start years; values that are not years match nothing.</summary>
@@ -54,7 +54,7 @@ public sealed partial class ListQuery(IQueryCollection query)
         var value = Filter("participant_id");
         var ids = value is null ? null : SplitAsRubyDoes(value);
         if (nested || (ids is not null && !ids.All(v => UuidPattern().IsMatch(v.Trim()))))
-            throw new BadRequestException("The filter '#/participant_id' must be a comma-separated list of valid participant IDs (UUIDs)");
+            throw new BadRequestException("The filter '#/participant_id' must be a comma-delimited list of valid UUIDs");
         return ids?.Select(v => Guid.Parse(v.Trim())).ToList();
     }
 

@@ -11,6 +11,7 @@ using Npq.Api.Requests;
 using Npq.Api.V1.Participants;
 using Npq.Api.V2.Participants;
 using Npq.Api.V3.Participants;
+using Npq.Application.Common;
 using Npq.Application.Common.Errors;
 using Npq.Application.Outcomes.CreateOutcome;
 using Npq.Application.Outcomes.ListOutcomes;
@@ -48,9 +49,10 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
         var version = Version;
+        var updatedSince = query.ReadTimestamp("updated_since"); // its 400 before the training_status 422, as the reference
         var (status, from, sort) = version.ListFilters(query, Request.Query);
         var participants = await mediator.Send(
-            new ListParticipants(HttpContext.Caller(), query.ReadTimestamp("updated_since"), status, from, sort, query.ReadPage()), cancellationToken);
+            new ListParticipants(HttpContext.Caller(), updatedSince, status, from, sort, query.ReadPage()), cancellationToken);
         return new ApiJsonResult(new { data = participants.Select(version.Resource).ToList() });
     }
 
@@ -126,10 +128,22 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [ListParameters]
     public async Task<IActionResult> ParticipantOutcomes(Guid id, CancellationToken cancellationToken)
     {
-        var page = new ListQuery(Request.Query).ReadPage();
+        // The reference answers 410 and 404 before a bad page: the lookup runs first (on the first
+        // page), then the page's 400.
+        BadRequestException? badPage = null;
+        Page page;
+        try
+        {
+            page = new ListQuery(Request.Query).ReadPage();
+        }
+        catch (BadRequestException e)
+        {
+            (badPage, page) = (e, new Page(1, 1));
+        }
+
         var version = Version;
         var outcomes = await mediator.Send(new ListParticipantOutcomes(HttpContext.Caller(), id, version.GoneForRetired, page), cancellationToken);
-        return new ApiJsonResult(new { data = outcomes.Select(version.Outcome).ToList() });
+        return badPage is null ? new ApiJsonResult(new { data = outcomes.Select(version.Outcome).ToList() }) : throw badPage;
     }
 
     [HttpPost("{id:guid}/outcomes")]

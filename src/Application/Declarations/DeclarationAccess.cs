@@ -21,7 +21,7 @@ public static class DeclarationAccess
         if (view is null || !CanSee(view, caller.ProviderId, includeTransferred))
             throw new ResourceNotFoundException();
         if (view.LeadProviderId != caller.ProviderId)
-            throw new ForbiddenException("Cannot modify declaration", "This declaration was made by another lead provider: only they can change it");
+            throw new ForbiddenException("Cannot modify declaration", "The declaration cannot be modified because it was created by another lead provider");
         return view;
     }
 }

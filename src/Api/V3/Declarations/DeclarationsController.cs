@@ -29,8 +29,11 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     {
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
+        // The reference's order: updated_since, participant_id, cohort, then the page.
+        var updatedSince = query.ReadTimestamp("updated_since");
+        var participantIds = query.ReadParticipantIds();
         var declarations = await mediator.Send(new ListDeclarations(HttpContext.Caller(), IncludeTransferred: true,
-            query.ReadParticipantIds(), query.ReadTimestamp("updated_since"), query.ReadCohorts(), query.ReadPage()), cancellationToken);
+            participantIds, updatedSince, query.ReadCohorts(), query.ReadPage()), cancellationToken);
         var names = await mediator.Send(new DeclarationNames(HttpContext.Caller(), declarations.ToList()), cancellationToken);
         return new ApiJsonResult(new ListEnvelope<DeclarationAttributesV3>(declarations.Select(d => Resource(d, names)).ToList()));
     }

@@ -33,14 +33,14 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     {
         var query = new ListQuery(Request.Query);
         query.RejectNonObjectFilter();
+        // Read in the reference's order (cohort, participant_id, updated_since, sort, page): with two
+        // bad filters, the same one is reported.
+        var cohorts = query.ReadCohorts();
+        var participantIds = query.ReadParticipantIds();
+        var updatedSince = query.ReadTimestamp("updated_since");
+        var sort = query.ReadSort();
         var rows = await mediator.Send(
-            new ListApplicationsJson(new ListApplications(
-                HttpContext.Caller(),
-                query.ReadCohorts(),
-                query.ReadTimestamp("updated_since"),
-                query.ReadParticipantIds(),
-                query.ReadSort(),
-                query.ReadPage())),
+            new ListApplicationsJson(new ListApplications(HttpContext.Caller(), cohorts, updatedSince, participantIds, sort, query.ReadPage())),
             cancellationToken);
         return new StoredJsonListResult<ApplicationView, ApplicationAttributesV3>(rows, ApplicationJson.V3, Type);
     }

@@ -60,7 +60,7 @@ public sealed class ParticipantsV3 : ParticipantsVersion
         if (status is not null && !TrainingStatuses.Contains(status))
         {
             throw new RuleViolationException("Unpermitted parameters",
-                $"The filter '#/training_status' must be one of: {string.Join(", ", TrainingStatuses)}");
+                $"The filter '#/training_status' must be [{string.Join(", ", TrainingStatuses.Select(s => $"\"{s}\""))}]");
         }
 
         Guid? from = null;

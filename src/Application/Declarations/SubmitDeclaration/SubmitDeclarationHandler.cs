@@ -37,7 +37,7 @@ public sealed class SubmitDeclarationHandler(IDocumentSession session, IWriteLoc
         // generic "not recognised", as for an id that never existed.
         var successorView = retired?.RetiredInto is { } retiredInto ? await session.LoadAsync<ParticipantView>(retiredInto, cancellationToken) : null;
         var retiredMessage = successorView is not null && successorView.EnrolmentKeys.Contains(providerId.ToString())
-            ? $"The '#/participant_id' {participantId} has been changed to {successorView.Id}: use the new ID"
+            ? $"The participant_id '{participantId}' has been replaced with '{successorView.Id}'."
             : null;
 
         var accepted = participantId == Guid.Empty
