@@ -4,13 +4,19 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Npq.Api.OpenApi;
 
-/// <summary>The 200 body of an action that serves several versions with a view per version.</summary>
+/// <summary>
+/// A response of an action that serves several versions with a view per version: the 200 body by
+/// default, or another status one version gives and the others do not (410 on v3's participant
+/// outcomes, 422 on v3's participants list). <see cref="Version"/> 0 is every version not named.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class DocumentedResponseAttribute(Type type) : Attribute
 {
     public Type Type { get; } = type;
 
     public int Version { get; init; }
+
+    public int StatusCode { get; init; } = StatusCodes.Status200OK;
 }
 
 /// <summary>
@@ -50,13 +56,15 @@ public sealed class DocumentedShapesProvider(IModelMetadataProvider metadata) : 
                 continue;
             var attributes = description.ActionDescriptor.EndpointMetadata;
 
-            if (Pick(attributes.OfType<DocumentedResponseAttribute>(), a => a.Version, version) is { } response)
+            foreach (var byStatus in attributes.OfType<DocumentedResponseAttribute>().GroupBy(a => a.StatusCode))
             {
-                foreach (var ok in description.SupportedResponseTypes.Where(r => r.StatusCode == StatusCodes.Status200OK).ToList())
-                    description.SupportedResponseTypes.Remove(ok);
+                if (Pick(byStatus, a => a.Version, version) is not { } response)
+                    continue;
+                foreach (var same in description.SupportedResponseTypes.Where(r => r.StatusCode == response.StatusCode).ToList())
+                    description.SupportedResponseTypes.Remove(same);
                 description.SupportedResponseTypes.Add(new ApiResponseType
                 {
-                    StatusCode = StatusCodes.Status200OK,
+                    StatusCode = response.StatusCode,
                     Type = response.Type,
                     ModelMetadata = metadata.GetMetadataForType(response.Type),
                     ApiResponseFormats = [new ApiResponseFormat { MediaType = "application/json" }],

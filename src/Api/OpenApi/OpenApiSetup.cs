@@ -3,15 +3,22 @@ using Microsoft.OpenApi;
 
 namespace Npq.Api.OpenApi;
 
-/// <summary>Which list parameters an action takes, for its OpenAPI description (deepObject <c>filter</c>/<c>page</c>, <c>sort</c>).</summary>
-[AttributeUsage(AttributeTargets.Method)]
+/// <summary>
+/// Which list parameters an action takes, for its OpenAPI description (deepObject <c>filter</c>/<c>page</c>,
+/// <c>sort</c>). An action that serves several versions names a <see cref="Version"/> where one differs
+/// (0: every version not named).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class ListParametersAttribute(params string[] filters) : Attribute
 {
     public IReadOnlyList<string> Filters { get; } = filters;
 
     public bool Paged { get; init; } = true;
 
-    public bool Sorted { get; init; }
+    /// <summary>The fields <c>sort</c> takes (each also with <c>-</c> for descending); none: not sorted.</summary>
+    public string[] SortFields { get; init; } = [];
+
+    public int Version { get; init; }
 }
 
 /// <summary>
@@ -22,8 +29,12 @@ public static class OpenApiSetup
 {
     public static readonly string[] Versions = ["v1", "v2", "v3"];
 
+    private static readonly string[] TrainingStatuses = ["active", "deferred", "withdrawn"];
+
     private static readonly Dictionary<string, string[]> EnumValues = new(StringComparer.Ordinal)
     {
+        ["training_status"] = TrainingStatuses,
+        ["outcome_course_identifier"] = [.. Domain.Courses.Courses.All.Where(c => c.HasOutcomes).Select(c => c.Identifier)],
         ["status"] = ["pending", "accepted", "rejected"],
         ["state"] = ["submitted", "eligible", "payable", "paid", "voided", "ineligible", "awaiting-clawback", "clawed-back"],
         ["reason_for_rejection"] = ["registration_expired", "rejected_by_provider", "other_application_in_this_cohort_accepted"],
@@ -108,6 +119,14 @@ public static class OpenApiSetup
                         return Task.CompletedTask;
                     }
 
+                    // A resource's type is one value, the one its attributes are written under.
+                    if (context.JsonTypeInfo.Type is { IsGenericType: true } resource && resource.GetGenericTypeDefinition() == typeof(Json.Resource<>)
+                        && ResourceTypeOf(resource.GetGenericArguments()[0]) is { } resourceType
+                        && schema.Properties?.TryGetValue("type", out var typeProperty) == true && typeProperty is OpenApiSchema typeSchema)
+                    {
+                        typeSchema.Enum = [System.Text.Json.Nodes.JsonValue.Create(resourceType)!];
+                    }
+
                     var typeName = context.JsonTypeInfo.Type.Name;
                     var declaration = typeName.Contains("Declaration", StringComparison.Ordinal);
                     var outcome = typeName.Contains("Outcome", StringComparison.Ordinal);
@@ -117,6 +136,7 @@ public static class OpenApiSetup
                         {
                             ("ineligible_for_funding_reason", true, _) => "declaration_ineligible_for_funding_reason",
                             ("state", _, true) => "outcome_state",
+                            ("course_identifier", _, true) => "outcome_course_identifier",
                             _ => name,
                         };
                         if (property is not OpenApiSchema concrete || concrete.Enum is { Count: > 0 } || !EnumValues.TryGetValue(key, out var values))
@@ -159,7 +179,9 @@ public static class OpenApiSetup
                             media.Schema = body;
                     }
 
-                    var list = context.Description.ActionDescriptor.EndpointMetadata.OfType<ListParametersAttribute>().FirstOrDefault();
+                    var lists = context.Description.ActionDescriptor.EndpointMetadata.OfType<ListParametersAttribute>().ToList();
+                    var number = int.Parse(version.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+                    var list = lists.FirstOrDefault(l => l.Version == number) ?? lists.FirstOrDefault(l => l.Version == 0);
                     if (list is null)
                         return Task.CompletedTask;
                     operation.Parameters ??= [];
@@ -167,13 +189,23 @@ public static class OpenApiSetup
                         operation.Parameters.Add(DeepObject("filter", list.Filters));
                     if (list.Paged)
                         operation.Parameters.Add(DeepObject("page", ["page", "per_page"]));
-                    if (list.Sorted)
+                    if (list.SortFields.Length > 0)
                     {
+                        // A comma list of fields, each ascending or, with '-', descending (form, not exploded).
                         operation.Parameters.Add(new OpenApiParameter
                         {
-                            Name = "sort", In = ParameterLocation.Query, Required = false,
+                            Name = "sort", In = ParameterLocation.Query, Required = false, Style = ParameterStyle.Form, Explode = false,
                             Description = "Comma-separated fields; '-' for descending. Unknown fields are ignored.",
-                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Array,
+                                Items = new OpenApiSchema
+                                {
+                                    Type = JsonSchemaType.String,
+                                    Enum = list.SortFields.SelectMany(f => new[] { f, $"-{f}" })
+                                        .Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList(),
+                                },
+                            },
                         });
                     }
 
@@ -184,6 +216,18 @@ public static class OpenApiSetup
 
         return services;
     }
+
+    /// <summary>The <c>type</c> of a resource by its attributes' record (the controllers' <c>Type</c> constants).</summary>
+    private static string? ResourceTypeOf(Type attributes) => attributes.Name switch
+    {
+        var n when n.StartsWith("ApplicationAttributes", StringComparison.Ordinal) => V3.NpqApplications.NpqApplicationsController.Type,
+        var n when n.StartsWith("DeclarationAttributes", StringComparison.Ordinal) => V1.Declarations.DeclarationsController.Type,
+        var n when n.StartsWith("ParticipantAttributes", StringComparison.Ordinal) => Participants.ParticipantsVersion.Type,
+        var n when n.StartsWith("OutcomeAttributes", StringComparison.Ordinal) => Participants.ParticipantsVersion.OutcomeType,
+        "StatementAttributes" => V3.Statements.StatementsController.Type,
+        "DeliveryPartnerAttributes" => V3.DeliveryPartners.DeliveryPartnersController.Type,
+        _ => null,
+    };
 
     private static OpenApiParameter DeepObject(string name, IEnumerable<string> properties) => new()
     {
@@ -198,6 +242,7 @@ public static class OpenApiSetup
             Properties = properties.ToDictionary(p => p, p => (IOpenApiSchema)new OpenApiSchema
             {
                 Type = p is "page" or "per_page" ? JsonSchemaType.Integer : JsonSchemaType.String,
+                Enum = p == "training_status" ? [.. TrainingStatuses.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!)] : null,
             }),
         },
     };

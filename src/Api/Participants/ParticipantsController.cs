@@ -43,7 +43,9 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedResponse(typeof(ListEnvelope<ParticipantAttributesV1>), Version = 1)]
     [DocumentedResponse(typeof(ListEnvelope<ParticipantAttributesV2>), Version = 2)]
     [DocumentedResponse(typeof(ListEnvelope<ParticipantAttributesV3>), Version = 3)]
-    [ListParameters("updated_since", "training_status", "from_participant_id", Sorted = true)]
+    [DocumentedResponse(typeof(Errors.ErrorBodies.ErrorList), StatusCode = StatusCodes.Status422UnprocessableEntity, Version = 3)]
+    [ListParameters("updated_since")]
+    [ListParameters("updated_since", "training_status", "from_participant_id", SortFields = ["created_at", "updated_at"], Version = 3)]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -60,7 +62,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV1>), Version = 1)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV2>), Version = 2)]
     [DocumentedResponse(typeof(SingleEnvelope<ParticipantAttributesV3>), Version = 3)]
-    [ProducesResponseType<Errors.ErrorBodies.GoneList>(StatusCodes.Status410Gone, "application/json")]
+    [DocumentedResponse(typeof(Errors.ErrorBodies.GoneList), StatusCode = StatusCodes.Status410Gone, Version = 3)]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new GetParticipant(HttpContext.Caller(), id, Version.GoneForRetired), cancellationToken));
 
@@ -125,6 +127,7 @@ public sealed partial class ParticipantsController(IMediator mediator) : Control
     [HttpGet("{id:guid}/outcomes")]
     [DocumentedResponse(typeof(ListEnvelope<OutcomeAttributesV1>))]
     [DocumentedResponse(typeof(ListEnvelope<OutcomeAttributesV3>), Version = 3)]
+    [DocumentedResponse(typeof(Errors.ErrorBodies.GoneList), StatusCode = StatusCodes.Status410Gone, Version = 3)]
     [ListParameters]
     public async Task<IActionResult> ParticipantOutcomes(Guid id, CancellationToken cancellationToken)
     {

@@ -54,7 +54,8 @@ public sealed class MappingV3 : IRegister
             .Map(d => d.ParticipantIdChanges, s => s.IdChanges);
 
         config.NewConfig<ParticipantIdChange, ParticipantIdChangeV3>().MapToConstructor(true);
-        config.NewConfig<TrainingChange, TrainingChange>().MapWith(change => change); // built by the rule below
+        config.NewConfig<WithdrawalV3, WithdrawalV3>().MapWith(change => change); // built by the rules below
+        config.NewConfig<DeferralV3, DeferralV3>().MapWith(change => change);
 
         // The raw eligible_for_funding; a withdrawal or deferral only while it is the training status,
         // and only the owner's own (docs/contract.md §3.5).
@@ -64,8 +65,8 @@ public sealed class MappingV3 : IRegister
             .Map(d => d.NpqApplicationId, s => s.Id)
             .Map(d => d.EligibleForFunding, s => s.EligibleForFundingRaw)
             .Map(d => d.TrainingStatus, s => WireValues.Of(s.TrainingStatus))
-            .Map(d => d.Withdrawal, s => ChangeOf(s.OwnMark(TrainingStatus.Withdrawn)))
-            .Map(d => d.Deferral, s => ChangeOf(s.OwnMark(TrainingStatus.Deferred)))
+            .Map(d => d.Withdrawal, s => WithdrawalOf(s.OwnMark(TrainingStatus.Withdrawn)))
+            .Map(d => d.Deferral, s => DeferralOf(s.OwnMark(TrainingStatus.Deferred)))
             .Map(d => d.CreatedAt, s => s.AcceptedAt);
 
         config.NewConfig<OutcomeView, OutcomeAttributesV3>()
@@ -74,5 +75,7 @@ public sealed class MappingV3 : IRegister
             .Map(d => d.UpdatedAt, s => s.CreatedAt);
     }
 
-    private static TrainingChange? ChangeOf(TrainingMark? mark) => mark is null ? null : new TrainingChange(mark.Reason, mark.At);
+    private static WithdrawalV3? WithdrawalOf(TrainingMark? mark) => mark is null ? null : new WithdrawalV3(mark.Reason, mark.At);
+
+    private static DeferralV3? DeferralOf(TrainingMark? mark) => mark is null ? null : new DeferralV3(mark.Reason, mark.At);
 }

@@ -34,6 +34,7 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
     [HttpGet]
     [ListParameters("participant_id", "updated_since")]
     [ProducesResponseType<ListEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [DocumentedResponse(typeof(ListEnvelope<DeclarationAttributesV2>), Version = 2)]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         var query = new ListQuery(Request.Query);
@@ -54,17 +55,20 @@ public sealed class DeclarationsController(IMediator mediator) : ControllerBase
 
     [HttpGet("{id:guid}")]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [DocumentedResponse(typeof(SingleEnvelope<DeclarationAttributesV2>), Version = 2)]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new GetDeclaration(HttpContext.Caller(), IncludeTransferred: false, id), cancellationToken));
 
     [HttpPost]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [DocumentedResponse(typeof(SingleEnvelope<DeclarationAttributesV2>), Version = 2)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Submit(RequestEnvelope<DeclarationRequestV1> body, CancellationToken cancellationToken) =>
         Single(await mediator.Send(DeclarationRequests.Submit(body.Data.Attributes, HttpContext.Caller()), cancellationToken));
 
     [HttpPut("{id:guid}/void")]
     [ProducesResponseType<SingleEnvelope<DeclarationAttributesV1>>(StatusCodes.Status200OK, "application/json")]
+    [DocumentedResponse(typeof(SingleEnvelope<DeclarationAttributesV2>), Version = 2)]
     [ProducesResponseType<Errors.ErrorBodies.ErrorList>(StatusCodes.Status422UnprocessableEntity, "application/json")]
     public async Task<IActionResult> Void(Guid id, CancellationToken cancellationToken) =>
         Single(await mediator.Send(new VoidDeclaration(HttpContext.Caller(), id, IncludeTransferred: false), cancellationToken));

@@ -20,7 +20,7 @@ public sealed class DeliveryPartnersController(IMediator mediator) : ControllerB
     public const string Type = "delivery-partner";
 
     [HttpGet]
-    [ListParameters("cohort", Sorted = true)]
+    [ListParameters("cohort", SortFields = ["name", "created_at", "updated_at"])]
     [ProducesResponseType<ListEnvelope<DeliveryPartnerAttributes>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {

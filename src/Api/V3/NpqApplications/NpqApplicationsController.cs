@@ -27,7 +27,7 @@ public sealed class NpqApplicationsController(IMediator mediator) : ControllerBa
     public const string Type = "npq_application";
 
     [HttpGet]
-    [ListParameters("cohort", "participant_id", "updated_since", Sorted = true)]
+    [ListParameters("cohort", "participant_id", "updated_since", SortFields = ["created_at", "updated_at"])]
     [ProducesResponseType<ListEnvelope<ApplicationAttributesV3>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> List(CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Npq.Api.Http;
 using Npq.Api.Json;
+using Npq.Api.OpenApi;
 using Npq.Api.Participants;
 using Npq.Application.Common;
 using Npq.Application.Common.Errors;
@@ -30,11 +31,15 @@ public sealed record EnrolmentV3(
     string? SchoolUrn,
     bool TargetedDeliveryFundingEligibility,
     bool? FundedPlace,
-    TrainingChange? Withdrawal,
-    TrainingChange? Deferral,
+    WithdrawalV3? Withdrawal,
+    DeferralV3? Deferral,
     DateTimeOffset? CreatedAt);
 
-public sealed record TrainingChange(string Reason, DateTimeOffset Date);
+/// <summary>The owner's latest withdrawal, shown while the participant is withdrawn.</summary>
+public sealed record WithdrawalV3([property: ValuesFrom(typeof(TrainingReasons), nameof(TrainingReasons.WithdrawalExtended))] string Reason, DateTimeOffset Date);
+
+/// <summary>The owner's latest deferral, shown while the participant is deferred.</summary>
+public sealed record DeferralV3([property: ValuesFrom(typeof(TrainingReasons), nameof(TrainingReasons.Deferral))] string Reason, DateTimeOffset Date);
 
 public sealed record ParticipantIdChangeV3(Guid FromParticipantId, Guid ToParticipantId, DateTimeOffset ChangedAt);
 
