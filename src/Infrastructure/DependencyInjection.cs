@@ -116,6 +116,11 @@ public static class DependencyInjection
                 // 3 s). A transaction that commits later is not lost: the sealer and the change feed watch
                 // the gaps they pass and take late events up (ADRs 0022, 0023).
                 opts.Projections.StaleSequenceThreshold = settings.GetValue("Npq:Daemon:StaleSequenceThreshold", TimeSpan.FromSeconds(3));
+                // How often the daemon looks for a new high-water mark, busy and idle (Marten's defaults:
+                // 250 ms and 1 s): the sealer and the change feed start no sooner (issue 27). Marten's
+                // LISTEN/NOTIFY wake-up was measured and made the lag worse (ADR 0027), so it stays off.
+                opts.Projections.FastPollingTime = settings.GetValue("Npq:Daemon:FastPolling", TimeSpan.FromMilliseconds(50));
+                opts.Projections.SlowPollingTime = settings.GetValue("Npq:Daemon:SlowPolling", TimeSpan.FromMilliseconds(100));
                 return opts;
             })
             .BuildSessionsWith<RequestSessionFactory>() // lightweight sessions that join a request's transaction (ADR 0019)
