@@ -207,4 +207,27 @@ public sealed class DfeOperationsTests(ApiFixture fixture)
         (await admin.SendAsync(HttpMethod.Post, path, new JsonObject { ["action"] = "sideways" })).ShouldBeUnprocessable().ShouldBe(["action"]);
         await ViewsEqualAReplayAsync();
     }
+
+    [Fact]
+    public async Task A_lead_providers_token_can_do_none_of_DfEs_operations_and_changes_nothing()
+    {
+        var (provider, _, application) = await AcceptedAsync();
+        var before = (await provider.GetAsync($"/api/v3/npq-applications/{application.Id}")).ShouldBeOkBody().GetRawText();
+        var operations = new (string Path, JsonObject Attributes)[]
+        {
+            ($"/api/admin/participants/{application.ParticipantId}/change-email", new JsonObject { ["email"] = null }),
+            ($"/api/admin/participants/{application.ParticipantId}/change-name", new JsonObject { ["full_name"] = "Taken Over" }),
+            ($"/api/admin/participants/{application.ParticipantId}/verify-trn", new JsonObject { ["teacher_reference_number"] = ApiFixture.NextTrn() }),
+            ($"/api/admin/npq-applications/{application.Id}/revert-to-pending", new JsonObject()),
+            ($"/api/admin/npq-applications/{application.Id}/change-funding-eligibility", new JsonObject { ["eligible_for_funding"] = false }),
+            ($"/api/admin/npq-applications/{application.Id}/change-cohort", new JsonObject { ["cohort"] = "2022" }),
+            ($"/api/admin/npq-applications/{application.Id}/change-training-status", new JsonObject { ["action"] = "defer", ["reason"] = "other" }),
+            ("/api/admin/npq-applications/reject-expired", new JsonObject { ["application_ids"] = new JsonArray(application.Id.ToString()) }),
+        };
+
+        foreach (var (path, attributes) in operations)
+            (await provider.SendAsync(HttpMethod.Post, path, attributes)).Status.ShouldBe(HttpStatusCode.Unauthorized, path);
+
+        (await provider.GetAsync($"/api/v3/npq-applications/{application.Id}")).ShouldBeOkBody().GetRawText().ShouldBe(before);
+    }
 }

@@ -98,6 +98,14 @@ public sealed partial class UndocumentedSweepTests(ApiFixture fixture, ITestOutp
                 ($"/api/admin/npq-applications/{application.Id}/transfer", new JsonObject { ["lead_provider_id"] = Guid.NewGuid().ToString() }),
                 ("/api/admin/delivery-partners", new JsonObject { ["name"] = "Sweep partner", ["partnerships"] = "[]" }),
                 ($"/api/admin/participants/{application.ParticipantId}/change-id", new JsonObject { ["to_participant_id"] = Guid.NewGuid().ToString() }),
+                // DfE's operations (issue 26).
+                ($"/api/admin/participants/{application.ParticipantId}/change-email", new JsonObject { ["email"] = "sweep@example.com" }),
+                ($"/api/admin/participants/{application.ParticipantId}/change-name", new JsonObject { ["full_name"] = "Sweep Name" }),
+                ($"/api/admin/participants/{application.ParticipantId}/verify-trn", new JsonObject { ["teacher_reference_number"] = "1234567" }),
+                ($"/api/admin/npq-applications/{application.Id}/change-funding-eligibility", new JsonObject { ["eligible_for_funding"] = true }),
+                ($"/api/admin/npq-applications/{application.Id}/change-cohort", new JsonObject { ["cohort"] = "2024" }),
+                ($"/api/admin/npq-applications/{application.Id}/change-training-status", new JsonObject { ["action"] = "defer", ["reason"] = "other" }),
+                ("/api/admin/npq-applications/reject-expired", new JsonObject { ["application_ids"] = new JsonArray(Guid.NewGuid().ToString()) }),
             };
             foreach (var (path, valid) in operations)
             {
