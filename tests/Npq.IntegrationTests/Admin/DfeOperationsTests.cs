@@ -225,8 +225,15 @@ public sealed class DfeOperationsTests(ApiFixture fixture)
             ("/api/admin/npq-applications/reject-expired", new JsonObject { ["application_ids"] = new JsonArray(application.Id.ToString()) }),
         };
 
+        using var tokenForm = fixture.Anonymous();
+        tokenForm.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Token token=\"{provider.Token}\"");
         foreach (var (path, attributes) in operations)
+        {
             (await provider.SendAsync(HttpMethod.Post, path, attributes)).Status.ShouldBe(HttpStatusCode.Unauthorized, path);
+            using var body = System.Net.Http.Json.JsonContent.Create(new JsonObject { ["data"] = new JsonObject { ["attributes"] = attributes.DeepClone() } });
+            using var response = await tokenForm.PostAsync(path, body);
+            response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, $"{path} (Token form)");
+        }
 
         (await provider.GetAsync($"/api/v3/npq-applications/{application.Id}")).ShouldBeOkBody().GetRawText().ShouldBe(before);
     }

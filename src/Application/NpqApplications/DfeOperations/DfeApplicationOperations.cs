@@ -50,12 +50,7 @@ public sealed class DfeApplicationOperationsHandler(IDocumentSession session, IW
         var funding = reference.FindCohortById(application.CohortId)!.Funding;
         var (reverted, errors) = DfeOperationDecisions.RevertToPending(application, funding, await LiveDeclarationsAsync(application.Id, cancellationToken), time.GetUtcNow());
         Append(stream, reverted, errors);
-        if (application is { Status: ApplicationStatus.Accepted, TrainingStatus: not TrainingStatus.Withdrawn })
-        {
-            // A pending application holds no accepted place.
-            foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, view.VerifiedTrn(), application.CourseIdentifier, application.CohortId))
-                session.Delete<AcceptedPlaceReservation>(key);
-        }
+        ReleasePlace(application, view); // a pending application holds no accepted place
 
         return await SaveAsync(application.Id, cancellationToken);
     }
@@ -90,13 +85,10 @@ public sealed class DfeApplicationOperationsHandler(IDocumentSession session, IW
             target is not null && application.ScheduleIdentifier is { } schedule && reference.FindSchedule(target.Id, schedule) is not null,
             notVoided, time.GetUtcNow());
         Append(stream, changed, errors);
-        if (application is { Status: ApplicationStatus.Accepted, TrainingStatus: not TrainingStatus.Withdrawn })
+        if (ReleasePlace(application, view))
         {
             // The accepted place moves with the application.
-            var trn = view.VerifiedTrn();
-            foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, trn, application.CourseIdentifier, application.CohortId))
-                session.Delete<AcceptedPlaceReservation>(key);
-            foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, trn, application.CourseIdentifier, target!.Id))
+            foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, view.VerifiedTrn(), application.CourseIdentifier, target!.Id))
                 session.Insert(new AcceptedPlaceReservation { Id = key, ApplicationId = application.Id, ReservedAt = changed!.At });
         }
 
@@ -146,11 +138,7 @@ public sealed class DfeApplicationOperationsHandler(IDocumentSession session, IW
             }
 
             stream.AppendOne(rejected);
-            if (application is { Status: ApplicationStatus.Accepted, TrainingStatus: not TrainingStatus.Withdrawn })
-            {
-                foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, view.VerifiedTrn(), application.CourseIdentifier, application.CohortId))
-                    session.Delete<AcceptedPlaceReservation>(key);
-            }
+            ReleasePlace(application, view);
 
             outcomes.Add(new BulkOutcome(id, "rejected", null));
         }
@@ -164,6 +152,19 @@ public sealed class DfeApplicationOperationsHandler(IDocumentSession session, IW
         var view = await session.LoadAsync<ApplicationView>(applicationId, cancellationToken) ?? throw new ResourceNotFoundException();
         await locks.LockParticipantAsync(session, view.ParticipantId, cancellationToken);
         return (view, await session.FetchApplicationAsync(applicationId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Deletes the accepted place an accepted, not withdrawn application holds (ARCHITECTURE invariant 1);
+    /// true when it held one.
+    /// </summary>
+    private bool ReleasePlace(NpqApplication application, ApplicationView view)
+    {
+        if (application is not { Status: ApplicationStatus.Accepted, TrainingStatus: not TrainingStatus.Withdrawn })
+            return false;
+        foreach (var key in AcceptedPlaceReservation.KeysFor(application.ParticipantId, view.VerifiedTrn(), application.CourseIdentifier, application.CohortId))
+            session.Delete<AcceptedPlaceReservation>(key);
+        return true;
     }
 
     private Task<int> LiveDeclarationsAsync(Guid applicationId, CancellationToken cancellationToken) =>
