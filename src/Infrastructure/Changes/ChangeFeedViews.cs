@@ -31,12 +31,20 @@ internal static class ChangeFeedViews
     /// </summary>
     private static readonly Dictionary<string, string> ViewQueries = new()
     {
-        ["npq-application"] = $"select id, decode(md5((data - 'ApplicationUpdatedAt' - 'ParticipantUpdatedAt')::text), 'hex'), updated_at, lead_provider_id, null::uuid, participant_id, null::text[] from {MartenSetup.Schema}.mt_doc_applicationview where id = any($1)",
-        ["participant-declaration"] = $"select id, decode(md5(data::text), 'hex'), updated_at, lead_provider_id, owner_provider_id, participant_id, null::text[] from {MartenSetup.Schema}.mt_doc_declarationview where id = any($1)",
-        ["statement"] = $"select id, decode(md5(data::text), 'hex'), (data ->> 'UpdatedAt')::timestamptz, lead_provider_id, null::uuid, null::uuid, null::text[] from {MartenSetup.Schema}.mt_doc_statementview where id = any($1)",
+        ["npq-application"] = $"select id, {Fingerprint("data - 'ApplicationUpdatedAt' - 'ParticipantUpdatedAt'")}, updated_at, lead_provider_id, null::uuid, participant_id, null::text[] from {MartenSetup.Schema}.mt_doc_applicationview where id = any($1)",
+        ["participant-declaration"] = $"select id, {Fingerprint("data")}, updated_at, lead_provider_id, owner_provider_id, participant_id, null::text[] from {MartenSetup.Schema}.mt_doc_declarationview where id = any($1)",
+        ["statement"] = $"select id, {Fingerprint("data")}, (data ->> 'UpdatedAt')::timestamptz, lead_provider_id, null::uuid, null::uuid, null::text[] from {MartenSetup.Schema}.mt_doc_statementview where id = any($1)",
         // Which providers hold the person's applications (and the ids of those) is not part of what one provider reads.
-        ["participant"] = $"select id, decode(md5((data - 'ApplicationIds' - 'EnrolmentKeys')::text), 'hex'), updated_at, null::uuid, null::uuid, id, array(select jsonb_array_elements_text(data -> 'EnrolmentKeys')) from {MartenSetup.Schema}.mt_doc_participantview where id = any($1)",
+        ["participant"] = $"select id, {Fingerprint("data - 'ApplicationIds' - 'EnrolmentKeys'")}, updated_at, null::uuid, null::uuid, id, array(select jsonb_array_elements_text(data -> 'EnrolmentKeys')) from {MartenSetup.Schema}.mt_doc_participantview where id = any($1)",
     };
+
+    /// <summary>
+    /// MD5 of the view's JSON with every time cut to the second, as every version shows times
+    /// (<c>2026-12-05T12:06:03Z</c>): two states that differ only below the second read the same, and
+    /// make no item (issue 27: the stored views keep ticks).
+    /// </summary>
+    private static string Fingerprint(string json) =>
+        $@"decode(md5(regexp_replace(({json})::text, '(T\d\d:\d\d:\d\d)\.\d+', '\1', 'g')), 'hex')";
 
     private static readonly Dictionary<string, string> Names = new()
     {
