@@ -13,7 +13,7 @@ namespace Npq.Application.Audit;
 /// Rebuilds every read model in memory from events alone, in the order given (the global sequence),
 /// through the projections' own transitions: <see cref="DeclarationViewProjection.Evolve"/>,
 /// <see cref="OutcomeViewProjection.Evolve"/>, <see cref="StatementViewProjection.Evolve"/> and the person projector. Serves the auditors'
-/// "state as of" (ADR 0012); the commands rebuild through Marten's daemon instead.
+/// "state as of" (ADR 0012); the commands rebuild batch by batch instead (ADR 0028), in bounded memory.
 /// </summary>
 public sealed class ReadModelReplay
 {

@@ -12,7 +12,8 @@ namespace Npq.Application.NpqApplications;
 /// both: per batch it loads the views of every person the events touch, applies the events in order
 /// in memory (<see cref="ParticipantApplicationsProjector"/>) and stores what changed.
 /// Writers serialise per person (see <c>IWriteLocks</c>), so two batches never interleave their
-/// read-modify-write of one person's views.
+/// read-modify-write of one person's views. A rebuild does not replay this class: it folds the same
+/// projector people by people and writes with <c>COPY</c> (<c>PersonViewsBulkRebuild</c>, ADR 0028).
 /// </summary>
 public sealed class ParticipantApplicationsProjection : IProjection
 {

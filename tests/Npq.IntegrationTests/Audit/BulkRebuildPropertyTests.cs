@@ -7,7 +7,6 @@ using Npq.Domain.Participants;
 using Npq.Infrastructure.Audit;
 using Npq.Infrastructure.Persistence;
 using Npq.IntegrationTests.Support;
-using Shouldly;
 
 namespace Npq.IntegrationTests.Audit;
 
