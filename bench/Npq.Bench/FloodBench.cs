@@ -77,21 +77,21 @@ public static class FloodBench
                 (await flooder.SendAsync(request)).Dispose();
             }));
 
-            var idleBefore = CpuSeconds(pid);
+            var idleBefore = CpuMeter.Seconds(pid);
             var baseline = await HonestAsync(honest, Phase, CancellationToken.None);
-            var baselineCpuPerSecond = (CpuSeconds(pid) - idleBefore) / Phase.TotalSeconds; // the honest provider's and the background's
+            var baselineCpuPerSecond = (CpuMeter.Seconds(pid) - idleBefore) / Phase.TotalSeconds; // the honest provider's and the background's
             rows.Add([$"{how}: no flood", Format(baseline), "", "", $"served page of 1: {served * 1_000_000:F0} µs", ""]);
             foreach (var (label, make) in floods)
             {
                 using var stop = new CancellationTokenSource();
-                var cpuBefore = CpuSeconds(pid);
+                var cpuBefore = CpuMeter.Seconds(pid);
                 var flood = FloodAsync(flooder, make, stop.Token);
                 await Task.Delay(1000); // the flood at full speed before the honest provider starts
                 var during = await HonestAsync(honest, Phase, CancellationToken.None);
                 await stop.CancelAsync();
                 var (count, statuses, seconds) = await flood;
                 // The server's CPU beyond what the same time cost without the flood, per flood request.
-                var floodCpu = Math.Max(0, CpuSeconds(pid) - cpuBefore - (baselineCpuPerSecond * seconds)) / Math.Max(1, count);
+                var floodCpu = Math.Max(0, CpuMeter.Seconds(pid) - cpuBefore - (baselineCpuPerSecond * seconds)) / Math.Max(1, count);
                 rows.Add([
                     $"{how}: {label}", Format(during), $"{count / seconds:F0}/s ({string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value:N0}"))})",
                     $"{during.P99 / baseline.P99:F2}× p99, {during.Rate / baseline.Rate:F2}× rate",
@@ -173,22 +173,14 @@ public static class FloodBench
     /// <summary>The server's CPU seconds per request over <paramref name="count"/> requests sent 8 at a time (utime + stime from /proc).</summary>
     private static async Task<double> CpuPerRequestAsync(int pid, int count, Func<Task<HttpResponseMessage>> send)
     {
-        var before = CpuSeconds(pid);
+        var before = CpuMeter.Seconds(pid);
         var sent = 0;
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref sent) <= count)
                 (await send()).Dispose();
         })));
-        return (CpuSeconds(pid) - before) / count;
-    }
-
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // Fields 14 and 15 of stat (utime, stime), counted after the command name's closing parenthesis.
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        return (CpuMeter.Seconds(pid) - before) / count;
     }
 
     /// <summary>A client whose connections leave from <paramref name="address"/>, a loopback address of its own.</summary>

@@ -31,6 +31,7 @@ public static class ScaleBench
         var url = options["url"];
         var database = options["database"];
         var serverPid = int.Parse(options["server-pid"], CultureInfo.InvariantCulture);
+        _serverPid = serverPid;
         var target = int.Parse(options.GetValueOrDefault("applications", "200000"), CultureInfo.InvariantCulture);
         var provider = Guid.Parse(options["provider-id"]);
         var writes = int.Parse(options.GetValueOrDefault("writes", "2000"), CultureInfo.InvariantCulture);
@@ -63,14 +64,24 @@ public static class ScaleBench
         Console.WriteLine($"database: {total:N0} applications ({mine:N0} of the measured provider), {events:N0} events");
 
         // 3. Writes on the full database.
+        // CPU per write (issue 27): the server's (with the sealer and the feed builder working behind it)
+        // and PostgreSQL's, beside the bare transaction's PostgreSQL CPU.
+        var cpu = CpuMeter.Take(serverPid);
         var fullRegistrations = await RegisterAsync(url, provider, writes, "full");
+        var registrationCpu = CpuMeter.Take(serverPid);
         var fullAccepts = await AcceptAsync(http, fullRegistrations.Ids.Take(writes / 2).ToList());
+        var acceptCpu = CpuMeter.Take(serverPid);
         var floorFull = await BareWritesAsync(dataSource, writes);
+        var floorCpu = CpuMeter.Take(serverPid);
+        string PerWrite(CpuMeter.Sample from, CpuMeter.Sample to, int count, bool server = true) =>
+            (server ? $"server CPU {1000 * (to.Process - from.Process) / count:F2} ms + " : "") + $"database CPU {1000 * (to.Database - from.Database) / count:F2} ms per write";
         Add("registrations/s, 8 clients (empty → full db)", $"{emptyRegistrations.Rate:F0} → {fullRegistrations.Rate:F0}/s, p99 {fullRegistrations.P99:F0} ms",
             $"bare INSERTs of the same rows {floorEmpty.Rate:F0} → {floorFull.Rate:F0}/s",
             $"{fullRegistrations.Rate / emptyRegistrations.Rate:F2} of empty; {fullRegistrations.Rate / floorFull.Rate:F2} of SQL");
+        Add("  where a registration's time goes", PerWrite(cpu, registrationCpu, writes), PerWrite(acceptCpu, floorCpu, writes, server: false), "");
         Add("accepts/s, 8 clients (empty → full db)", $"{emptyAccepts.Rate:F0} → {fullAccepts.Rate:F0}/s, p99 {fullAccepts.P99:F0} ms",
             "", $"{fullAccepts.Rate / emptyAccepts.Rate:F2} of empty");
+        Add("  where an accept's time goes", PerWrite(registrationCpu, acceptCpu, writes / 2), "", "");
 
         // 3b. The sealed log (issue 18): from a registration's answer to its events being sealed, under 8 registering clients.
         var lag = await LagAsync(url, provider, dataSource, writes / 2);
@@ -101,6 +112,7 @@ public static class ScaleBench
             });
             Add($"v3 page of {size:N0}, {clients} client(s)", $"{api.Rate:F1}/s, p50 {api.P50:F1} ms, p95 {api.P95:F1} ms",
                 $"{sql.Rate:F1}/s, p50 {sql.P50:F1} ms, p95 {sql.P95:F1} ms", $"{api.Rate / sql.Rate:F2}");
+            Add($"  where its time goes", api.Cpu(), sql.Cpu(server: false), $"{api.CpuMs.Database / sql.CpuMs.Database:F2}× the database CPU");
         }
 
         // 4b. The cost of observability (issue 17): the same page of 100 from this server and from a second
@@ -140,6 +152,7 @@ public static class ScaleBench
         var repeated = await ScalarAsync(dataSource, "select count(*) - (select count(*) from (select distinct provider_id, resource_id, occurred_at from npq.feed_items) d) from npq.feed_items");
         Add("change feed, page of 100 after position 1,000, 1 client", $"{feedPage.Rate:F1}/s, p50 {feedPage.P50:F1} ms, p95 {feedPage.P95:F1} ms",
             $"{feedFloor.Rate:F1}/s, p50 {feedFloor.P50:F1} ms", $"{feedPage.Rate / feedFloor.Rate:F2}");
+        Add($"  where its time goes", feedPage.Cpu(), feedFloor.Cpu(server: false), $"{feedPage.CpuMs.Database / feedFloor.CpuMs.Database:F2}× the database CPU");
         Add($"change feed items repeating a resource's updated_at, {feedItems:N0} items", $"{repeated * 10_000.0 / Math.Max(1, feedItems):F2} per 10,000", "", "");
 
         // 5. CSV of every application of the provider, against COPY of the same rows.
@@ -213,7 +226,17 @@ public static class ScaleBench
 
     private static void Add(string what, string measured, string floor, string ratio) => Rows.Add(new Row(what, measured, floor, ratio));
 
-    private sealed record Timing(double Rate, double P50, double P95, double P99, List<Guid> Ids);
+    private sealed record Timing(double Rate, double P50, double P95, double P99, List<Guid> Ids)
+    {
+        /// <summary>CPU milliseconds per request: the server's process, and PostgreSQL's processes.</summary>
+        public (double Server, double Database) CpuMs { get; init; }
+
+        public string Cpu(bool server = true) =>
+            (server ? $"server CPU {CpuMs.Server:F2} ms + " : "") + $"database CPU {CpuMs.Database:F2} ms per request";
+    }
+
+    /// <summary>The server under test, whose CPU the pairs measure (0: not measured).</summary>
+    private static int _serverPid;
 
     private static async Task<Timing> TimeAsync(int requests, int clients, Func<Task> once)
     {
@@ -244,15 +267,28 @@ public static class ScaleBench
 
         var (apiTimes, floorTimes) = (new ConcurrentBag<double>(), new ConcurrentBag<double>());
         var (apiSeconds, floorSeconds) = (0.0, 0.0);
+        var (apiCpu, floorCpu) = ((Server: 0.0, Database: 0.0), (Server: 0.0, Database: 0.0));
         for (var round = 0; round < rounds; round++)
         {
-            apiSeconds += await BatchAsync(api, apiTimes);
-            floorSeconds += await BatchAsync(floor, floorTimes);
+            var (seconds, server, database) = await BatchAsync(api, apiTimes);
+            (apiSeconds, apiCpu) = (apiSeconds + seconds, (apiCpu.Server + server, apiCpu.Database + database));
+            (seconds, server, database) = await BatchAsync(floor, floorTimes);
+            (floorSeconds, floorCpu) = (floorSeconds + seconds, (floorCpu.Server + server, floorCpu.Database + database));
         }
 
-        return (Summarise(apiTimes, apiSeconds, []), Summarise(floorTimes, floorSeconds, []));
+        var count = (double)(requests / rounds * rounds);
+        return (Summarise(apiTimes, apiSeconds, []) with { CpuMs = (1000 * apiCpu.Server / count, 1000 * apiCpu.Database / count) },
+            Summarise(floorTimes, floorSeconds, []) with { CpuMs = (1000 * floorCpu.Server / count, 1000 * floorCpu.Database / count) });
 
-        async Task<double> BatchAsync(Func<Task> once, ConcurrentBag<double> times)
+        async Task<(double Seconds, double Server, double Database)> BatchAsync(Func<Task> once, ConcurrentBag<double> times)
+        {
+            var before = CpuMeter.Take(_serverPid);
+            var seconds = await RunBatchAsync(once, times);
+            var after = CpuMeter.Take(_serverPid);
+            return (seconds, after.Process - before.Process, after.Database - before.Database);
+        }
+
+        async Task<double> RunBatchAsync(Func<Task> once, ConcurrentBag<double> times)
         {
             var watch = Stopwatch.StartNew();
             await Parallel.ForAsync(0, requests / rounds, new ParallelOptions { MaxDegreeOfParallelism = clients }, async (_, _) =>
