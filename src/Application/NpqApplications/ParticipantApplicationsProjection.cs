@@ -25,27 +25,37 @@ public sealed class ParticipantApplicationsProjection : IProjection
 
         var participantIds = relevant
             .SelectMany(e => ParticipantApplicationsProjector.ParticipantsOf(e.Data))
-            .ToHashSet();
-        var streamIds = relevant.Select(e => e.StreamId).Distinct().ToList();
+            .Distinct()
+            .ToArray();
+        var streamIds = relevant.Select(e => e.StreamId).Distinct().ToArray();
 
-        var named = await operations.Query<ApplicationView>()
-            .Where(a => streamIds.Contains(a.Id))
-            .ToListAsync(cancellation);
-        participantIds.UnionWith(named.Select(a => a.ParticipantId));
-
-        var ids = participantIds.ToList();
-        var applications = await operations.Query<ApplicationView>()
-            .Where(a => ids.Contains(a.ParticipantId))
-            .ToListAsync(cancellation);
-        var participants = await operations.LoadManyAsync<ParticipantView>(cancellation, ids);
+        // The people are those the events name and those whose applications the events are on: one
+        // round trip reads all their applications and all of them (issue 27: a write's reads in one batch).
+        // The ids are gathered into one array first (an init plan), so each read is one index look-up:
+        // "x = any(…) or x in (select …)" would scan the table.
+        var batch = operations.CreateBatchQuery();
+        var applicationsOf = batch.Query<ApplicationView>(
+            $"where participant_id = any(?::uuid[] || array(select participant_id from {Table<ApplicationView>(operations)} where id = any(?)))",
+            participantIds, streamIds);
+        var people = batch.Query<ParticipantView>(
+            $"where id = any(?::uuid[] || array(select participant_id from {Table<ApplicationView>(operations)} where id = any(?)))",
+            participantIds, streamIds);
+        await batch.Execute(cancellation);
+        var applications = await applicationsOf;
+        var participants = await people;
 
         var projector = new ParticipantApplicationsProjector(participants, applications);
         foreach (var e in relevant)
             projector.Apply(e.StreamId, e.Data);
 
+        ProjectedViews.Record(operations, projector.ChangedParticipants, projector.ChangedApplications);
         if (projector.ChangedParticipants.Count > 0)
             operations.Store(projector.ChangedParticipants.ToArray());
         if (projector.ChangedApplications.Count > 0)
             operations.Store(projector.ChangedApplications.ToArray());
     }
+
+    /// <summary>The table Marten keeps a document type in (schema included).</summary>
+    private static string Table<T>(IDocumentOperations operations) =>
+        operations.DocumentStore.Options.Schema.For<T>(qualified: true);
 }

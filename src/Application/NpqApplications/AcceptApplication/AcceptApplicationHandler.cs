@@ -76,6 +76,6 @@ public sealed class AcceptApplicationHandler(IDocumentSession session, IWriteLoc
         // Another accept for this person (or this verified TRN) committed first.
         await session.SaveChangesOrRefuseAsync("application", "The participant has already had an application accepted for this course in this cohort", cancellationToken);
 
-        return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
+        return (await session.SavedApplicationAsync(application.Id, cancellationToken))!;
     }
 }

@@ -33,6 +33,6 @@ public sealed class ChangeFundedPlaceHandler(IDocumentSession session, IWriteLoc
             await session.SaveChangesAsync(cancellationToken);
         }
 
-        return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
+        return (await session.SavedApplicationAsync(application.Id, cancellationToken))!;
     }
 }

@@ -93,7 +93,7 @@ public sealed class DfeApplicationOperationsHandler(IDocumentSession session, IW
         }
 
         await session.SaveChangesOrRefuseAsync("cohort", "The participant already has an accepted application for this course family in that cohort", cancellationToken);
-        return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
+        return (await session.SavedApplicationAsync(application.Id, cancellationToken))!;
     }
 
     public async ValueTask<ApplicationView> Handle(ChangeTrainingStatusForProvider command, CancellationToken cancellationToken)
@@ -181,6 +181,6 @@ public sealed class DfeApplicationOperationsHandler(IDocumentSession session, IW
     private async Task<ApplicationView> SaveAsync(Guid applicationId, CancellationToken cancellationToken)
     {
         await session.SaveChangesAsync(cancellationToken);
-        return (await session.LoadAsync<ApplicationView>(applicationId, cancellationToken))!;
+        return (await session.SavedApplicationAsync(applicationId, cancellationToken))!;
     }
 }

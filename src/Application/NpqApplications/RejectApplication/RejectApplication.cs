@@ -35,6 +35,6 @@ public sealed class RejectApplicationHandler(IDocumentSession session, IWriteLoc
         }
 
         await session.SaveChangesAsync(cancellationToken);
-        return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
+        return (await session.SavedApplicationAsync(application.Id, cancellationToken))!;
     }
 }

@@ -27,6 +27,6 @@ public sealed class TransferApplicationHandler(IDocumentSession session, IWriteL
 
         stream.AppendOne(new ApplicationTransferred(application.Id, application.LeadProviderId, command.ToLeadProviderId, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
-        return (await session.LoadAsync<ApplicationView>(application.Id, cancellationToken))!;
+        return (await session.SavedApplicationAsync(application.Id, cancellationToken))!;
     }
 }

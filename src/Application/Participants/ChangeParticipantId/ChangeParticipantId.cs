@@ -72,6 +72,6 @@ public sealed class ChangeParticipantIdHandler(IDocumentSession session, IWriteL
 
         await session.SaveChangesOrRefuseAsync("to_participant_id", "Both participants have an accepted application in the same course family and cohort: reject or withdraw one first", cancellationToken);
 
-        return (await session.LoadAsync<ParticipantView>(command.To, cancellationToken))!;
+        return (await session.SavedParticipantAsync(command.To, cancellationToken))!;
     }
 }

@@ -79,7 +79,7 @@ public sealed class ChangePersonDetailsHandler(IDocumentSession session, IWriteL
 
         await session.SaveChangesOrRefuseAsync("teacher_reference_number",
             "Another participant with this TRN has an accepted application in the same course family and cohort: merge them first", cancellationToken);
-        return (await session.LoadAsync<ParticipantView>(person.Id, cancellationToken))!;
+        return (await session.SavedParticipantAsync(person.Id, cancellationToken))!;
     }
 
     private async Task<ParticipantView> LoadAsync(Guid participantId, CancellationToken cancellationToken)
@@ -94,7 +94,7 @@ public sealed class ChangePersonDetailsHandler(IDocumentSession session, IWriteL
     private async Task<ParticipantView> SaveAsync(Guid participantId, CancellationToken cancellationToken)
     {
         await session.SaveChangesAsync(cancellationToken);
-        return (await session.LoadAsync<ParticipantView>(participantId, cancellationToken))!;
+        return (await session.SavedParticipantAsync(participantId, cancellationToken))!;
     }
 }
 

@@ -86,7 +86,7 @@ public sealed class ChangeScheduleHandler(IDocumentSession session, IWriteLocks 
 
         await session.SaveChangesOrRefuseAsync("cohort", "The participant already has an accepted application for this course family in that cohort", cancellationToken);
 
-        var updated = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
+        var updated = (await session.SavedParticipantAsync(participant.Id, cancellationToken))!;
         return await ParticipantAccess.ResultAsync(session, updated, command.Caller.ProviderId, cancellationToken);
     }
 }

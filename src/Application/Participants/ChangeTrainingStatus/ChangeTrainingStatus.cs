@@ -33,7 +33,7 @@ public sealed class ChangeTrainingStatusHandler(IDocumentSession session, IWrite
             session, locks, command.Caller, command.ParticipantId, command.CourseIdentifier, cancellationToken);
         await ApplyAsync(session, stream, view, command.Action, command.Reason, command.WithdrawalReasons, time.GetUtcNow(), cancellationToken);
 
-        var current = (await session.LoadAsync<ParticipantView>(participant.Id, cancellationToken))!;
+        var current = (await session.SavedParticipantAsync(participant.Id, cancellationToken))!;
         return await ParticipantAccess.ResultAsync(session, current, command.Caller.ProviderId, cancellationToken);
     }
 

@@ -76,7 +76,7 @@ public sealed class RegisterApplicationHandler(
         await outbox.PublishAsync(new ParticipantEmailRequested(person.Person.Id, applicationId, "registration_submitted", person.Email, now));
         await session.SaveChangesAsync(cancellationToken);
 
-        return await session.LoadAsync<ApplicationView>(applicationId, cancellationToken)
+        return await session.SavedApplicationAsync(applicationId, cancellationToken)
                ?? throw new InvalidOperationException("The application view was not projected inline.");
     }
 
