@@ -104,7 +104,10 @@ public sealed class PersonViewsBulkRebuild(IDocumentStore store)
             """, connection);
         command.Parameters.AddWithValue("linking", NpgsqlDbType.Array | NpgsqlDbType.Varchar, linking);
         command.Parameters.AddWithValue("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar, _types.Keys.ToArray());
-        var people = new ConnectedPeople();
+        // Room for every stream at once (PostgreSQL's estimate of their number, and a quarter more: an
+        // estimate is only that), so the arrays need not grow.
+        await using var estimate = new NpgsqlCommand($"select (greatest(reltuples, 0) * 1.25)::int from pg_class where oid = '{MartenSetup.Schema}.mt_streams'::regclass", connection);
+        var people = new ConnectedPeople(Math.Max(1024, (int)(await estimate.ExecuteScalarAsync(cancellationToken))!));
         await using var rows = await command.ExecuteReaderAsync(cancellationToken);
         while (await rows.ReadAsync(cancellationToken))
             people.Add(rows.GetInt64(0), rows.GetGuid(1), rows.IsDBNull(2) ? [] : rows.GetFieldValue<Guid[]>(2));
