@@ -2,7 +2,7 @@
 # The two commands a newcomer needs (see README):
 #   ./build.sh run    build, start a local PostgreSQL when no ConnectionStrings__Npq is set, seed, serve the API
 #   ./build.sh test   build and run every test project against a real PostgreSQL
-# Also: ./build.sh build | bench | tokens … | seed … | audit verify …   (the commands of the server executable)
+# Also: ./build.sh build | bench | tokens … | seed … | audit verify … | schema apply …   (the commands of the server executable)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -12,7 +12,7 @@ target="${1:-build}"
 [ $# -gt 0 ] && shift
 
 case "$target" in
-  tokens|seed|statements|applications|participants|projections|audit)
+  tokens|seed|statements|applications|participants|projections|audit|schema)
     # Commands of the server executable, on the local cluster unless ConnectionStrings__Npq is set.
     if [ -z "${ConnectionStrings__Npq:-}" ]; then
       base=$(scripts/postgres.sh start npq | tail -n 1)

@@ -90,7 +90,8 @@ public static class DependencyInjection
         // The sealed audit log (issue 18, ADR 0022) and the change feed (issue 19, ADR 0023): each filled by a
         // Marten subscription on one node at a time (Npq:Audit:Seal=false leaves both to other processes).
         services.AddOptions<Audit.Log.AuditLogOptions>().Bind(configuration.GetSection("Npq:Audit"))
-            .Validate(o => o.CheckpointEvery > 0 && o.CheckpointInterval > TimeSpan.Zero, "Npq:Audit checkpoint settings must be positive");
+            .Validate(o => o.CheckpointEvery > 0 && o.CheckpointInterval > TimeSpan.Zero, "Npq:Audit checkpoint settings must be positive")
+            .ValidateOnStart();
         services.AddSingleton(sp => new Audit.Log.AuditLogStore(ConnectionString(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton<Audit.Log.CheckpointSigner>();
         services.AddSingleton<Audit.Log.LogSealer>();
@@ -112,6 +113,9 @@ public static class DependencyInjection
                 var opts = new StoreOptions();
                 var settings = sp.GetRequiredService<IConfiguration>();
                 MartenSetup.Configure(opts, WithTimeouts(ConnectionString(settings)));
+                // Production never changes the schema (ADR 0030): the committed migrations do, run by `schema apply`.
+                if (!Persistence.Schema.SchemaWatcher.ApplyOnStart(settings))
+                    opts.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
                 // How long the daemon waits at a missing sequence number before passing it (Marten's default,
                 // 3 s). A transaction that commits later is not lost: the sealer and the change feed watch
                 // the gaps they pass and take late events up (ADRs 0022, 0023).
@@ -124,8 +128,11 @@ public static class DependencyInjection
                 return opts;
             })
             .BuildSessionsWith<RequestSessionFactory>() // lightweight sessions that join a request's transaction (ADR 0019)
-            .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = MartenSetup.Schema + "_messages");
+        if (Persistence.Schema.SchemaWatcher.ApplyOnStart(configuration))
+            marten.ApplyAllDatabaseChangesOnStartup();
+        services.AddSingleton<Persistence.Schema.SchemaWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Persistence.Schema.SchemaWatcher>());
         if (seal)
         {
             marten.AddSubscriptionWithServices<Audit.Log.LogSealerSubscription>(ServiceLifetime.Singleton, o =>
@@ -159,6 +166,8 @@ public static class DependencyInjection
         if (configuration?.GetValue<TimeSpan?>("Npq:Messaging:HealthCheckPollingTime") is { } health)
             opts.Durability.HealthCheckPollingTime = health;
         opts.ApplicationAssembly = applicationAssembly;
+        if (configuration is not null && !Persistence.Schema.SchemaWatcher.ApplyOnStart(configuration))
+            opts.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
         opts.Discovery.DisableConventionalDiscovery().IncludeType(typeof(ParticipantEmailConsumer));
         opts.Policies.UseDurableLocalQueues();
         opts.Policies.AutoApplyTransactions();

@@ -30,6 +30,7 @@ namespace Npq.Api.Cli;
 ///   projections verify | rebuild        (exit code 3 when a read model diverges from the replay)
 ///   audit verify [--key &lt;verifier key&gt;] [--checkpoints-dir DIR]   (exit codes 10–16: what was found, ADR 0022)
 ///   audit new-key                       (a new Ed25519 seed for Npq__Audit__SigningKey, and its verifier key)
+///   schema apply [--grant-to ROLE] | check | script --out FILE   (ADR 0030; exit 20: behind, 21: a migration is missing)
 /// </code>
 /// Anything else goes to the JasperFx commands (db-apply, db-assert, codegen, …).
 /// </summary>
@@ -41,17 +42,20 @@ public static partial class CommandLine
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly string[] Ours = ["tokens", "seed", "statements", "applications", "participants", "audit"];
+    private static readonly string[] Ours = ["tokens", "seed", "statements", "applications", "participants", "audit", "schema"];
 
     /// <summary>Whether the arguments name one of these commands (the rest belong to JasperFx).</summary>
     public static bool Recognise(string[] args) =>
         args.Length > 0 && Ours.Contains(args[0]) || args is ["projections", "verify" or "rebuild", ..];
 
-    /// <summary>Parses; on valid arguments starts the host <paramref name="start"/> builds, runs the command and stops it.</summary>
-    public static Task<int> RunAsync(string[] args, Func<Task<WebApplication>> start) =>
-        Root(start).Parse(args).InvokeAsync();
+    /// <summary>
+    /// Parses; on valid arguments starts the host <paramref name="start"/> gives, runs the command and stops it
+    /// (the <c>schema</c> commands take the host <paramref name="build"/> gives, never started).
+    /// </summary>
+    public static Task<int> RunAsync(string[] args, Func<Task<WebApplication>> start, Func<Task<WebApplication>> build) =>
+        Root(start, build).Parse(args).InvokeAsync();
 
-    private static RootCommand Root(Func<Task<WebApplication>> start)
+    private static RootCommand Root(Func<Task<WebApplication>> start, Func<Task<WebApplication>> build)
     {
         var root = new RootCommand("NPQ lead-provider API: the server's commands. Each prints a JSON object on its last line.");
 
@@ -122,6 +126,7 @@ public static partial class CommandLine
         root.Subcommands.Add(Participants(start));
         root.Subcommands.Add(Projections(start));
         root.Subcommands.Add(AuditLog(start));
+        root.Subcommands.Add(Schema(build));
         return root;
     }
 

@@ -47,9 +47,13 @@ public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRat
 
         // The key row's lock serialises one key's requests in every process; its count saves
         // counting the log, so each request touches only the rows that expire and the one it adds.
+        // Written as PostgreSQL prints it back (pg_get_functiondef), so comparing the database with the
+        // code finds no difference where there is none (ADR 0030).
         yield return new Function(new PostgresqlObjectName(MartenSetup.Schema, "acquire_permit", Weasel.Postgresql.SchemaUtils.IdentifierUsage.Function), $$"""
-            create or replace function {{FunctionName}}(p_key text, p_limit int, p_window interval)
-            returns table(admitted boolean, counted int, oldest timestamptz) language plpgsql as $f$
+            CREATE OR REPLACE FUNCTION {{FunctionName}}(p_key text, p_limit integer, p_window interval)
+             RETURNS TABLE(admitted boolean, counted integer, oldest timestamp with time zone)
+             LANGUAGE plpgsql
+            AS $function$
             declare
               v_now timestamptz := clock_timestamp();
               v_expired int;
@@ -72,7 +76,7 @@ public sealed class PostgresRateLimiter(RateLimiterDataSource dataSource) : IRat
               select h.at into oldest from {{TableName}} h where h.key = p_key order by h.at limit 1;
               return next;
             end
-            $f$;
+            $function$;
             """);
     }
 

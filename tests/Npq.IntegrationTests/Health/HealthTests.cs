@@ -21,7 +21,7 @@ public sealed class HealthTests(ApiFixture fixture)
         ready.StatusCode.ShouldBe(HttpStatusCode.OK, body.GetRawText());
         body.GetProperty("status").GetString().ShouldBe("ready");
         body.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString())
-            .ShouldBe(["database", "schema", "projections", "outbox"]);
+            .ShouldBe(["database", "schema", "projections", "outbox", "schema-version"]);
         ready.Headers.GetValues("X-Request-Id").Single().ShouldNotBeNullOrWhiteSpace();
     }
 

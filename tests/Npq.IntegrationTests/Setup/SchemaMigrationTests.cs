@@ -1,0 +1,176 @@
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using Npq.Infrastructure.Persistence.Schema;
+using Npq.IntegrationTests.Faults;
+using Npq.IntegrationTests.Support;
+using Xunit.Abstractions;
+
+namespace Npq.IntegrationTests.Setup;
+
+/// <summary>
+/// Issue 28, ADR 0030: the schema comes from the committed migrations, applied by <c>schema apply</c> with a
+/// role that may change it; the service runs with a role that can only read and write rows, never changes
+/// the schema itself, and stays out of the balancer while the database is behind its code.
+/// </summary>
+[Collection(ThrowawayCheckout.Collection)]
+public sealed class SchemaMigrationTests(ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string> NoSchemaChanges = new(FaultSettings.Server) { ["Npq__Schema__ApplyOnStart"] = "false" };
+
+    [Fact]
+    public async Task The_committed_migrations_build_exactly_the_schema_the_code_needs()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var (code, line) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply");
+        output.WriteLine(line);
+        code.ShouldBe(0,
+            "the code needs schema objects that no committed migration creates (listed below): run `scripts/schema.sh new <name>`, " +
+            $"review the file it writes in src/Infrastructure/Persistence/Migrations and commit it (ADR 0030). {line}");
+        var applied = JsonDocument.Parse(line).RootElement;
+        applied.GetProperty("applied").EnumerateArray().Select(e => e.GetString()).ShouldBe(DatabaseSchema.Committed.Select(m => m.Id));
+        applied.GetProperty("differences").GetArrayLength().ShouldBe(0);
+
+        var (again, againLine) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply");
+        again.ShouldBe(0, againLine);
+        JsonDocument.Parse(againLine).RootElement.GetProperty("applied").GetArrayLength().ShouldBe(0, "each migration runs once");
+        (await ServerProcess.CliAsync(database.ConnectionString, "schema", "check")).ExitCode.ShouldBe(0);
+
+        // A migration that ran is never edited: a different text under the same name is refused.
+        await ExecuteAsync(database.ConnectionString, $"update {DatabaseSchema.History} set sha256 = 'edited' where id = '{DatabaseSchema.Committed[0].Id}'");
+        var (edited, editedLine) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply");
+        edited.ShouldBe(1, editedLine);
+        editedLine.ShouldContain("never edited");
+    }
+
+    [Fact]
+    public async Task The_service_serves_writes_with_a_role_that_cannot_change_the_schema()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var role = $"npq_rows_{Guid.NewGuid():N}"[..20];
+        await ExecuteAsync(database.ConnectionString, $"create role {role} login password 'rows-only'");
+        try
+        {
+            var (code, line) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply", "--grant-to", role);
+            code.ShouldBe(0, line);
+            var rowsOnly = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = "rows-only" }.ConnectionString;
+
+            // The role can change rows, not the schema.
+            var refused = await Should.ThrowAsync<PostgresException>(() => ExecuteAsync(rowsOnly, "create table npq.intruder (id int)"));
+            refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+            (await Should.ThrowAsync<PostgresException>(() => ExecuteAsync(rowsOnly, "truncate npq.mt_events"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+
+            // Reference data, tokens, then eight CRMs registering, accepting and declaring, all as that role.
+            var (providerId, token, adminToken) = await CrmLoad.PrepareDatabaseAsync(rowsOnly);
+            await using var server = await ServerProcess.StartAsync(rowsOnly, NoSchemaChanges);
+            using var http = new HttpClient { BaseAddress = server.Address };
+            var (ready, readiness) = await ReadinessAsync(http, until: HttpStatusCode.OK);
+            ready.ShouldBe(HttpStatusCode.OK, readiness);
+            readiness.ShouldContain("the database matches this version");
+
+            var load = await CrmLoad.StartingAsync(server.Address, providerId, token, adminToken);
+            using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4)))
+                await load.RunAsync(stop.Token);
+            output.WriteLine(load.Summary());
+            load.Outcomes.Where(o => (int)o.Status >= 500).ShouldBeEmpty(load.Summary());
+            await load.AssertExactlyOnceAsync(database.ConnectionString);
+
+            // The sealer and the change feed (the daemon) write as that role too.
+            await WaitForAsync(database.ConnectionString,
+                "(select coalesce(max(last_sequence), 0) from npq.audit_log_state) >= (select max(seq_id) from npq.mt_events) " +
+                "and (select coalesce(max(last_sequence), 0) from npq.feed_state) >= (select max(seq_id) from npq.mt_events)");
+            server.Log.Where(l => l.Contains("permission denied", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty();
+            (await ServerProcess.CliAsync(database.ConnectionString, "audit", "verify")).ExitCode.ShouldBe(0);
+        }
+        finally
+        {
+            await ExecuteAsync(database.ConnectionString, $"drop owned by {role}");
+            await database.DisposeAsync();
+            await ExecuteAsync(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres" }.ConnectionString, $"drop role if exists {role}");
+        }
+    }
+
+    [Fact]
+    public async Task A_database_behind_the_code_keeps_the_process_out_of_the_balancer_until_the_schema_is_brought_up()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        (await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply")).ExitCode.ShouldBe(0);
+        // As if this version needed a table the database does not have yet.
+        await ExecuteAsync(database.ConnectionString, "drop table npq.feed_heads");
+
+        var (checkCode, checkLine) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "check");
+        checkCode.ShouldBe(20, checkLine);
+        checkLine.ShouldContain("npq.feed_heads");
+        var (applyCode, applyLine) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply");
+        applyCode.ShouldBe(21, "no migration creates what was dropped by hand: apply says so instead of passing");
+        applyLine.ShouldContain("npq.feed_heads");
+
+        await using var server = await ServerProcess.StartAsync(database.ConnectionString, NoSchemaChanges);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        // Not ready from the start; once compared, readiness says why and what to run.
+        var (behind, detail) = await ReadinessAsync(http, until: null, containing: "the database is behind this version");
+        behind.ShouldBe(HttpStatusCode.ServiceUnavailable, detail);
+        detail.ShouldContain("the database is behind this version");
+        detail.ShouldContain("npq.feed_heads");
+        (await NpgsqlScalarAsync(database.ConnectionString, "select to_regclass('npq.feed_heads') is null")).ShouldBe(true, "the process did not create it");
+
+        // The SQL the code generates, reviewed and run by hand here: readiness follows within its interval.
+        var script = Path.GetTempFileName();
+        try
+        {
+            (await ServerProcess.CliAsync(database.ConnectionString, "schema", "script", "--out", script)).ExitCode.ShouldBe(0);
+            var sql = await File.ReadAllTextAsync(script);
+            sql.ShouldContain("npq.feed_heads");
+            await ExecuteAsync(database.ConnectionString, sql);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+
+        var (status, after) = await ReadinessAsync(http, until: HttpStatusCode.OK);
+        status.ShouldBe(HttpStatusCode.OK, after);
+        after.ShouldContain("the database matches this version");
+    }
+
+    /// <summary>Polls readiness (every 250 ms, for up to the watcher's interval and 10 s) until the status or the text wanted; the last answer.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> ReadinessAsync(HttpClient http, HttpStatusCode? until, string? containing = null)
+    {
+        var deadline = DateTime.UtcNow + SchemaWatcher.Interval + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            using var response = await http.GetAsync("/health/ready");
+            var body = await response.Content.ReadAsStringAsync();
+            if ((until is null || response.StatusCode == until) && (containing is null || body.Contains(containing, StringComparison.Ordinal)) || DateTime.UtcNow > deadline)
+                return (response.StatusCode, body);
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> NpgsqlScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static async Task WaitForAsync(string connectionString, string condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(bool)(await NpgsqlScalarAsync(connectionString, $"select {condition}"))!)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, condition);
+            await Task.Delay(200);
+        }
+    }
+}
