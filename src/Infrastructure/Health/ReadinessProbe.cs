@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Npq.Application.Common.Telemetry;
 using Npq.Infrastructure.Persistence;
 using Npq.Infrastructure.RateLimiting;
 
@@ -32,6 +33,9 @@ public sealed class ReadinessProbe
     {
         /// <summary>The outbox backlog counted by the check (0 when the database did not answer).</summary>
         public long OutboxBacklog { get; init; }
+
+        /// <summary>Where the sealer and the change feed stand (null when not read): metrics, never a readiness reason.</summary>
+        public NpqTelemetry.BackgroundWork? Background { get; init; }
     }
 
     /// <summary>Keeps a sample (the sampler's).</summary>
@@ -67,6 +71,7 @@ public sealed class ReadinessProbe
     {
         var checks = new List<Check>();
         long backlog = 0;
+        NpqTelemetry.BackgroundWork? background = null;
         var watch = Stopwatch.StartNew();
         try
         {
@@ -87,6 +92,7 @@ public sealed class ReadinessProbe
 
             backlog = await OutboxBacklogAsync(connection, timeout.Token);
             checks.Add(new Check("outbox", true, $"{backlog} side effects waiting (a metric to alert on above {OutboxBacklogAlert}; not a reason to stop serving)"));
+            background = await BackgroundAsync(connection, timeout.Token);
         }
         catch (PostgresException exception)
         {
@@ -97,7 +103,34 @@ public sealed class ReadinessProbe
             checks.Add(new Check("database", false, $"unreachable: {exception.GetType().Name}"));
         }
 
-        return new Result(checks.All(c => c.Ok), checks) { OutboxBacklog = backlog };
+        return new Result(checks.All(c => c.Ok), checks) { OutboxBacklog = backlog, Background = background };
+    }
+
+    /// <summary>
+    /// How far the sealer and the change feed are behind the newest committed event, the sealed events no
+    /// signed checkpoint covers yet, and the last checkpoint's age (issue 28): shared by every process, so
+    /// metrics to alert on, never a readiness reason. Null where the tables are not there yet.
+    /// </summary>
+    public static async Task<NpqTelemetry.BackgroundWork?> BackgroundAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select greatest(0, h.head - coalesce(a.last_sequence, 0)), coalesce(a.size - a.checkpoint_size, 0),
+                   extract(epoch from clock_timestamp() - a.checkpoint_at)::float8, greatest(0, h.head - coalesce(f.last_sequence, 0))
+            from (select coalesce(max(seq_id), 0) as head from {MartenSetup.Schema}.mt_events) h
+            left join (select max(last_sequence) as last_sequence, max(size) as size, max(checkpoint_size) as checkpoint_size, max(checkpoint_at) as checkpoint_at
+                       from {Audit.Log.AuditLogStore.State}) a on true
+            left join (select max(last_sequence) as last_sequence from {Changes.ChangeFeedStore.State}) f on true
+            """, connection);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return new NpqTelemetry.BackgroundWork(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.GetInt64(3));
+        }
+        catch (PostgresException)
+        {
+            return null; // the tables are not there yet, or not readable: no figures, and no effect on readiness
+        }
     }
 
     /// <summary>Durable side effects not yet handled (Wolverine's incoming envelopes); 0 before Wolverine made its tables.</summary>

@@ -9,7 +9,7 @@ namespace Npq.Infrastructure.Health;
 /// <c>/health/ready</c> (<see cref="ReadinessProbe"/>) and the <c>npq.ready</c> and
 /// <c>npq.outbox.backlog</c> gauges: neither a probe nor a scrape ever waits on the database.
 /// </summary>
-public sealed class ReadinessSampler(ReadinessProbe probe, ReadinessDataSource dataSource) : BackgroundService
+public sealed class ReadinessSampler(ReadinessProbe probe, ReadinessDataSource dataSource, Persistence.Schema.SchemaWatcher schema) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -19,9 +19,12 @@ public sealed class ReadinessSampler(ReadinessProbe probe, ReadinessDataSource d
         do
         {
             var result = await ReadinessProbe.CheckAsync(dataSource.Source, stoppingToken);
+            var version = schema.Check; // whether the database has this version's schema (ADR 0030)
+            result = result with { Ready = result.Ready && version.Ok, Checks = [.. result.Checks, version] };
             probe.Record(result);
             var counted = result.Checks.Any(c => c.Name == "outbox"); // the database answered
             NpqTelemetry.SampledReadiness(result.Ready, counted ? result.OutboxBacklog : null);
+            NpqTelemetry.SampledBackground(result.Background);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

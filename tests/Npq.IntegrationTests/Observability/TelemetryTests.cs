@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Npq.Infrastructure.Tokens;
 using Npq.IntegrationTests.Support;
 
@@ -150,6 +151,12 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
             .Where(name => !PromQlWords.Contains(name))
             .ToHashSet();
         queried.Count.ShouldBeGreaterThan(10);
+        // The alert rules too (one `expr:` a line).
+        var alerts = (await File.ReadAllLinesAsync(Path.Combine(Repository.Root.FullName, "docs", "operations", "prometheus-alerts.yaml")))
+            .Select(l => l.Trim()).Where(l => l.StartsWith("expr:", StringComparison.Ordinal)).Select(l => Quoted().Replace(l["expr:".Length..], ""))
+            .SelectMany(expr => MetricName().Matches(expr).Select(m => m.Value)).Where(name => !PromQlWords.Contains(name)).ToList();
+        alerts.Count.ShouldBeGreaterThan(6);
+        queried.UnionWith(alerts);
 
         // Traffic that moves every instrument: a registration, an accept, a declaration on a statement, a 404.
         var provider = await fixture.NewLeadProviderAsync();
@@ -160,16 +167,31 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
         (await provider.DeclareAsync(application, "started", "2025-11-01T10:00:00Z", customise: a => a["delivery_partner_id"] = partner.ToString())).ShouldBeOk();
         (await provider.GetAsync("/api/v3/no-such-resource")).Status.ShouldBe(HttpStatusCode.NotFound);
 
-        var exported = (await MetricsScrape.ReadAsync(fixture.Factory)).Body.Split('\n')
-            .Where(l => l.Length > 0 && l[0] != '#')
-            .Select(l => l[..l.IndexOfAny(['{', ' '])])
-            .ToHashSet();
-        queried.Where(name => !exported.Contains(name)).ShouldBeEmpty();
+        // A signed checkpoint (once the traffic is sealed), so the checkpoint's age has a value; the
+        // background gauges are sampled every 2 s.
+        var sealer = fixture.Services.GetRequiredService<Npq.Infrastructure.Audit.Log.LogSealer>();
+        var deadline = DateTime.UtcNow + Npq.Infrastructure.Health.ReadinessSampler.Interval * 3;
+        List<string> missing;
+        do
+        {
+            var exported = (await MetricsScrape.ReadAsync(fixture.Factory)).Body.Split('\n')
+                .Where(l => l.Length > 0 && l[0] != '#')
+                .Select(l => l[..l.IndexOfAny(['{', ' '])])
+                .ToHashSet();
+            missing = [.. queried.Where(name => !exported.Contains(name))];
+            if (missing.Count > 0)
+            {
+                await sealer.CheckpointIfDueAsync(force: true, CancellationToken.None);
+                await Task.Delay(500);
+            }
+        }
+        while (missing.Count > 0 && DateTime.UtcNow < deadline);
+        missing.ShouldBeEmpty();
     }
 
     private static readonly HashSet<string> PromQlWords =
         ["sum", "by", "rate", "histogram_quantile", "le", "topk", "increase", "max", "min", "count", "api_version", "status", "route",
-         "caller_kind", "provider_id", "outcome", "event_type", "state", "command", "rate_interval"];
+         "caller_kind", "provider_id", "outcome", "event_type", "state", "command", "rate_interval", "and"];
 
     [GeneratedRegex("\"[^\"]*\"")]
     private static partial Regex Quoted();

@@ -52,6 +52,38 @@ public static class NpqTelemetry
     public static readonly ObservableGauge<long> Ready = Meter.CreateObservableGauge(
         "npq.ready", () => Interlocked.Read(ref _ready), "{process}", "1 while the readiness check passes (sampled)");
 
+    private static BackgroundWork? _background;
+
+    /// <summary>Where the background work stands (issue 28), as last sampled; nothing until the first sample.</summary>
+    public sealed record BackgroundWork(long SealLag, long UnsignedEvents, double? CheckpointAgeSeconds, long FeedLag);
+
+    /// <summary><c>npq.audit.seal_lag</c>: committed events the sealer has not yet put in the log.</summary>
+    public static readonly ObservableGauge<long> SealLag = Meter.CreateObservableGauge(
+        "npq.audit.seal_lag", () => Sampled(b => b.SealLag), "{event}", "Committed events not yet sealed into the audit log (sampled)");
+
+    /// <summary><c>npq.audit.unsigned</c>: sealed leaves no signed checkpoint covers yet.</summary>
+    public static readonly ObservableGauge<long> UnsignedEvents = Meter.CreateObservableGauge(
+        "npq.audit.unsigned", () => Sampled(b => b.UnsignedEvents), "{event}", "Sealed events not yet covered by a signed checkpoint (sampled)");
+
+    /// <summary><c>npq.audit.checkpoint_age</c>: seconds since the last signed checkpoint.</summary>
+    public static readonly ObservableGauge<double> CheckpointAge = Meter.CreateObservableGauge(
+        "npq.audit.checkpoint_age", () => Volatile.Read(ref _background)?.CheckpointAgeSeconds is { } age ? [new Measurement<double>(age)] : Array.Empty<Measurement<double>>(),
+        "s", "Seconds since the last signed checkpoint of the audit log (sampled)");
+
+    /// <summary><c>npq.changes.lag</c>: committed events the change feed has not yet read.</summary>
+    public static readonly ObservableGauge<long> FeedLag = Meter.CreateObservableGauge(
+        "npq.changes.lag", () => Sampled(b => b.FeedLag), "{event}", "Committed events not yet read into the change feed (sampled)");
+
+    private static IEnumerable<Measurement<long>> Sampled(Func<BackgroundWork, long> value) =>
+        Volatile.Read(ref _background) is { } background ? [new Measurement<long>(value(background))] : [];
+
+    /// <summary>The background work's positions, as the readiness sampler last read them (kept while the database is down).</summary>
+    public static void SampledBackground(BackgroundWork? background)
+    {
+        if (background is not null)
+            Volatile.Write(ref _background, background);
+    }
+
     /// <summary>The last readiness check: whether it passed, and the outbox backlog it counted (kept while the database is down).</summary>
     public static void SampledReadiness(bool ready, long? outboxBacklog)
     {
