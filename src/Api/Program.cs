@@ -5,9 +5,17 @@ using Npq.Api.Cli;
 if (CommandLine.Recognise(args))
 {
     // A command of the executable: parsed first (help and mistakes need no database); when it runs,
-    // the host starts on a throw-away loopback port (so the schema is applied and Wolverine runs),
+    // the host starts on a throw-away loopback port (so Wolverine runs, and the schema is applied where
+    // Npq:Schema:ApplyOnStart allows it, ADR 0030),
     // does the work and stops.
     return await CommandLine.RunAsync(args, async () =>
+    {
+        var commandApp = Build();
+        await commandApp.StartAsync();
+        return commandApp;
+    }, () => Task.FromResult(Build()));
+
+    static WebApplication Build()
     {
         var commandBuilder = WebApplication.CreateBuilder([]);
         commandBuilder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -21,14 +29,20 @@ if (CommandLine.Recognise(args))
         commandBuilder.AddNpq();
         var commandApp = commandBuilder.Build();
         commandApp.UseNpq();
-        await commandApp.StartAsync();
         return commandApp;
-    });
+    }
 }
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddNpq();
 var app = builder.Build();
+if (args.Length == 0 || args[0].StartsWith('-'))
+{
+    // The server (its options, such as --urls, were read by the builder). Not through JasperFx's command
+    // runner, whose search for commands writes a plain-text line to standard output (issue 28).
+    return await StartupProblems.RunAsync(app);
+}
+
 app.UseNpq();
 return await app.RunJasperFxCommands(args);
 

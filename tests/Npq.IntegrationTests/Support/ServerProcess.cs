@@ -109,6 +109,38 @@ public sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await output);
     }
 
+    /// <summary>
+    /// The server in <paramref name="environment"/> with <paramref name="settings"/>, run until it exits or
+    /// <paramref name="within"/> passes (then stopped with SIGTERM): its exit code, standard output and error.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunUntilExitAsync(
+        string connectionString, string environment, IDictionary<string, string> settings, TimeSpan within)
+    {
+        var start = StartInfo(connectionString, [Dll(), "--urls", $"http://127.0.0.1:{FreePort()}"]);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment.Remove("Logging__LogLevel__Default");
+        foreach (var (key, value) in settings)
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using (var timeout = new CancellationTokenSource(within))
+        {
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await term!.WaitForExitAsync();
+                await process.WaitForExitAsync();
+            }
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>The built server in the Sandbox environment on <paramref name="connectionString"/>, output captured.</summary>
     private static ProcessStartInfo StartInfo(string connectionString, IEnumerable<string> arguments)
     {
