@@ -53,6 +53,8 @@ public static class DependencyInjection
         Security.ProductionSecrets.Register(services);
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection("Npq:Tokens"))
             .Validate(o => o.Secret.Length >= 32, "Npq:Tokens:Secret must be set to at least 32 characters.")
+            .Validate(o => o.PreviousSecrets.All(s => s.Length >= 32) && o.NextSecret is null or "" or { Length: >= 32 },
+                "Npq:Tokens:NextSecret and Npq:Tokens:PreviousSecrets must each be at least 32 characters.")
             .ValidateOnStart();
         services.AddOptions<RegistrationOptions>().Bind(configuration.GetSection("Npq:Registration"));
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("Npq:RateLimit"))

@@ -99,7 +99,7 @@ public static partial class CommandLine
             {
                 tokens = all.Select(t => new
                 {
-                    token_id = t.Id, kind = TokenKinds.ToWire(t.Kind), name = t.Name, lead_provider_id = t.LeadProviderId,
+                    token_id = t.Id, kind = TokenKinds.ToWire(t.Kind), name = t.Name, lead_provider_id = t.LeadProviderId, key_id = t.KeyId,
                     created_at = t.CreatedAt, last_used_at = t.LastUsedAt, revoked_at = t.RevokedAt,
                 }),
             };

@@ -24,6 +24,12 @@ public sealed class ApiToken
     /// <summary>Lower-case hex HMAC-SHA256 of the secret.</summary>
     public string Digest { get; set; } = "";
 
+    /// <summary>
+    /// The id of the server key <see cref="Digest"/> is made with (<see cref="TokenOptions.KeyIdOf"/>); empty for
+    /// tokens issued before keys had ids (issue 28), until they are next used.
+    /// </summary>
+    public string KeyId { get; set; } = "";
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }

@@ -21,6 +21,12 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
     private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(5);
 
     private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Secret);
+    private readonly string _keyId = TokenOptions.KeyIdOf(options.Value.Secret);
+    // Secrets accepted during a rotation (issue 28): tried after the current one, never used to write.
+    // A token found under a previous one moves to the current key; under the next one it stays.
+    private readonly byte[][] _accepted = [.. options.Value.AllSecrets.Skip(1).Select(Encoding.UTF8.GetBytes)];
+    private readonly HashSet<int> _previous = [.. options.Value.AllSecrets.Skip(1).Select((secret, i) => (secret, i))
+        .Where(s => options.Value.PreviousSecrets.Contains(s.secret)).Select(s => s.i + 1)];
     private readonly TimeSpan _cacheFor = options.Value.CacheFor;
     // Expiry on the monotonic clock: a request's X-With-Server-Date (Sandbox) must not stretch it.
     private readonly ConcurrentDictionary<string, (ApiToken Token, long Until)> _valid = new(StringComparer.Ordinal);
@@ -64,6 +70,7 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
             LeadProviderId = provider?.Id,
             Name = name,
             Digest = Digest(secret),
+            KeyId = _keyId,
             CreatedAt = time.GetUtcNow(),
         };
         await using var session = store.LightweightSession();
@@ -113,10 +120,16 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
         }
         else
         {
-            await using var session = store.QuerySession();
-            token = await session.Query<ApiToken>().Where(t => t.Digest == digest).FirstOrDefaultAsync(cancellationToken);
+            string[] digests = [digest, .. _accepted.Select(key => Digest(key, secret))];
+            await using (var session = store.QuerySession())
+            {
+                token = digests.Length == 1
+                    ? await session.Query<ApiToken>().Where(t => t.Digest == digest).FirstOrDefaultAsync(cancellationToken)
+                    : await session.Query<ApiToken>().Where(t => t.Digest.IsOneOf(digests)).FirstOrDefaultAsync(cancellationToken);
+            }
+
             if (token is null || token.RevokedAt is not null
-                || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Digest), Encoding.ASCII.GetBytes(digest)))
+                || !digests.Any(d => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Digest), Encoding.ASCII.GetBytes(d))))
             {
                 _valid.TryRemove(digest, out _);
                 // Unknown or revoked: neither ever becomes valid (revocation is for good).
@@ -126,6 +139,9 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
 
                 return null;
             }
+
+            if (_previous.Contains(Array.IndexOf(digests, token.Digest)))
+                token = await RekeyAsync(token, digest, cancellationToken);
 
             if (_cacheFor > TimeSpan.Zero)
             {
@@ -149,8 +165,27 @@ public sealed class TokenService(IDocumentStore store, IOptions<TokenOptions> op
         return (new Caller(known, token.Id, token.LeadProviderId, token.Name), token);
     }
 
-    public string Digest(string secret) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(secret)));
+    public string Digest(string secret) => Digest(_key, secret);
+
+    private static string Digest(byte[] key, string secret) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>
+    /// A token presented under an accepted (older) key moves to the current one: its digest and key id
+    /// only, in one statement guarded by the old digest, so a revocation at the same moment is never undone.
+    /// </summary>
+    private async Task<ApiToken> RekeyAsync(ApiToken token, string digest, CancellationToken cancellationToken)
+    {
+        const string table = Persistence.MartenSetup.Schema + ".mt_doc_apitoken";
+        await using var session = store.LightweightSession();
+        session.QueueSqlCommand(
+            $"update {table} set data = data || jsonb_build_object('Digest', ?::text, 'KeyId', ?::text) where id = ? and data ->> 'Digest' = ?",
+            digest, _keyId, token.Id, token.Digest);
+        await session.SaveChangesAsync(cancellationToken);
+        token.Digest = digest;
+        token.KeyId = _keyId;
+        return token;
+    }
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -99,14 +99,15 @@ public sealed class ChangeCursor(IOptions<TokenOptions> options)
 {
     private const byte Version = 2;
     private const byte RetiredVersion = 1;
-    private readonly byte[] _key = HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Secret), "npq change-feed cursor"u8);
+    // The current secret's key signs; the secrets still accepted during a rotation (issue 28) verify too.
+    private readonly byte[][] _keys = [.. options.Value.AllSecrets.Select(secret => HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "npq change-feed cursor"u8))];
 
     public string Encode(Guid provider, long position)
     {
         var bytes = new byte[1 + 8 + 16];
         bytes[0] = Version;
         BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), position);
-        Mac(provider, position, Version).AsSpan(0, 16).CopyTo(bytes.AsSpan(9));
+        Mac(_keys[0], provider, position, Version).AsSpan(0, 16).CopyTo(bytes.AsSpan(9));
         return Base64Url.EncodeToString(bytes);
     }
 
@@ -125,14 +126,14 @@ public sealed class ChangeCursor(IOptions<TokenOptions> options)
         if (bytes.Length != 25 || bytes[0] is not (Version or RetiredVersion))
             throw Invalid();
         var position = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
-        if (position < 0 || !CryptographicOperations.FixedTimeEquals(bytes.AsSpan(9), Mac(provider, position, bytes[0]).AsSpan(0, 16)))
+        if (position < 0 || !_keys.Any(key => CryptographicOperations.FixedTimeEquals(bytes.AsSpan(9), Mac(key, provider, position, bytes[0]).AsSpan(0, 16))))
             throw Invalid();
         if (bytes[0] == RetiredVersion)
             throw new GoneException("cursor", "This cursor belongs to an earlier feed that has been replaced. Resync from the beginning: ask again without a cursor and rebuild your copy.");
         return position;
     }
 
-    private byte[] Mac(Guid provider, long position, byte version)
+    private static byte[] Mac(byte[] key, Guid provider, long position, byte version)
     {
         // Version 1 signed the provider and position alone; version 2 signs its version too.
         Span<byte> input = stackalloc byte[version == RetiredVersion ? 24 : 25];
@@ -140,7 +141,7 @@ public sealed class ChangeCursor(IOptions<TokenOptions> options)
         BinaryPrimitives.WriteInt64BigEndian(input[16..], position);
         if (version != RetiredVersion)
             input[24] = version;
-        return HMACSHA256.HashData(_key, input);
+        return HMACSHA256.HashData(key, input);
     }
 
     private static BadRequestException Invalid() =>
