@@ -93,6 +93,8 @@ public static class DependencyInjection
         // Marten subscription on one node at a time (Npq:Audit:Seal=false leaves both to other processes).
         services.AddOptions<Audit.Log.AuditLogOptions>().Bind(configuration.GetSection("Npq:Audit"))
             .Validate(o => o.CheckpointEvery > 0 && o.CheckpointInterval > TimeSpan.Zero, "Npq:Audit checkpoint settings must be positive")
+            .Validate(o => o.RetiredKeys.All(r => Application.Audit.Log.Checkpoint.ParseVerifierKey(r.VerifierKey) is not null),
+                "Npq:Audit:RetiredKeys must each have a VerifierKey that is a C2SP Ed25519 verifier key (name+id+base64)")
             .ValidateOnStart();
         services.AddSingleton(sp => new Audit.Log.AuditLogStore(ConnectionString(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton<Audit.Log.CheckpointSigner>();

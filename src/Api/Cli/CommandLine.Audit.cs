@@ -20,14 +20,22 @@ public static partial class CommandLine
     {
         var key = new Option<string>("--key") { Description = "The log's C2SP verifier key (name+id+base64); default: the configured key's" };
         var directory = new Option<string>("--checkpoints-dir") { Description = "Checkpoints kept outside the database (default: Npq:Audit:CheckpointDirectory)" };
-        var verify = new Command("verify", "Recompute every leaf and root of the sealed log from the events and check every checkpoint") { key, directory };
+        var retiredKeys = new Option<string[]>("--retired-key")
+        {
+            Description = "An earlier key of the log (repeat for each), as a verifier key, optionally '@<largest tree size it may have signed>'; default, without --key: the configured Npq:Audit:RetiredKeys",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var verify = new Command("verify", "Recompute every leaf and root of the sealed log from the events and check every checkpoint") { key, retiredKeys, directory };
         verify.SetAction(Run(start, async (services, parse) =>
         {
+            var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Audit.Log.AuditLogOptions>>().Value;
             var verifierKey = parse.GetValue(key) ?? services.GetRequiredService<Infrastructure.Audit.Log.CheckpointSigner>().VerifierKey
                 ?? throw new ArgumentException("No key: pass --key, or configure Npq:Audit:SigningKey.");
-            var dir = parse.GetValue(directory)
-                ?? services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Audit.Log.AuditLogOptions>>().Value.CheckpointDirectory;
-            var report = await services.GetRequiredService<Infrastructure.Audit.Log.LogVerifier>().VerifyAsync(verifierKey, dir, CancellationToken.None);
+            var retired = parse.GetValue(retiredKeys) is { Length: > 0 } given
+                ? [.. given.Select(RetiredKeyOf)]
+                : parse.GetValue(key) is null ? options.RetiredKeys : [];
+            var dir = parse.GetValue(directory) ?? options.CheckpointDirectory;
+            var report = await services.GetRequiredService<Infrastructure.Audit.Log.LogVerifier>().VerifyAsync(verifierKey, dir, CancellationToken.None, retired);
             foreach (var finding in report.Findings)
                 await Console.Error.WriteLineAsync($"{finding.Kind}: {finding.Detail}");
             await Console.Error.WriteLineAsync(
@@ -51,6 +59,16 @@ public static partial class CommandLine
             return Task.FromResult<object>(new { signing_key = seed, verifier_key = signer.VerifierKey });
         }));
         return new Command("audit", "The sealed audit log (ADR 0022)") { verify, newKey };
+    }
+
+    /// <summary>'verifier key' or 'verifier key@size' (a verifier key holds no '@').</summary>
+    private static Infrastructure.Audit.Log.RetiredKey RetiredKeyOf(string value)
+    {
+        var at = value.LastIndexOf('@');
+        return at < 0 ? new Infrastructure.Audit.Log.RetiredKey { VerifierKey = value }
+            : long.TryParse(value[(at + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+                ? new Infrastructure.Audit.Log.RetiredKey { VerifierKey = value[..at], LastCheckpoint = size }
+                : throw new ArgumentException($"'{value}' is not a verifier key with '@<tree size>'.");
     }
 
     /// <summary>The managed heap of <c>projections rebuild|verify</c>: a batch of the bulk rebuild needs a few tens of MB.</summary>

@@ -5,7 +5,14 @@ using Npq.Application.Common.Errors;
 namespace Npq.Application.Audit.Log;
 
 /// <summary>The log's public key, as auditors' tools take it (ADR 0022).</summary>
-public sealed record LogKey(string Origin, string Algorithm, string KeyName, string KeyId, string PublicKey, string VerifierKey);
+public sealed record LogKey(string Origin, string Algorithm, string KeyName, string KeyId, string PublicKey, string VerifierKey)
+{
+    /// <summary>The log's earlier keys, whose checkpoints still verify (ADR 0032); empty until a key is rotated.</summary>
+    public IReadOnlyList<RetiredLogKey> RetiredKeys { get; init; } = [];
+}
+
+/// <summary>An earlier key of the log: its id and verifier key, and the largest tree size it may have signed, when bounded.</summary>
+public sealed record RetiredLogKey(string KeyId, string VerifierKey, long? LastCheckpoint);
 
 /// <summary>A signed checkpoint: the tree of the first <see cref="TreeSize"/> events, its root, when, and the signed note.</summary>
 public sealed record CheckpointView(long TreeSize, string RootHash, DateTimeOffset Time, string Note);

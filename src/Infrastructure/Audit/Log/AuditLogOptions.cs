@@ -23,4 +23,23 @@ public sealed class AuditLogOptions
 
     /// <summary>False turns the sealer off in this process (another process, or none, seals).</summary>
     public bool Seal { get; set; } = true;
+
+    /// <summary>
+    /// The log's earlier keys (issue 28, ADR 0032): checkpoints they signed still verify, and the log-key
+    /// endpoint publishes them. Only their public (verifier) keys: the private ones are destroyed.
+    /// </summary>
+    public List<RetiredKey> RetiredKeys { get; set; } = [];
+}
+
+/// <summary>An earlier signing key of the log, by its C2SP verifier key.</summary>
+public sealed class RetiredKey
+{
+    public string VerifierKey { get; set; } = "";
+
+    /// <summary>
+    /// When set, the largest tree size it may have signed: a checkpoint it signed beyond is refused (a key
+    /// retired because it leaked signs nothing after). Unset for a planned rotation, where processes of the
+    /// old key may still sign a checkpoint or two while the new one is rolled out.
+    /// </summary>
+    public long? LastCheckpoint { get; set; }
 }

@@ -4,11 +4,14 @@ using Npq.Application.Audit.Log;
 namespace Npq.Infrastructure.Audit.Log;
 
 /// <summary>Checkpoints and RFC 9162 proofs from the sealed log's tables: O(log² n) stored nodes per proof, one round trip.</summary>
-public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer) : IAuditLog
+public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer, Microsoft.Extensions.Options.IOptions<AuditLogOptions> options) : IAuditLog
 {
     public LogKey? Key => signer.PublicKey is { } key
         ? new LogKey(signer.KeyName, "Ed25519", signer.KeyName, Convert.ToHexStringLower(Checkpoint.KeyId(signer.KeyName, key)),
             Convert.ToBase64String(key), signer.VerifierKey!)
+        {
+            RetiredKeys = [.. options.Value.RetiredKeys.Select(r => new RetiredLogKey(r.VerifierKey.Split('+')[1], r.VerifierKey, r.LastCheckpoint))],
+        }
         : null;
 
     public async Task<long> SealedThroughAsync(CancellationToken cancellationToken)

@@ -42,10 +42,13 @@ public sealed class LogVerifier(AuditLogStore store)
 
     private sealed record Signed(long Size, byte[] Root, string Where);
 
-    public async Task<Report> VerifyAsync(string verifierKey, string? checkpointDirectory, CancellationToken cancellationToken)
+    /// <param name="retired">The log's earlier keys (ADR 0032), each with the largest tree size it may have signed, if bounded.</param>
+    public async Task<Report> VerifyAsync(string verifierKey, string? checkpointDirectory, CancellationToken cancellationToken, IReadOnlyList<RetiredKey>? retired = null)
     {
         var watch = Stopwatch.StartNew();
-        var key = Checkpoint.ParseVerifierKey(verifierKey) ?? throw new ArgumentException("The key must be a C2SP Ed25519 verifier key (name+id+base64).");
+        var current = Checkpoint.ParseVerifierKey(verifierKey) ?? throw new ArgumentException("The key must be a C2SP Ed25519 verifier key (name+id+base64).");
+        var key = new Keys(current, [.. (retired ?? []).Select(r => (Checkpoint.ParseVerifierKey(r.VerifierKey)
+            ?? throw new ArgumentException($"A retired key must be a C2SP Ed25519 verifier key (name+id+base64): {r.VerifierKey}"), r.LastCheckpoint))]);
         var findings = new List<Finding>();
         await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);
 
@@ -188,7 +191,10 @@ public sealed class LogVerifier(AuditLogStore store)
         return new Report(events, sealedCount, inDatabase.Count, last, Math.Max(0, size - last) + unsealed, watch.Elapsed.TotalSeconds, findings);
     }
 
-    private static Signed? Check(string note, (string KeyName, byte[] PublicKey) key, string where, List<Finding> findings)
+    /// <summary>The log's key, and its retired keys with the largest tree size each may have signed (null: unbounded).</summary>
+    private sealed record Keys((string KeyName, byte[] PublicKey) Current, IReadOnlyList<((string KeyName, byte[] PublicKey) Key, long? LastCheckpoint)> Retired);
+
+    private static Signed? Check(string note, Keys keys, string where, List<Finding> findings)
     {
         if (Checkpoint.Parse(note) is not { } parsed)
         {
@@ -196,15 +202,21 @@ public sealed class LogVerifier(AuditLogStore store)
             return null;
         }
 
-        var keyId = Checkpoint.KeyId(key.KeyName, key.PublicKey);
-        var ours = parsed.Signatures.Where(s => s.KeyName == key.KeyName && s.KeyId.AsSpan().SequenceEqual(keyId)).ToList();
-        if (ours.Count == 0 || !ours.Any(s => CheckpointSigner.Verify(key.PublicKey, parsed.Body, s.Signature)))
+        bool SignedBy((string KeyName, byte[] PublicKey) key)
         {
-            findings.Add(new Finding(Attack.ForeignSignature, $"{where} (size {parsed.Checkpoint.Size}) is not signed by the log's key"));
-            return null;
+            var keyId = Checkpoint.KeyId(key.KeyName, key.PublicKey);
+            return parsed.Signatures.Any(s => s.KeyName == key.KeyName && s.KeyId.AsSpan().SequenceEqual(keyId)
+                                              && CheckpointSigner.Verify(key.PublicKey, parsed.Body, s.Signature));
         }
 
-        return new Signed(parsed.Checkpoint.Size, parsed.Checkpoint.Root, where);
+        var size = parsed.Checkpoint.Size;
+        if (SignedBy(keys.Current) || keys.Retired.Any(r => (r.LastCheckpoint is not { } last || size <= last) && SignedBy(r.Key)))
+            return new Signed(size, parsed.Checkpoint.Root, where);
+
+        findings.Add(keys.Retired.Any(r => SignedBy(r.Key))
+            ? new Finding(Attack.ForeignSignature, $"{where} (size {size}) is signed by a retired key after its last checkpoint")
+            : new Finding(Attack.ForeignSignature, $"{where} (size {size}) is not signed by the log's key"));
+        return null;
     }
 
     private static async Task<List<(long Index, long Sequence, Guid EventId, byte[] Hash, StoredEvent? Event)>> LeafRowsAsync(
