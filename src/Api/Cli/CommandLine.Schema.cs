@@ -28,13 +28,20 @@ public static partial class CommandLine
         apply.SetAction(Built(build, async (services, parse) =>
         {
             var connection = DependencyInjection.ConnectionString(services.GetRequiredService<IConfiguration>());
+            var adopted = await DatabaseSchema.AdoptAsync(services, connection, CancellationToken.None);
+            if (adopted)
+                await Console.Error.WriteLineAsync("adopted a database made before the committed migrations: its schema brought to this version, every migration recorded as applied");
             var applied = await DatabaseSchema.ApplyAsync(connection, parse.GetValue(grantTo), TimeSpan.FromSeconds(parse.GetValue(lockTimeout)), CancellationToken.None);
             foreach (var id in applied.Ran)
                 await Console.Error.WriteLineAsync($"applied {id}");
             var differences = await DatabaseSchema.DifferencesAsync(services, CancellationToken.None);
             if (differences.Count > 0)
                 Environment.ExitCode = SchemaIncompleteExitCode;
-            return new { ok = differences.Count == 0, applied = applied.Ran, already_applied = applied.AlreadyThere, granted_to = parse.GetValue(grantTo), differences = Describe(differences) };
+            return new
+            {
+                ok = differences.Count == 0, adopted, applied = applied.Ran, already_applied = applied.AlreadyThere, granted_to = parse.GetValue(grantTo),
+                differences = Describe(differences),
+            };
         }));
 
         var check = new Command("check", $"Compare the database with what this version needs (exit {SchemaBehindExitCode} when it differs)");

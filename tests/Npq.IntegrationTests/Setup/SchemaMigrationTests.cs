@@ -45,6 +45,43 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_database_made_by_an_earlier_version_is_adopted_by_the_first_schema_apply()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        // As the versions before ADR 0030 left it: the schema made by a process at start (Sandbox applies
+        // it), no record of migrations, some data, and the limiter's function in its earlier spelling.
+        var (providerId, token, adminToken) = await CrmLoad.PrepareDatabaseAsync(database.ConnectionString);
+        await ExecuteAsync(database.ConnectionString, $"drop table if exists {DatabaseSchema.History}");
+        await ExecuteAsync(database.ConnectionString, """
+            create or replace function npq.acquire_permit(p_key text, p_limit int, p_window interval)
+            returns table(admitted boolean, counted int, oldest timestamptz) language plpgsql as $f$
+            begin admitted := true; counted := 0; oldest := now(); return next; end
+            $f$
+            """);
+        (await ServerProcess.CliAsync(database.ConnectionString, "schema", "check")).ExitCode.ShouldBe(20);
+
+        var (code, line) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply");
+        code.ShouldBe(0, line);
+        var result = JsonDocument.Parse(line).RootElement;
+        result.GetProperty("adopted").GetBoolean().ShouldBeTrue();
+        result.GetProperty("differences").GetArrayLength().ShouldBe(0);
+        (await ServerProcess.CliAsync(database.ConnectionString, "schema", "check")).ExitCode.ShouldBe(0);
+
+        // The data is there and the service serves it, without changing the schema itself.
+        await using var server = await ServerProcess.StartAsync(database.ConnectionString, NoSchemaChanges);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        (await ReadinessAsync(http, until: HttpStatusCode.OK)).Status.ShouldBe(HttpStatusCode.OK);
+        var load = await CrmLoad.StartingAsync(server.Address, providerId, token, adminToken);
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+            await load.RunAsync(stop.Token);
+        load.Outcomes.ShouldContain(o => o.Status == HttpStatusCode.Created, load.Summary());
+
+        var (again, againLine) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply");
+        again.ShouldBe(0, againLine);
+        JsonDocument.Parse(againLine).RootElement.GetProperty("adopted").GetBoolean().ShouldBeFalse("adopted once");
+    }
+
+    [Fact]
     public async Task The_service_serves_writes_with_a_role_that_cannot_change_the_schema()
     {
         await using var database = await TestDatabase.CreateAsync();

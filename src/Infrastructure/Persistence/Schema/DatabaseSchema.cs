@@ -129,6 +129,47 @@ public static partial class DatabaseSchema
         return sql.ToString();
     }
 
+    /// <summary>
+    /// A database the service made for itself before ADR 0030 (an event store, and no record of migrations)
+    /// is adopted: the schema changes its own start would have made are made once more (Weasel's comparison,
+    /// as every start of the earlier versions did), and every committed migration is recorded as applied,
+    /// since the database now holds what they create. Returns whether it adopted; a database with a record
+    /// of migrations, or an empty one, is left to <see cref="ApplyAsync"/>.
+    /// </summary>
+    public static async Task<bool> AdoptAsync(IServiceProvider services, string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "npq-schema-adopt" }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, $"select pg_advisory_lock({LockKey})", cancellationToken);
+        await using (var made = new NpgsqlCommand(
+                         $"select to_regclass('{MartenSetup.Schema}.mt_events') is not null and to_regclass('{History}') is null", connection))
+        {
+            if (!(bool)(await made.ExecuteScalarAsync(cancellationToken))!)
+            {
+                await ExecuteAsync(connection, null, $"select pg_advisory_unlock({LockKey})", cancellationToken);
+                return false;
+            }
+        }
+
+        foreach (var database in await DatabasesAsync(services))
+            await database.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate, ct: cancellationToken);
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction,
+            $"create table if not exists {History} (id text primary key, sha256 text not null, applied_at timestamptz not null default now())", cancellationToken);
+        foreach (var migration in Committed)
+        {
+            await using var record = new NpgsqlCommand($"insert into {History} (id, sha256) values ($1, $2)", connection, transaction);
+            record.Parameters.Add(new NpgsqlParameter { Value = migration.Id });
+            record.Parameters.Add(new NpgsqlParameter { Value = migration.Sha256 });
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        await ExecuteAsync(connection, null, $"select pg_advisory_unlock({LockKey})", cancellationToken);
+        return true;
+    }
+
     /// <summary>Everything the code expects that the database lacks or has otherwise, database by database.</summary>
     public static async Task<IReadOnlyList<Difference>> DifferencesAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
