@@ -308,12 +308,20 @@ public sealed class TenancyTests(ApiFixture fixture)
     [InlineData("Npq:Audit:SigningKey", "", "without an audit signing key")]
     public async Task Production_refuses_to_start_on_a_committed_secret_or_without_a_signing_key(string setting, string value, string named)
     {
-        await using var production = new ApiFactory(fixture.Database.ConnectionString, "Production", new Dictionary<string, string?> { [setting] = value });
+        // The real process, as an operator starts it: it stops before serving, with one line naming the setting.
+        var settings = new Dictionary<string, string>
+        {
+            ["Npq__Audit__SigningKey"] = "Zk9yIHRoZSB0ZXN0OiBub3QgYSByZWFsIGtleSEhISE=", // 32 bytes, committed nowhere
+            ["Npq__Metrics__Port"] = "off",
+            [setting.Replace(":", "__", StringComparison.Ordinal)] = value,
+        };
 
-        var refused = Should.Throw<Exception>(() => production.CreateClient());
+        var (code, _, error) = await ServerProcess.RunUntilExitAsync(fixture.Database.ConnectionString, "Production", settings, TimeSpan.FromSeconds(30));
 
-        refused.Message.ShouldContain(named);
-        refused.Message.ShouldStartWith("Production refuses");
+        code.ShouldBe(Npq.Api.StartupProblems.ExitCode, error);
+        var refusal = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        refusal.ShouldStartWith("configuration: Production refuses");
+        refusal.ShouldContain(named);
     }
 
     private async Task<HttpResponseMessage> SendAsync(string authorization, HttpMethod method, string path, JsonObject? attributes, string? key)
