@@ -1,5 +1,6 @@
 using Mediator;
 using Npq.Application.Common;
+using Npq.Application.Common.Errors;
 
 namespace Npq.Application.Changes;
 
@@ -24,6 +25,18 @@ public sealed record ListChanges(Caller Caller, long After, int Limit) : IQuery<
 
 public sealed class ListChangesHandler(IChangeFeed feed) : IQueryHandler<ListChanges, ChangesPage>
 {
-    public async ValueTask<ChangesPage> Handle(ListChanges query, CancellationToken cancellationToken) =>
-        await feed.ReadAsync(query.Caller.ProviderId, query.After, query.Limit, cancellationToken);
+    public async ValueTask<ChangesPage> Handle(ListChanges query, CancellationToken cancellationToken)
+    {
+        var page = await feed.ReadAsync(query.Caller.ProviderId, query.After, query.Limit, cancellationToken);
+        // A cursor is only ever given at or below the provider's head, and heads only grow, unless the
+        // data was restored to an earlier moment (issue 28). Read on, the cursor would skip every change
+        // made after the restore up to its old position without a word: the client must resync instead.
+        if (query.After != long.MaxValue && query.After > page.Head)
+        {
+            throw new GoneException("cursor",
+                "This cursor is ahead of your feed: the service's data was restored to an earlier moment. Resync: ask again without a cursor and rebuild your copy.");
+        }
+
+        return page;
+    }
 }

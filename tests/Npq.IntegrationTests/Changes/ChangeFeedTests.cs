@@ -194,6 +194,39 @@ public sealed class ChangeFeedTests(ApiFixture fixture)
         (await b.GetAsync("/api/v3/changes")).ShouldBeOkBody().GetProperty("data").GetArrayLength().ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_cursor_ahead_of_a_feed_restored_to_an_earlier_moment_is_gone_instead_of_skipping_what_came_after()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        await provider.RegisterAsync();
+        await provider.RegisterAsync();
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+        var (items, cursor) = await ChangeFeedFollowing.FollowAsync(provider, cursor: null);
+        items.Count.ShouldBeGreaterThan(1);
+        var first = items[0].GetProperty("position").GetInt64();
+
+        // The database as a point-in-time restore leaves it: the provider's feed as it stood after its first item.
+        await using (var connection = new NpgsqlConnection(fixture.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var rollback = new NpgsqlCommand(
+                "delete from npq.feed_items where provider_id = @provider and position > @first; update npq.feed_heads set position = @first where provider_id = @provider",
+                connection);
+            rollback.Parameters.AddWithValue("provider", provider.Id);
+            rollback.Parameters.AddWithValue("first", first);
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        var (status, body, _) = await provider.GetAsync($"/api/v3/changes?cursor={cursor}");
+        status.ShouldBe(HttpStatusCode.Gone);
+        body.GetProperty("errors")[0].GetProperty("detail").GetString()!.ShouldContain("restored to an earlier moment");
+
+        // Starting again from the beginning works, and leads to a cursor that works.
+        var (again, fresh) = await ChangeFeedFollowing.FollowAsync(provider, cursor: null);
+        again.Select(i => i.GetProperty("position").GetInt64()).ShouldBe([first]);
+        (await provider.GetAsync($"/api/v3/changes?cursor={fresh}")).Status.ShouldBe(HttpStatusCode.OK);
+    }
+
     /// <summary>The CRM's copy of one resource type holds the same ids, and the same JSON for each, as the list endpoint.</summary>
     private static void Same(Dictionary<Guid, string> listed, Dictionary<(string Type, Guid Id), string> copy, string type)
     {
