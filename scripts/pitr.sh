@@ -59,7 +59,7 @@ CONF
     log "restored $backup into $data, to replay up to $target; start PostgreSQL on it"
     ;;
   *)
-    sed -n '2,16p' "$0" >&2
+    sed -n '2,15p' "$0" >&2
     exit 2
     ;;
 esac
