@@ -32,7 +32,7 @@ public sealed class ContainerImageTests(ITestOutputHelper output)
         var mounts = new List<string>();
         try
         {
-            var (built, log) = await RunAsync("bash", [Repository.File("scripts", "image.sh"), Path.Combine(work, "image")], TimeSpan.FromMinutes(10));
+            var (built, log) = await Programs.RunAsync("bash", [Repository.File("scripts", "image.sh"), Path.Combine(work, "image")], TimeSpan.FromMinutes(10));
             built.ShouldBe(0, log);
             var layout = Path.Combine(work, "image", "oci");
 
@@ -52,7 +52,7 @@ public sealed class ContainerImageTests(ITestOutputHelper output)
                 var path = Path.Combine(layout, "blobs", "sha256", layer.GetProperty("digest").GetString()!["sha256:".Length..]);
                 await using (var stream = File.OpenRead(path))
                     ("sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(stream))).ShouldBe(layer.GetProperty("digest").GetString());
-                (await RunAsync("tar", ["-xf", path, "-C", rootfs], TimeSpan.FromMinutes(2))).ExitCode.ShouldBe(0);
+                (await Programs.RunAsync("tar", ["-xf", path, "-C", rootfs], TimeSpan.FromMinutes(2))).ExitCode.ShouldBe(0);
             }
 
             // Only the runtime: no SDK, no Node.
@@ -65,7 +65,7 @@ public sealed class ContainerImageTests(ITestOutputHelper output)
             await MountAsync(mounts, ["-t", "proc", "proc", Path.Combine(rootfs, "proc")]);
             await MountAsync(mounts, ["--bind", "/dev", Path.Combine(rootfs, "dev")]);
             await MountAsync(mounts, ["-t", "tmpfs", "tmpfs", Path.Combine(rootfs, "tmp")]);
-            (await RunAsync("touch", [Path.Combine(rootfs, "app", "written")], TimeSpan.FromSeconds(10))).ExitCode.ShouldNotBe(0, "the root filesystem is read-only");
+            (await Programs.RunAsync("touch", [Path.Combine(rootfs, "app", "written")], TimeSpan.FromSeconds(10))).ExitCode.ShouldNotBe(0, "the root filesystem is read-only");
 
             await using var database = await TestDatabase.CreateAsync();
             var (apiPort, metricsPort) = (ServerProcess.FreePort(), ServerProcess.FreePort());
@@ -85,16 +85,16 @@ public sealed class ContainerImageTests(ITestOutputHelper output)
             // The jobs an operator runs before the first deploy, with the image's own entrypoint.
             foreach (var job in new[] { new[] { "schema", "apply" }, ["seed", "--reference-only"] })
             {
-                var (code, jobLog) = await RunAsync("chroot", ["--userspec=1654:1654", rootfs, .. entrypoint, .. job], TimeSpan.FromMinutes(2), settings);
+                var (code, jobLog) = await Programs.RunAsync("chroot", ["--userspec=1654:1654", rootfs, .. entrypoint, .. job], TimeSpan.FromMinutes(2), settings);
                 code.ShouldBe(0, jobLog);
             }
 
-            var (issuedCode, issued) = await RunAsync("chroot", ["--userspec=1654:1654", rootfs, .. entrypoint, "tokens", "issue", "--lead-provider", "Teach First"],
+            var (issuedCode, issued) = await Programs.RunAsync("chroot", ["--userspec=1654:1654", rootfs, .. entrypoint, "tokens", "issue", "--lead-provider", "Teach First"],
                 TimeSpan.FromMinutes(2), settings, standardOutputOnly: true);
             issuedCode.ShouldBe(0, issued);
             var token = JsonDocument.Parse(issued.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("token").GetString();
 
-            using var server = Start("chroot", ["--userspec=1654:1654", rootfs, .. entrypoint], settings);
+            using var server = Programs.Start("chroot", ["--userspec=1654:1654", rootfs, .. entrypoint], settings);
             var stdout = server.StandardOutput.ReadToEndAsync();
             var stderr = server.StandardError.ReadToEndAsync();
             try
@@ -130,7 +130,7 @@ public sealed class ContainerImageTests(ITestOutputHelper output)
         finally
         {
             foreach (var mount in Enumerable.Reverse(mounts))
-                await RunAsync("umount", ["-l", mount], TimeSpan.FromSeconds(30));
+                await Programs.RunAsync("umount", ["-l", mount], TimeSpan.FromSeconds(30));
             Directory.Delete(work, recursive: true);
         }
     }
@@ -144,7 +144,7 @@ public sealed class ContainerImageTests(ITestOutputHelper output)
 
     private static async Task MountAsync(List<string> mounts, string[] arguments, bool track = true)
     {
-        var (code, log) = await RunAsync("mount", arguments, TimeSpan.FromSeconds(30));
+        var (code, log) = await Programs.RunAsync("mount", arguments, TimeSpan.FromSeconds(30));
         code.ShouldBe(0, log);
         if (track)
             mounts.Add(arguments[^1]);
@@ -169,31 +169,6 @@ public sealed class ContainerImageTests(ITestOutputHelper output)
         }
 
         return null;
-    }
-
-    private static Process Start(string file, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (environment is not null)
-        {
-            // Only the image's environment and what the operator sets, as a runtime would give it.
-            start.Environment.Clear();
-            foreach (var (key, value) in environment)
-                start.Environment[key] = value;
-        }
-
-        return Process.Start(start)!;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(
-        string file, IEnumerable<string> arguments, TimeSpan within, IDictionary<string, string>? environment = null, bool standardOutputOnly = false)
-    {
-        using var process = Start(file, arguments, environment);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(within);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, standardOutputOnly ? await stdout : await stdout + await stderr);
     }
 }
 

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
 using Npq.IntegrationTests.Faults;
 using Npq.IntegrationTests.Support;
 using Xunit.Abstractions;
@@ -50,10 +48,10 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
             {
                 before = await RegisterAsync(server, providerId, 3);
                 var backup = await RunAsync("bash", [Repository.File("scripts", "pitr.sh"), "backup", $"postgresql://postgres@127.0.0.1:{started.Port}/postgres", Path.Combine(work, "backup")]);
-                backup.Code.ShouldBe(0, backup.Output);
+                backup.ExitCode.ShouldBe(0, backup.Output);
                 between = await RegisterAsync(server, providerId, 3);
                 await Task.Delay(1100);
-                var moment = (DateTime)(await ScalarAsync(database, "select now() at time zone 'utc'"))!;
+                var moment = (DateTime)(await Sql.ScalarAsync(database, "select now() at time zone 'utc'"))!;
                 await Task.Delay(1100);
                 after = await RegisterAsync(server, providerId, 3);
                 cursorAfter = await CaughtUpCursorAsync(server, token, database);
@@ -63,7 +61,7 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
                 await checkout.RunAsync("stop");
                 var restore = await RunAsync("bash", [Repository.File("scripts", "pitr.sh"), "restore", Path.Combine(work, "backup"), archive,
                     moment.ToString("yyyy-MM-dd HH:mm:ss.ffffff+00", System.Globalization.CultureInfo.InvariantCulture), restored]);
-                restore.Code.ShouldBe(0, restore.Output);
+                restore.ExitCode.ShouldBe(0, restore.Output);
             }
 
             // PostgreSQL on the restored directory, on a port of its own: it replays up to the moment and opens.
@@ -71,10 +69,10 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
             var pgCtl = Path.Combine(Directory.GetDirectories("/usr/lib/postgresql").Order().Last(), "bin", "pg_ctl");
             var up = await AsPostgresAsync(pgCtl, ["-D", restored, "-l", Path.Combine(work, "restored.log"), "-w", "-t", "120",
                 "-o", $"-p {restoredPort} -c listen_addresses=127.0.0.1 -c max_connections=300 -k {work}", "start"]); // settings at least the primary's
-            up.Code.ShouldBe(0, up.Output + Tail(Path.Combine(work, "restored.log")));
+            up.ExitCode.ShouldBe(0, up.Output + Tail(Path.Combine(work, "restored.log")));
             var restoredDatabase = $"Host=127.0.0.1;Port={restoredPort};Username=postgres;Database=npq";
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while ((bool)(await ScalarAsync(restoredDatabase, "select pg_is_in_recovery()"))!)
+            while ((bool)(await Sql.ScalarAsync(restoredDatabase, "select pg_is_in_recovery()"))!)
             {
                 DateTime.UtcNow.ShouldBeLessThan(deadline, "the restored cluster is still replaying");
                 await Task.Delay(250);
@@ -135,7 +133,7 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
     private static async Task<string> CaughtUpCursorAsync(ServerProcess server, string token, string database)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(bool)(await ScalarAsync(database, "select coalesce((select last_sequence from npq.feed_state), 0) >= (select max(seq_id) from npq.mt_events)"))!)
+        while (!(bool)(await Sql.ScalarAsync(database, "select coalesce((select last_sequence from npq.feed_state), 0) >= (select max(seq_id) from npq.mt_events)"))!)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, "the change feed did not catch up");
             await Task.Delay(200);
@@ -155,45 +153,30 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
     /// <summary>Ends the current WAL segment and waits until the archive holds it.</summary>
     private static async Task WaitForArchiveAsync(string database)
     {
-        var segment = (string)(await ScalarAsync(database, "select pg_walfile_name(pg_switch_wal())"))!;
+        var segment = (string)(await Sql.ScalarAsync(database, "select pg_walfile_name(pg_switch_wal())"))!;
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await ScalarAsync(database, "select last_archived_wal from pg_stat_archiver")) is not string last || string.CompareOrdinal(last, segment) < 0)
+        while ((await Sql.ScalarAsync(database, "select last_archived_wal from pg_stat_archiver")) is not string last || string.CompareOrdinal(last, segment) < 0)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, $"the WAL segment {segment} was not archived");
             await Task.Delay(250);
         }
     }
 
-    private static async Task<object?> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
     /// <summary>As root, the folder is given to the postgres user (PostgreSQL refuses to run as root).</summary>
     private static async Task OwnAsync(string folder)
     {
         if (Environment.UserName == "root")
-            (await RunAsync("chown", ["-R", "postgres", folder])).Code.ShouldBe(0);
+            (await RunAsync("chown", ["-R", "postgres", folder])).ExitCode.ShouldBe(0);
     }
 
-    private static Task<(int Code, string Output)> AsPostgresAsync(string file, IEnumerable<string> arguments) =>
+    private static Task<(int ExitCode, string Output)> AsPostgresAsync(string file, IEnumerable<string> arguments) =>
         Environment.UserName == "root" ? RunAsync("runuser", ["-u", "postgres", "--", file, .. arguments]) : RunAsync(file, arguments);
 
     private static string Fallback(string folder) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(folder)))[..12];
 
-    private static string Tail(string log) => File.Exists(log) ? "\n" + string.Join("\n", File.ReadLines(log).TakeLast(20)) : "";
+    private static Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments) =>
+        Programs.RunAsync(file, arguments, TimeSpan.FromMinutes(3));
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static string Tail(string log) => File.Exists(log) ? "\n" + string.Join("\n", File.ReadLines(log).TakeLast(20)) : "";
 }

@@ -38,7 +38,7 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
         (await ServerProcess.CliAsync(database.ConnectionString, "schema", "check")).ExitCode.ShouldBe(0);
 
         // A migration that ran is never edited: a different text under the same name is refused.
-        await ExecuteAsync(database.ConnectionString, $"update {DatabaseSchema.History} set sha256 = 'edited' where id = '{DatabaseSchema.Committed[0].Id}'");
+        await Sql.ExecuteAsync(database.ConnectionString, $"update {DatabaseSchema.History} set sha256 = 'edited' where id = '{DatabaseSchema.Committed[0].Id}'");
         var (edited, editedLine) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply");
         edited.ShouldBe(1, editedLine);
         editedLine.ShouldContain("never edited");
@@ -51,8 +51,8 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
         // As the versions before ADR 0030 left it: the schema made by a process at start (Sandbox applies
         // it), no record of migrations, some data, and the limiter's function in its earlier spelling.
         var (providerId, token, adminToken) = await CrmLoad.PrepareDatabaseAsync(database.ConnectionString);
-        await ExecuteAsync(database.ConnectionString, $"drop table if exists {DatabaseSchema.History}");
-        await ExecuteAsync(database.ConnectionString, """
+        await Sql.ExecuteAsync(database.ConnectionString, $"drop table if exists {DatabaseSchema.History}");
+        await Sql.ExecuteAsync(database.ConnectionString, """
             create or replace function npq.acquire_permit(p_key text, p_limit int, p_window interval)
             returns table(admitted boolean, counted int, oldest timestamptz) language plpgsql as $f$
             begin admitted := true; counted := 0; oldest := now(); return next; end
@@ -86,7 +86,7 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
     {
         await using var database = await TestDatabase.CreateAsync();
         var role = $"npq_rows_{Guid.NewGuid():N}"[..20];
-        await ExecuteAsync(database.ConnectionString, $"create role {role} login password 'rows-only'");
+        await Sql.ExecuteAsync(database.ConnectionString, $"create role {role} login password 'rows-only'");
         try
         {
             var (code, line) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply", "--grant-to", role);
@@ -94,9 +94,9 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
             var rowsOnly = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = "rows-only" }.ConnectionString;
 
             // The role can change rows, not the schema.
-            var refused = await Should.ThrowAsync<PostgresException>(() => ExecuteAsync(rowsOnly, "create table npq.intruder (id int)"));
+            var refused = await Should.ThrowAsync<PostgresException>(() => Sql.ExecuteAsync(rowsOnly, "create table npq.intruder (id int)"));
             refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
-            (await Should.ThrowAsync<PostgresException>(() => ExecuteAsync(rowsOnly, "truncate npq.mt_events"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+            (await Should.ThrowAsync<PostgresException>(() => Sql.ExecuteAsync(rowsOnly, "truncate npq.mt_events"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
 
             // Reference data, tokens, then eight CRMs registering, accepting and declaring, all as that role.
             var (providerId, token, adminToken) = await CrmLoad.PrepareDatabaseAsync(rowsOnly);
@@ -122,9 +122,9 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
         }
         finally
         {
-            await ExecuteAsync(database.ConnectionString, $"drop owned by {role}");
+            await Sql.ExecuteAsync(database.ConnectionString, $"drop owned by {role}");
             await database.DisposeAsync();
-            await ExecuteAsync(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres" }.ConnectionString, $"drop role if exists {role}");
+            await Sql.ExecuteAsync(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres" }.ConnectionString, $"drop role if exists {role}");
         }
     }
 
@@ -134,7 +134,7 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
         await using var database = await TestDatabase.CreateAsync();
         (await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply")).ExitCode.ShouldBe(0);
         // As if this version needed a table the database does not have yet.
-        await ExecuteAsync(database.ConnectionString, "drop table npq.feed_heads");
+        await Sql.ExecuteAsync(database.ConnectionString, "drop table npq.feed_heads");
 
         var (checkCode, checkLine) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "check");
         checkCode.ShouldBe(20, checkLine);
@@ -150,7 +150,7 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
         behind.ShouldBe(HttpStatusCode.ServiceUnavailable, detail);
         detail.ShouldContain("the database is behind this version");
         detail.ShouldContain("npq.feed_heads");
-        (await NpgsqlScalarAsync(database.ConnectionString, "select to_regclass('npq.feed_heads') is null")).ShouldBe(true, "the process did not create it");
+        (await Sql.ScalarAsync(database.ConnectionString, "select to_regclass('npq.feed_heads') is null")).ShouldBe(true, "the process did not create it");
 
         // The SQL the code generates, reviewed and run by hand here: readiness follows within its interval.
         var script = Path.GetTempFileName();
@@ -159,7 +159,7 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
             (await ServerProcess.CliAsync(database.ConnectionString, "schema", "script", "--out", script)).ExitCode.ShouldBe(0);
             var sql = await File.ReadAllTextAsync(script);
             sql.ShouldContain("npq.feed_heads");
-            await ExecuteAsync(database.ConnectionString, sql);
+            await Sql.ExecuteAsync(database.ConnectionString, sql);
         }
         finally
         {
@@ -185,26 +185,10 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> NpgsqlScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
     private static async Task WaitForAsync(string connectionString, string condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(bool)(await NpgsqlScalarAsync(connectionString, $"select {condition}"))!)
+        while (!(bool)(await Sql.ScalarAsync(connectionString, $"select {condition}"))!)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, condition);
             await Task.Delay(200);
