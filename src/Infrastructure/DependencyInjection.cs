@@ -100,6 +100,7 @@ public static class DependencyInjection
         services.AddSingleton<Audit.Log.CheckpointSigner>();
         services.AddSingleton<Audit.Log.LogSealer>();
         services.AddSingleton<Audit.Log.LogVerifier>();
+        services.AddSingleton<Audit.Log.LogRestore>();
         services.AddSingleton<Application.Audit.Log.IAuditLog, Audit.Log.AuditLogReader>();
         services.AddSingleton<Changes.ChangeFeedStore>();
         services.AddSingleton<Application.Changes.IChangeFeed>(sp => sp.GetRequiredService<Changes.ChangeFeedStore>());

@@ -38,6 +38,13 @@ public static partial class CommandLine
             var report = await services.GetRequiredService<Infrastructure.Audit.Log.LogVerifier>().VerifyAsync(verifierKey, dir, CancellationToken.None, retired);
             foreach (var finding in report.Findings)
                 await Console.Error.WriteLineAsync($"{finding.Kind}: {finding.Detail}");
+            foreach (var restore in report.Restores)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"LawfulRestore: epoch {restore.Epoch} at {restore.At:O}: the log goes on from its first {restore.RestoredSize} events and gave up " +
+                    $"{restore.AbandonedCheckpoints} signed checkpoints ({restore.ExplainedCopies} copies found here); reason: {restore.Reason}");
+            }
+
             await Console.Error.WriteLineAsync(
                 $"{report.Events} events, {report.Sealed} sealed, {report.Checkpoints} checkpoints (last {report.LastCheckpoint}); " +
                 $"{report.UnsignedTail} events after the last checkpoint are not yet covered by a signature; {report.Seconds:F1} s");
@@ -47,6 +54,11 @@ public static partial class CommandLine
                 ok = report.Ok, exit_code = report.ExitCode, events = report.Events, @sealed = report.Sealed, checkpoints = report.Checkpoints,
                 last_checkpoint = report.LastCheckpoint, unsigned_tail = report.UnsignedTail, seconds = Math.Round(report.Seconds, 2),
                 findings = report.Findings.Select(f => new { kind = f.Kind.ToString(), code = (int)f.Kind, detail = f.Detail }),
+                restores = report.Restores.Select(r => new
+                {
+                    epoch = r.Epoch, at = r.At, reason = r.Reason, restored_size = r.RestoredSize, abandoned_checkpoints = r.AbandonedCheckpoints,
+                    explained_copies = r.ExplainedCopies,
+                }),
             };
         }));
         var newKey = new Command("new-key", "Print a new Ed25519 seed (keep it secret) and the verifier key to publish");
@@ -58,7 +70,32 @@ public static partial class CommandLine
                 new Infrastructure.Audit.Log.AuditLogOptions { Origin = origin, SigningKey = seed }));
             return Task.FromResult<object>(new { signing_key = seed, verifier_key = signer.VerifierKey });
         }));
-        return new Command("audit", "The sealed audit log (ADR 0022)") { verify, newKey };
+        return new Command("audit", "The sealed audit log (ADR 0022)") { verify, newKey, RecordRestore(start, directory) };
+    }
+
+    /// <summary><c>audit record-restore</c>: after a restore to an earlier moment, before traffic (ADR 0033).</summary>
+    private static Command RecordRestore(Func<Task<WebApplication>> start, Option<string> directory)
+    {
+        var reason = new Option<string>("--reason") { Description = "Why the data was restored, in a line: auditors read it in the log", Required = true };
+        var restoredTo = new Option<DateTimeOffset?>("--restored-to") { Description = "The moment the database was restored to (recorded for readers)" };
+        var command = new Command("record-restore",
+            "After a restore to an earlier moment: record it in the log, signed, with the checkpoints it gave up, and start the change feed's next epoch (every earlier cursor answers 410)")
+        {
+            reason, restoredTo, directory,
+        };
+        command.SetAction(Run(start, async (services, parse) =>
+        {
+            var recorded = await services.GetRequiredService<Infrastructure.Audit.Log.LogRestore>().RecordAsync(
+                parse.GetValue(reason)!, parse.GetValue(restoredTo), parse.GetValue(directory), CancellationToken.None);
+            await Console.Error.WriteLineAsync(
+                $"Recorded: the log goes on from its first {recorded.RestoredSize} events; {recorded.Abandoned.Count} checkpoints given up; the change feed is in epoch {recorded.Epoch}");
+            return new
+            {
+                epoch = recorded.Epoch, restored_size = recorded.RestoredSize, restored_root = recorded.RestoredRoot, abandoned_checkpoints = recorded.Abandoned,
+                note = recorded.Note,
+            };
+        }));
+        return command;
     }
 
     /// <summary>'verifier key' or 'verifier key@size' (a verifier key holds no '@').</summary>

@@ -11,7 +11,8 @@ namespace Npq.Application.Changes;
 public sealed record ChangeItem(
     Guid Id, long Position, string Type, string ResourceType, Guid ResourceId, Guid? ParticipantId, DateTimeOffset OccurredAt);
 
-public sealed record ChangesPage(IReadOnlyList<ChangeItem> Items, long Head);
+/// <param name="Epoch">The feed's epoch: one more after each recorded restore (ADR 0033); a cursor of another epoch is void.</param>
+public sealed record ChangesPage(IReadOnlyList<ChangeItem> Items, long Head, int Epoch);
 
 /// <summary>The provider-scoped change feed (implemented in Infrastructure).</summary>
 public interface IChangeFeed
@@ -21,13 +22,22 @@ public interface IChangeFeed
 }
 
 /// <summary>A page of the caller's changes after a position (the API turns positions into opaque cursors).</summary>
-public sealed record ListChanges(Caller Caller, long After, int Limit) : IQuery<ChangesPage>, ILeadProviderRequest;
+/// <param name="Epoch">The epoch of the cursor the position came from; null without a cursor.</param>
+public sealed record ListChanges(Caller Caller, long After, int Limit, int? Epoch = null) : IQuery<ChangesPage>, ILeadProviderRequest;
 
 public sealed class ListChangesHandler(IChangeFeed feed) : IQueryHandler<ListChanges, ChangesPage>
 {
     public async ValueTask<ChangesPage> Handle(ListChanges query, CancellationToken cancellationToken)
     {
         var page = await feed.ReadAsync(query.Caller.ProviderId, query.After, query.Limit, cancellationToken);
+        // After a restore is recorded the feed has a new epoch (ADR 0033): a cursor from before it may point
+        // anywhere in a history that was given up, even below the head, so every one of them is void.
+        if (query.Epoch is { } epoch && epoch != page.Epoch)
+        {
+            throw new GoneException("cursor",
+                "This cursor is from before the service's data was restored to an earlier moment. Resync: ask again without a cursor and rebuild your copy.");
+        }
+
         // A cursor is only ever given at or below the provider's head, and heads only grow, unless the
         // data was restored to an earlier moment (issue 28). Read on, the cursor would skip every change
         // made after the restore up to its old position without a word: the client must resync instead.

@@ -24,6 +24,9 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
     public const string Gaps = MartenSetup.Schema + ".feed_gaps";
     public const string Seen = MartenSetup.Schema + ".feed_seen";
 
+    /// <summary>The feed's epoch (ADR 0033): 0 until a restore is recorded, then one more for each; cursors carry the one they were made in.</summary>
+    public const string Epoch = MartenSetup.Schema + ".feed_epoch";
+
     public NpgsqlDataSource Source => audit.Source;
 
     public static IEnumerable<ISchemaObject> SchemaObjects()
@@ -67,6 +70,12 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
         yield return state;
 
         yield return AuditLogStore.GapTable(Gaps);
+
+        var epoch = new Table(Epoch);
+        epoch.AddColumn<int>("id").AsPrimaryKey();
+        epoch.AddColumn<int>("epoch").NotNull();
+        epoch.AddColumn("since", "timestamptz").NotNull();
+        yield return epoch;
     }
 
     public async Task<ChangesPage> ReadAsync(Guid providerId, long after, int limit, CancellationToken cancellationToken)
@@ -81,7 +90,10 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
                 {
                     Parameters = { new() { Value = providerId }, new() { Value = after }, new() { Value = limit } },
                 },
-                new NpgsqlBatchCommand($"select coalesce((select position from {Heads} where provider_id = $1), 0)") { Parameters = { new() { Value = providerId } } },
+                new NpgsqlBatchCommand($"select coalesce((select position from {Heads} where provider_id = $1), 0), coalesce((select epoch from {Epoch} where id = 1), 0)")
+                {
+                    Parameters = { new() { Value = providerId } },
+                },
             },
         };
         var items = new List<ChangeItem>(limit);
@@ -94,7 +106,7 @@ public sealed class ChangeFeedStore(AuditLogStore audit) : IChangeFeed
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new ChangesPage(items, reader.GetInt64(0));
+        return new ChangesPage(items, reader.GetInt64(0), reader.GetInt32(1));
     }
 
     /// <summary>Where the builder is: every event up to this sequence is in the feed.</summary>

@@ -58,6 +58,7 @@ public static class MartenSetup
         opts.Events.MetadataConfig.HeadersEnabled = true;
         foreach (var type in EventTypes)
             opts.Events.AddEventType(type);
+        opts.Events.AddEventType<Application.Audit.Log.AuditLogRestored>(); // the log's own record of a restore (ADR 0033)
 
         if (inlineProjections)
         {

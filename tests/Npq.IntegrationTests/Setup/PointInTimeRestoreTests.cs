@@ -12,8 +12,10 @@ namespace Npq.IntegrationTests.Setup;
 /// Issue 28: the backup and point-in-time restore of docs/operations.md, rehearsed with
 /// <c>scripts/pitr.sh</c> on a cluster of the test's own. Write; take a base backup; write more; note
 /// the moment; write more; restore to that moment into a new data directory; start the service on it.
-/// It serves what was true then, the tokens of then still work, and a CRM's cursor from after the
-/// moment is told to resync (410) instead of skipping what comes next.
+/// It serves what was true then and the tokens of then still work. Until the restore is recorded the
+/// auditor's verifier sees a rollback; <c>audit record-restore</c> (ADR 0033) records it, signed, in the
+/// log: the verifier then reports a lawful restore, and every CRM cursor from before it, behind the
+/// restored head or ahead of it, is told to resync (410) instead of skipping what comes next.
 /// </summary>
 [Collection(ThrowawayCheckout.Collection)]
 public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
@@ -32,29 +34,39 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
         {
             // A cluster that archives its WAL (the settings the script prints), restarted to take them.
             var started = await checkout.RunAsync("start", "npq");
-            var settings = (await RunAsync("bash", [Repository.File("scripts", "pitr.sh"), "archive-settings", archive])).Output;
+            var archiving = (await RunAsync("bash", [Repository.File("scripts", "pitr.sh"), "archive-settings", archive])).Output;
             // The cluster's folder: in the checkout, or where postgres.sh falls back when the postgres user cannot reach it.
             var data = new[] { Path.Combine(checkout.Folder, ".data", "postgres"), Path.Combine(Path.GetTempPath(), "npq-postgres-" + Fallback(checkout.Folder)) }
                 .First(d => File.Exists(Path.Combine(d, "PG_VERSION")));
-            await File.AppendAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), settings);
+            await File.AppendAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), archiving);
             await checkout.RunAsync("stop");
             started = await checkout.RunAsync("start", "npq");
             var database = started.ConnectionString + ";Database=npq";
 
             var (providerId, token, _) = await CrmLoad.PrepareDatabaseAsync(database);
             List<Guid> before, between, after;
-            string cursorAfter;
-            await using (var server = await ServerProcess.StartAsync(database, FaultSettings.Server))
+            string cursorBefore, cursorAfter;
+            DateTime moment;
+            // The checkpoints' second place, outside the database: a restore does not take it back in time.
+            var checkpoints = Path.Combine(work, "checkpoints");
+            var settings = new Dictionary<string, string>(FaultSettings.Server)
+            {
+                ["Npq__Audit__CheckpointDirectory"] = checkpoints,
+                ["Npq__Audit__CheckpointEvery"] = "1",
+            };
+            await using (var server = await ServerProcess.StartAsync(database, settings))
             {
                 before = await RegisterAsync(server, providerId, 3);
+                cursorBefore = await CaughtUpCursorAsync(server, token, database);
                 var backup = await RunAsync("bash", [Repository.File("scripts", "pitr.sh"), "backup", $"postgresql://postgres@127.0.0.1:{started.Port}/postgres", Path.Combine(work, "backup")]);
                 backup.ExitCode.ShouldBe(0, backup.Output);
                 between = await RegisterAsync(server, providerId, 3);
                 await Task.Delay(1100);
-                var moment = (DateTime)(await Sql.ScalarAsync(database, "select now() at time zone 'utc'"))!;
+                moment = (DateTime)(await Sql.ScalarAsync(database, "select now() at time zone 'utc'"))!;
                 await Task.Delay(1100);
                 after = await RegisterAsync(server, providerId, 3);
                 cursorAfter = await CaughtUpCursorAsync(server, token, database);
+                await SealedAndSignedAsync(database); // copies of checkpoints beyond the moment are outside the database
                 await WaitForArchiveAsync(database);
                 output.WriteLine($"restoring to {moment:O}");
 
@@ -79,16 +91,50 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
             }
 
             (await ServerProcess.CliAsync(restoredDatabase, "schema", "check")).ExitCode.ShouldBe(0);
-            await using var again = await ServerProcess.StartAsync(restoredDatabase, FaultSettings.Server);
+            // Before the restore is recorded, the auditor's verifier sees the log taken back in time.
+            var (rolledBack, rolledBackLine) = await ServerProcess.CliAsync(restoredDatabase, "audit", "verify", "--checkpoints-dir", checkpoints);
+            rolledBack.ShouldBe(14, rolledBackLine);
+
+            var (recordedCode, recordedLine) = await ServerProcess.CliAsync(restoredDatabase, "audit", "record-restore",
+                "--reason", "Restored to before a faulty bulk import (change 4711)", "--restored-to", moment.ToString("O"), "--checkpoints-dir", checkpoints);
+            output.WriteLine(recordedLine);
+            recordedCode.ShouldBe(0, recordedLine);
+            var recorded = JsonDocument.Parse(recordedLine).RootElement;
+            recorded.GetProperty("epoch").GetInt32().ShouldBe(1);
+            recorded.GetProperty("abandoned_checkpoints").GetArrayLength().ShouldBeGreaterThan(0, "checkpoints were signed after the moment");
+
+            await using var again = await ServerProcess.StartAsync(restoredDatabase, settings);
             using var http = Client(again, token); // the token of before the backup still works
             var listed = await ListedAsync(http);
             // Exactly what was written before the moment: nothing written after it.
             listed.Order().ShouldBe(before.Concat(between).Order());
             after.ShouldNotContain(id => listed.Contains(id));
 
-            using var response = await http.GetAsync($"/api/v3/changes?cursor={cursorAfter}");
-            response.StatusCode.ShouldBe(HttpStatusCode.Gone, await response.Content.ReadAsStringAsync());
-            (await http.GetAsync("/api/v3/changes")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            // Every cursor from before the restore is void, wherever it points: resync from the beginning.
+            foreach (var old in new[] { cursorBefore, cursorAfter })
+            {
+                using var response = await http.GetAsync($"/api/v3/changes?cursor={old}");
+                var body = await response.Content.ReadAsStringAsync();
+                response.StatusCode.ShouldBe(HttpStatusCode.Gone, body);
+                body.ShouldContain("Resync");
+            }
+
+            // A resync from the beginning gives cursors of the new epoch, which keep working.
+            var first = JsonDocument.Parse(await http.GetStringAsync("/api/v3/changes?limit=2")).RootElement;
+            using (var next = await http.GetAsync($"/api/v3/changes?cursor={first.GetProperty("next_cursor").GetString()}"))
+                next.StatusCode.ShouldBe(HttpStatusCode.OK, await next.Content.ReadAsStringAsync());
+
+            // The log goes on after the restore; the verifier reports the lawful restore, not a rollback.
+            await RegisterAsync(again, providerId, 3);
+            await SealedAndSignedAsync(restoredDatabase);
+            var (verified, verifiedLine) = await ServerProcess.CliAsync(restoredDatabase, "audit", "verify", "--checkpoints-dir", checkpoints);
+            output.WriteLine(verifiedLine);
+            verified.ShouldBe(0, verifiedLine);
+            var lawful = JsonDocument.Parse(verifiedLine).RootElement.GetProperty("restores").EnumerateArray().Single();
+            lawful.GetProperty("epoch").GetInt32().ShouldBe(1);
+            lawful.GetProperty("reason").GetString().ShouldBe("Restored to before a faulty bulk import (change 4711)");
+            lawful.GetProperty("explained_copies").GetInt32().ShouldBe(recorded.GetProperty("abandoned_checkpoints").GetArrayLength());
+            (await ServerProcess.CliAsync(restoredDatabase, "projections", "verify")).ExitCode.ShouldBe(0);
         }
         finally
         {
@@ -147,6 +193,18 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
             cursor = page.GetProperty("next_cursor").GetString()!;
             if (!page.GetProperty("has_more").GetBoolean())
                 return cursor;
+        }
+    }
+
+    /// <summary>Waits until every event is sealed and the last checkpoint covers them all.</summary>
+    private static async Task SealedAndSignedAsync(string database)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(bool)(await Sql.ScalarAsync(database,
+                   "select coalesce((select last_sequence >= (select max(seq_id) from npq.mt_events) and checkpoint_size = size from npq.audit_log_state), false)"))!)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the sealer did not seal and sign every event");
+            await Task.Delay(200);
         }
     }
 

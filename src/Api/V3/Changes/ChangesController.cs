@@ -69,11 +69,11 @@ public sealed class ChangesController(IMediator mediator, ChangeCursor cursors) 
             : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= 1000 ? parsed
             : throw new BadRequestException("'limit' must be a whole number from 1 to 1000");
         var latest = cursor == "latest";
-        var after = string.IsNullOrEmpty(cursor) || latest ? 0 : cursors.Decode(caller.ProviderId, cursor);
-        var page = await mediator.Send(new ListChanges(caller, latest ? long.MaxValue : after, size), cancellationToken);
+        var (epoch, after) = string.IsNullOrEmpty(cursor) || latest ? ((int?)null, 0L) : cursors.Decode(caller.ProviderId, cursor);
+        var page = await mediator.Send(new ListChanges(caller, latest ? long.MaxValue : after, size, epoch), cancellationToken);
         var position = latest ? page.Head : page.Items.Count > 0 ? page.Items[^1].Position : after;
         return new ApiJsonResult(new ChangesV3(
-            page.Items.Select(Item).ToList(), cursors.Encode(caller.ProviderId, position), position < page.Head));
+            page.Items.Select(Item).ToList(), cursors.Encode(caller.ProviderId, page.Epoch, position), position < page.Head));
     }
 
     private static ChangeV3 Item(ChangeItem c) => new(
@@ -90,28 +90,34 @@ public sealed class ChangesController(IMediator mediator, ChangeCursor cursors) 
 }
 
 /// <summary>
-/// The feed's cursors: opaque and versioned (<c>2</c> ‖ position ‖ HMAC of the provider and position,
-/// base64url), so a cursor changed by hand, or another provider's, is a 400 rather than a silent jump.
-/// A cursor of the first feed (version 1, before ADR 0024) is a 410: its positions mean nothing in this
-/// feed, so the client starts again from the beginning.
+/// The feed's cursors: opaque and versioned, base64url of the version, the position and an HMAC of the
+/// provider and all the rest, so a cursor changed by hand, or another provider's, is a 400 rather than a
+/// silent jump. Version 3 also carries the feed's epoch (ADR 0033) and is made only once a restore has
+/// been recorded; before that cursors stay version 2 (epoch 0), which the previous release reads too, so a
+/// rolling upgrade never hands a CRM a cursor the other half of the processes refuses. A cursor of the
+/// first feed (version 1, before ADR 0024) is a 410: its positions mean nothing in this feed.
 /// </summary>
 public sealed class ChangeCursor(IOptions<TokenOptions> options)
 {
-    private const byte Version = 2;
     private const byte RetiredVersion = 1;
+    private const byte EpochZeroVersion = 2;
+    private const byte EpochVersion = 3;
     // The current secret's key signs; the secrets still accepted during a rotation (issue 28) verify too.
     private readonly byte[][] _keys = [.. options.Value.AllSecrets.Select(secret => HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "npq change-feed cursor"u8))];
 
-    public string Encode(Guid provider, long position)
+    public string Encode(Guid provider, int epoch, long position)
     {
-        var bytes = new byte[1 + 8 + 16];
-        bytes[0] = Version;
-        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), position);
-        Mac(_keys[0], provider, position, Version).AsSpan(0, 16).CopyTo(bytes.AsSpan(9));
+        var version = epoch == 0 ? EpochZeroVersion : EpochVersion;
+        var bytes = new byte[Length(version)];
+        bytes[0] = version;
+        var fields = Fields(version, epoch, position);
+        fields.CopyTo(bytes.AsSpan(1));
+        Mac(_keys[0], provider, version, fields).AsSpan(0, 16).CopyTo(bytes.AsSpan(1 + fields.Length));
         return Base64Url.EncodeToString(bytes);
     }
 
-    public long Decode(Guid provider, string cursor)
+    /// <summary>The cursor's epoch and position; a 400 when it is not one of ours for this provider, a 410 when it is of the first feed.</summary>
+    public (int Epoch, long Position) Decode(Guid provider, string cursor)
     {
         byte[] bytes;
         try
@@ -123,24 +129,38 @@ public sealed class ChangeCursor(IOptions<TokenOptions> options)
             bytes = [];
         }
 
-        if (bytes.Length != 25 || bytes[0] is not (Version or RetiredVersion))
+        if (bytes.Length == 0 || bytes[0] is not (RetiredVersion or EpochZeroVersion or EpochVersion) || bytes.Length != Length(bytes[0]))
             throw Invalid();
-        var position = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
-        if (position < 0 || !_keys.Any(key => CryptographicOperations.FixedTimeEquals(bytes.AsSpan(9), Mac(key, provider, position, bytes[0]).AsSpan(0, 16))))
+        var version = bytes[0];
+        var epoch = version == EpochVersion ? BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1)) : 0;
+        var position = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(version == EpochVersion ? 5 : 1));
+        var fields = bytes.AsSpan(1, bytes.Length - 17).ToArray();
+        if (position < 0 || epoch < 0 || !_keys.Any(key => CryptographicOperations.FixedTimeEquals(bytes.AsSpan(bytes.Length - 16), Mac(key, provider, version, fields).AsSpan(0, 16))))
             throw Invalid();
-        if (bytes[0] == RetiredVersion)
+        if (version == RetiredVersion)
             throw new GoneException("cursor", "This cursor belongs to an earlier feed that has been replaced. Resync from the beginning: ask again without a cursor and rebuild your copy.");
-        return position;
+        return (epoch, position);
     }
 
-    private static byte[] Mac(byte[] key, Guid provider, long position, byte version)
+    private static int Length(byte version) => 1 + (version == EpochVersion ? 4 : 0) + 8 + 16;
+
+    private static byte[] Fields(byte version, int epoch, long position)
     {
-        // Version 1 signed the provider and position alone; version 2 signs its version too.
-        Span<byte> input = stackalloc byte[version == RetiredVersion ? 24 : 25];
+        var fields = new byte[version == EpochVersion ? 12 : 8];
+        if (version == EpochVersion)
+            BinaryPrimitives.WriteInt32BigEndian(fields, epoch);
+        BinaryPrimitives.WriteInt64BigEndian(fields.AsSpan(fields.Length - 8), position);
+        return fields;
+    }
+
+    private static byte[] Mac(byte[] key, Guid provider, byte version, byte[] fields)
+    {
+        // Version 1 signed the provider and position alone; later versions sign their version byte too.
+        var input = new byte[16 + fields.Length + (version == RetiredVersion ? 0 : 1)];
         provider.TryWriteBytes(input);
-        BinaryPrimitives.WriteInt64BigEndian(input[16..], position);
+        fields.CopyTo(input, 16);
         if (version != RetiredVersion)
-            input[24] = version;
+            input[^1] = version;
         return HMACSHA256.HashData(key, input);
     }
 

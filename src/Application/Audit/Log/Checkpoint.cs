@@ -19,17 +19,14 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root, DateTimeO
         $"{Origin}\n{Size.ToString(CultureInfo.InvariantCulture)}\n{Convert.ToBase64String(Root)}\ntime {At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}\n";
 
     /// <summary>The signed note: the body, a blank line and the signature line.</summary>
-    public string Note(string keyName, byte[] keyId, byte[] signature) =>
-        $"{Body}\n{SignatureDash}{keyName} {Convert.ToBase64String([.. keyId, .. signature])}\n";
+    public string Note(string keyName, byte[] keyId, byte[] signature) => SignedNote.Of(Body, keyName, keyId, signature);
 
     /// <summary>The body and the signatures of a signed note; null when it is not one.</summary>
     public static (Checkpoint Checkpoint, string Body, IReadOnlyList<(string KeyName, byte[] KeyId, byte[] Signature)> Signatures)? Parse(string note)
     {
-        ArgumentNullException.ThrowIfNull(note);
-        var split = note.IndexOf("\n\n", StringComparison.Ordinal);
-        if (split < 0)
+        if (SignedNote.Split(note) is not { } signed)
             return null;
-        var body = note[..(split + 1)];
+        var (body, signatures) = signed;
         var lines = body.Split('\n');
         if (lines.Length < 4 || !long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
             return null;
@@ -47,27 +44,6 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root, DateTimeO
                  && DateTimeOffset.TryParse(time[5..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
             ? parsed
             : DateTimeOffset.MinValue;
-        var signatures = new List<(string, byte[], byte[])>();
-        foreach (var line in note[(split + 2)..].Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!line.StartsWith(SignatureDash, StringComparison.Ordinal))
-                return null;
-            var parts = line[SignatureDash.Length..].Split(' ');
-            if (parts.Length != 2)
-                return null;
-            try
-            {
-                var bytes = Convert.FromBase64String(parts[1]);
-                if (bytes.Length < 5)
-                    return null;
-                signatures.Add((parts[0], bytes[..4], bytes[4..]));
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-        }
-
         return (new Checkpoint(lines[0], size, root, at), body, signatures);
     }
 

@@ -43,12 +43,19 @@ public sealed class CheckpointSigner
     public string Sign(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        return SignBody(checkpoint.Body);
+    }
+
+    /// <summary>Any signed note's body (a checkpoint's, a restore's) with this key's signature line.</summary>
+    public string SignBody(string body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
         var key = _key ?? throw new InvalidOperationException("No signing key is configured (Npq:Audit:SigningKey).");
-        var body = Encoding.UTF8.GetBytes(checkpoint.Body);
+        var bytes = Encoding.UTF8.GetBytes(body);
         var signer = new Ed25519Signer();
         signer.Init(true, key);
-        signer.BlockUpdate(body, 0, body.Length);
-        return checkpoint.Note(KeyName, Checkpoint.KeyId(KeyName, PublicKey!), signer.GenerateSignature());
+        signer.BlockUpdate(bytes, 0, bytes.Length);
+        return SignedNote.Of(body, KeyName, Checkpoint.KeyId(KeyName, PublicKey!), signer.GenerateSignature());
     }
 
     /// <summary>Whether <paramref name="signature"/> is the key's Ed25519 signature of <paramref name="body"/>.</summary>

@@ -144,7 +144,11 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
         return note;
     }
 
-    /// <summary>The checkpoint's copy in the second place, one file per checkpoint, never overwritten.</summary>
+    /// <summary>
+    /// The checkpoint's copy in the second place, one file per checkpoint, never overwritten. After a lawful
+    /// restore (ADR 0033) the log reaches sizes again that an abandoned checkpoint had: that copy stays, and
+    /// this one is written beside it with a suffix.
+    /// </summary>
     private void WriteCopy(long size, string note)
     {
         if (options.Value.CheckpointDirectory is not { Length: > 0 } directory)
@@ -152,8 +156,21 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
         try
         {
             Directory.CreateDirectory(directory);
-            using var file = new FileStream(Path.Combine(directory, $"checkpoint-{size:D12}.txt"), FileMode.CreateNew, FileAccess.Write);
-            file.Write(System.Text.Encoding.UTF8.GetBytes(note));
+            var bytes = System.Text.Encoding.UTF8.GetBytes(note);
+            for (var copy = 0; ; copy++)
+            {
+                var path = Path.Combine(directory, copy == 0 ? $"checkpoint-{size:D12}.txt" : $"checkpoint-{size:D12}.{copy}.txt");
+                if (File.Exists(path))
+                {
+                    if (File.ReadAllText(path) == note)
+                        return; // written already (a batch repeated after a crash)
+                    continue;
+                }
+
+                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+                file.Write(bytes);
+                return;
+            }
         }
         catch (IOException exception)
         {

@@ -11,7 +11,7 @@ namespace Npq.Infrastructure.Audit.Log;
 /// extends every checkpoint, in the database and in the second place. The stored leaves are used
 /// only to say which event an edit touched; nothing stored is trusted for the verdict.
 /// </summary>
-public sealed class LogVerifier(AuditLogStore store)
+public sealed partial class LogVerifier(AuditLogStore store)
 {
     private const int Chunk = 10_000;
 
@@ -32,6 +32,9 @@ public sealed class LogVerifier(AuditLogStore store)
     public sealed record Report(
         long Events, long Sealed, long Checkpoints, long LastCheckpoint, long UnsignedTail, double Seconds, IReadOnlyList<Finding> Findings)
     {
+        /// <summary>The lawful restores the log records (ADR 0033), each with the copies of abandoned checkpoints it explains: not findings.</summary>
+        public IReadOnlyList<RestoreSeen> Restores { get; init; } = [];
+
         public bool Ok => Findings.Count == 0;
 
         /// <summary>0, or the code of the most telling finding (the order of <see cref="Attack"/> from the signature down).</summary>
@@ -64,15 +67,23 @@ public sealed class LogVerifier(AuditLogStore store)
             }
         }
 
-        var elsewhere = new List<Signed>();
+        var signedElsewhere = new List<Signed>();
         if (checkpointDirectory is { Length: > 0 } && Directory.Exists(checkpointDirectory))
         {
             foreach (var file in Directory.EnumerateFiles(checkpointDirectory, "checkpoint-*.txt").Order(StringComparer.Ordinal))
             {
                 if (Check(await File.ReadAllTextAsync(file, cancellationToken), key, Path.GetFileName(file), findings) is { } signed)
-                    elsewhere.Add(signed);
+                    signedElsewhere.Add(signed);
             }
         }
+
+        // Restores the log records, signed by the log's key: the copies of the checkpoints each gave up are
+        // explained, not a rollback; the history each says the log continues is checked in the pass below.
+        var restores = await RestoresAsync(connection, key, findings, cancellationToken);
+        var explained = signedElsewhere.Where(c => restores.Any(r => r.Abandons(c.Size, c.Root))).ToList();
+        var elsewhere = signedElsewhere.Except(explained).ToList();
+        var rootsWanted = restores.Select(r => r.Note.RestoredSize).ToHashSet();
+        var rootsAt = new Dictionary<long, byte[]> { [0] = System.Security.Cryptography.SHA256.HashData([]) };
 
         // 2. The log in leaf order (sequence order, and late commits after): each leaf's event recomputed
         // from mt_events; the stored leaf is only compared, to name what changed.
@@ -111,6 +122,8 @@ public sealed class LogVerifier(AuditLogStore store)
                 }
 
                 frontier.Append(hash);
+                if (rootsWanted.Contains(frontier.Size))
+                    rootsAt[frontier.Size] = frontier.Root();
                 while (dueAt < due.Count && due[dueAt].Key == frontier.Size)
                 {
                     var root = frontier.Root();
@@ -183,12 +196,22 @@ public sealed class LogVerifier(AuditLogStore store)
             findings.Add(new Finding(Attack.RolledBack, $"{copy.Where} is not among the database's checkpoints, which end at {lastInDatabase}: the database is an older copy"));
         }
 
+        foreach (var restore in restores.Where(r => !rootsAt.TryGetValue(r.Note.RestoredSize, out var root) || !root.AsSpan().SequenceEqual(r.Note.RestoredRoot)))
+        {
+            findings.Add(new Finding(Attack.RootMismatch,
+                $"the restore of epoch {restore.Note.Epoch} says the log goes on from its first {restore.Note.RestoredSize} leaves with a root they do not have"));
+        }
+
         // Root mismatches explained by a named edit, deletion or swap are not reported twice.
         if (findings.Any(f => f.Kind is Attack.EditedEvent or Attack.DeletedEvent or Attack.SwappedEvents or Attack.TruncatedLog or Attack.RolledBack))
             findings.RemoveAll(f => f.Kind == Attack.RootMismatch);
 
         var last = Math.Max(lastInDatabase, lastElsewhere);
-        return new Report(events, sealedCount, inDatabase.Count, last, Math.Max(0, size - last) + unsealed, watch.Elapsed.TotalSeconds, findings);
+        return new Report(events, sealedCount, inDatabase.Count, last, Math.Max(0, size - last) + unsealed, watch.Elapsed.TotalSeconds, findings)
+        {
+            Restores = [.. restores.Select(r => new RestoreSeen(r.Note.Epoch, r.Note.At, r.Note.Reason, r.Note.RestoredSize, r.Note.Abandoned.Count,
+                explained.Count(c => r.Abandons(c.Size, c.Root))))],
+        };
     }
 
     /// <summary>The log's key, and its retired keys with the largest tree size each may have signed (null: unbounded).</summary>
@@ -202,18 +225,11 @@ public sealed class LogVerifier(AuditLogStore store)
             return null;
         }
 
-        bool SignedBy((string KeyName, byte[] PublicKey) key)
-        {
-            var keyId = Checkpoint.KeyId(key.KeyName, key.PublicKey);
-            return parsed.Signatures.Any(s => s.KeyName == key.KeyName && s.KeyId.AsSpan().SequenceEqual(keyId)
-                                              && CheckpointSigner.Verify(key.PublicKey, parsed.Body, s.Signature));
-        }
-
         var size = parsed.Checkpoint.Size;
-        if (SignedBy(keys.Current) || keys.Retired.Any(r => (r.LastCheckpoint is not { } last || size <= last) && SignedBy(r.Key)))
+        if (SignedBy(keys, parsed.Body, parsed.Signatures, size))
             return new Signed(size, parsed.Checkpoint.Root, where);
 
-        findings.Add(keys.Retired.Any(r => SignedBy(r.Key))
+        findings.Add(keys.Retired.Any(r => SignedBy(r.Key, parsed.Body, parsed.Signatures))
             ? new Finding(Attack.ForeignSignature, $"{where} (size {size}) is signed by a retired key after its last checkpoint")
             : new Finding(Attack.ForeignSignature, $"{where} (size {size}) is not signed by the log's key"));
         return null;
