@@ -11,7 +11,8 @@ namespace Npq.IntegrationTests.Setup;
 /// <summary>
 /// Issue 28, ADR 0030: the schema comes from the committed migrations, applied by <c>schema apply</c> with a
 /// role that may change it; the service runs with a role that can only read and write rows, never changes
-/// the schema itself, and stays out of the balancer while the database is behind its code.
+/// the schema itself, and stays out of the balancer while the database is behind its code. The service
+/// serving with such a role, both versions side by side, is <see cref="RollingUpgradeTests"/>.
 /// </summary>
 [Collection(ThrowawayCheckout.Collection)]
 public sealed class SchemaMigrationTests(ITestOutputHelper output)
@@ -82,53 +83,6 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_service_serves_writes_with_a_role_that_cannot_change_the_schema()
-    {
-        await using var database = await TestDatabase.CreateAsync();
-        var role = $"npq_rows_{Guid.NewGuid():N}"[..20];
-        await Sql.ExecuteAsync(database.ConnectionString, $"create role {role} login password 'rows-only'");
-        try
-        {
-            var (code, line) = await ServerProcess.CliAsync(database.ConnectionString, "schema", "apply", "--grant-to", role);
-            code.ShouldBe(0, line);
-            var rowsOnly = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = "rows-only" }.ConnectionString;
-
-            // The role can change rows, not the schema.
-            var refused = await Should.ThrowAsync<PostgresException>(() => Sql.ExecuteAsync(rowsOnly, "create table npq.intruder (id int)"));
-            refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
-            (await Should.ThrowAsync<PostgresException>(() => Sql.ExecuteAsync(rowsOnly, "truncate npq.mt_events"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
-
-            // Reference data, tokens, then eight CRMs registering, accepting and declaring, all as that role.
-            var (providerId, token, adminToken) = await CrmLoad.PrepareDatabaseAsync(rowsOnly);
-            await using var server = await ServerProcess.StartAsync(rowsOnly, NoSchemaChanges);
-            using var http = new HttpClient { BaseAddress = server.Address };
-            var (ready, readiness) = await ReadinessAsync(http, until: HttpStatusCode.OK);
-            ready.ShouldBe(HttpStatusCode.OK, readiness);
-            readiness.ShouldContain("the database matches this version");
-
-            var load = await CrmLoad.StartingAsync(server.Address, providerId, token, adminToken);
-            using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4)))
-                await load.RunAsync(stop.Token);
-            output.WriteLine(load.Summary());
-            load.Outcomes.Where(o => (int)o.Status >= 500).ShouldBeEmpty(load.Summary());
-            await load.AssertExactlyOnceAsync(database.ConnectionString);
-
-            // The sealer and the change feed (the daemon) write as that role too.
-            await WaitForAsync(database.ConnectionString,
-                "(select coalesce(max(last_sequence), 0) from npq.audit_log_state) >= (select max(seq_id) from npq.mt_events) " +
-                "and (select coalesce(max(last_sequence), 0) from npq.feed_state) >= (select max(seq_id) from npq.mt_events)");
-            server.Log.Where(l => l.Contains("permission denied", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty();
-            (await ServerProcess.CliAsync(database.ConnectionString, "audit", "verify")).ExitCode.ShouldBe(0);
-        }
-        finally
-        {
-            await Sql.ExecuteAsync(database.ConnectionString, $"drop owned by {role}");
-            await database.DisposeAsync();
-            await Sql.ExecuteAsync(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres" }.ConnectionString, $"drop role if exists {role}");
-        }
-    }
-
-    [Fact]
     public async Task A_database_behind_the_code_keeps_the_process_out_of_the_balancer_until_the_schema_is_brought_up()
     {
         await using var database = await TestDatabase.CreateAsync();
@@ -182,16 +136,6 @@ public sealed class SchemaMigrationTests(ITestOutputHelper output)
             if ((until is null || response.StatusCode == until) && (containing is null || body.Contains(containing, StringComparison.Ordinal)) || DateTime.UtcNow > deadline)
                 return (response.StatusCode, body);
             await Task.Delay(250);
-        }
-    }
-
-    private static async Task WaitForAsync(string connectionString, string condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(bool)(await Sql.ScalarAsync(connectionString, $"select {condition}"))!)
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, condition);
-            await Task.Delay(200);
         }
     }
 }

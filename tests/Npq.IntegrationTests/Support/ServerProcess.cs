@@ -39,10 +39,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(string connectionString, IDictionary<string, string> settings)
+    /// <param name="dll">Another build of the server (an earlier release); default: this checkout's.</param>
+    /// <param name="port">The port to listen on; default: a free one.</param>
+    public static async Task<ServerProcess> StartAsync(string connectionString, IDictionary<string, string> settings, string? dll = null, int? port = null)
     {
-        var port = FreePort();
-        var start = StartInfo(connectionString, [Dll(), "--urls", $"http://127.0.0.1:{port}"]);
+        var start = StartInfo(connectionString, [dll ?? Dll(), "--urls", $"http://127.0.0.1:{port ??= FreePort()}"]);
         start.Environment["Npq__Seed__OnStart"] = "false";
         foreach (var (key, value) in settings)
             start.Environment[key] = value;
@@ -98,6 +99,21 @@ public sealed class ServerProcess : IAsyncDisposable
         return (code, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "");
     }
 
+    /// <summary>The command line of <paramref name="dll"/> (an earlier release's, or this checkout's when null) with <paramref name="settings"/>.</summary>
+    public static async Task<(int ExitCode, string LastLine)> CliAsync(
+        string connectionString, IDictionary<string, string> settings, string? dll, params string[] arguments)
+    {
+        var start = StartInfo(connectionString, [dll ?? Dll(), .. arguments]);
+        foreach (var (key, value) in settings)
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "");
+    }
+
     /// <summary>The command line's exit code and all it wrote to standard output.</summary>
     public static async Task<(int ExitCode, string Output)> CliOutputAsync(string connectionString, params string[] arguments)
     {
@@ -141,12 +157,13 @@ public sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    /// <summary>The built server in the Sandbox environment on <paramref name="connectionString"/>, output captured.</summary>
+    /// <summary>The built server (the first argument: its dll) in the Sandbox environment on <paramref name="connectionString"/>, output captured.</summary>
     private static ProcessStartInfo StartInfo(string connectionString, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("dotnet", arguments)
         {
-            WorkingDirectory = Path.Combine(Repository.Root.FullName, "src", "Api"),
+            // The project folder of the build (bin/<configuration>/net10.0 is three below it): its settings files.
+            WorkingDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(arguments.First())!, "..", "..", "..")),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
