@@ -30,6 +30,7 @@ namespace Npq.Api.Cli;
 ///   projections verify | rebuild        (exit code 3 when a read model diverges from the replay)
 ///   audit verify [--key &lt;verifier key&gt;] [--checkpoints-dir DIR]   (exit codes 10–16: what was found, ADR 0022)
 ///   audit new-key                       (a new Ed25519 seed for Npq__Audit__SigningKey, and its verifier key)
+///   audit record-restore --reason "…" [--restored-to MOMENT]   (after a restore: signed record, new feed epoch; ADR 0033)
 ///   schema apply [--grant-to ROLE] | check | script --out FILE   (ADR 0030; exit 20: behind, 21: a migration is missing)
 /// </code>
 /// Anything else goes to the JasperFx commands (db-apply, db-assert, codegen, …).

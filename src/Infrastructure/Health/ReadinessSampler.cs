@@ -1,3 +1,5 @@
+using JasperFx.Events.Daemon;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Npq.Application.Common.Telemetry;
@@ -9,7 +11,8 @@ namespace Npq.Infrastructure.Health;
 /// <c>/health/ready</c> (<see cref="ReadinessProbe"/>) and the <c>npq.ready</c> and
 /// <c>npq.outbox.backlog</c> gauges: neither a probe nor a scrape ever waits on the database.
 /// </summary>
-public sealed class ReadinessSampler(ReadinessProbe probe, ReadinessDataSource dataSource, Persistence.Schema.SchemaWatcher schema) : BackgroundService
+public sealed class ReadinessSampler(ReadinessProbe probe, ReadinessDataSource dataSource, Persistence.Schema.SchemaWatcher schema, IServiceProvider services)
+    : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -25,8 +28,27 @@ public sealed class ReadinessSampler(ReadinessProbe probe, ReadinessDataSource d
             var counted = result.Checks.Any(c => c.Name == "outbox"); // the database answered
             NpqTelemetry.SampledReadiness(result.Ready, counted ? result.OutboxBacklog : null);
             NpqTelemetry.SampledBackground(result.Background);
+            SampleDaemon();
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// The daemon as this process sees it, from memory (Marten 9.58 has no daemon health check of its own):
+    /// how many subscriptions run here, and whether one is paused or the high-water mark is no longer polled.
+    /// A process started with <c>Npq:Audit:Seal=false</c> has no daemon: 0, not stalled.
+    /// </summary>
+    private void SampleDaemon()
+    {
+        if (services.GetService<IProjectionCoordinator>() is not { } coordinator)
+        {
+            NpqTelemetry.SampledDaemon(0, stalled: false);
+            return;
+        }
+
+        var daemon = coordinator.DaemonForMainDatabase();
+        var agents = daemon.CurrentAgents().Count;
+        NpqTelemetry.SampledDaemon(agents, stalled: agents > 0 && (daemon.HasAnyPaused() || daemon.IsHighWaterStale));
     }
 }
 

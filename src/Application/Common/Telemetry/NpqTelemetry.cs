@@ -74,6 +74,28 @@ public static class NpqTelemetry
     public static readonly ObservableGauge<long> FeedLag = Meter.CreateObservableGauge(
         "npq.changes.lag", () => Sampled(b => b.FeedLag), "{event}", "Committed events not yet read into the change feed (sampled)");
 
+    private static long _daemonAgents;
+    private static long _daemonStalled;
+
+    /// <summary>
+    /// <c>npq.daemon.agents</c>: the event subscriptions (the sealer, the change feed) this process runs now.
+    /// The daemon runs on one process at a time (its lock in PostgreSQL): the sum over processes is 2, or
+    /// nothing seals and no feed moves.
+    /// </summary>
+    public static readonly ObservableGauge<long> DaemonAgents = Meter.CreateObservableGauge(
+        "npq.daemon.agents", () => Interlocked.Read(ref _daemonAgents), "{agent}", "Event subscriptions this process runs now: 2 on the daemon's leader, 0 elsewhere (sampled)");
+
+    /// <summary><c>npq.daemon.stalled</c>: 1 while this process's daemon has a paused subscription or a high-water mark it has stopped polling.</summary>
+    public static readonly ObservableGauge<long> DaemonStalled = Meter.CreateObservableGauge(
+        "npq.daemon.stalled", () => Interlocked.Read(ref _daemonStalled), "{process}", "1 while this process's daemon has a paused subscription or a stale high-water mark (sampled)");
+
+    /// <summary>The daemon's state in this process, as last sampled.</summary>
+    public static void SampledDaemon(int agents, bool stalled)
+    {
+        Interlocked.Exchange(ref _daemonAgents, agents);
+        Interlocked.Exchange(ref _daemonStalled, stalled ? 1 : 0);
+    }
+
     private static IEnumerable<Measurement<long>> Sampled(Func<BackgroundWork, long> value) =>
         Volatile.Read(ref _background) is { } background ? [new Measurement<long>(value(background))] : [];
 
