@@ -164,6 +164,55 @@ public sealed class SealedLogTests(SealedLogTests.SealedLog log) : IClassFixture
     }
 
     [Fact]
+    public async Task A_restore_recorded_with_the_log_s_key_is_lawful_and_one_signed_by_another_key_explains_nothing()
+    {
+        // The copies kept outside the database, copied: the servers below sign checkpoints of their own.
+        var copies = Directory.CreateTempSubdirectory("npq-restore-copies-").FullName;
+        foreach (var file in Directory.EnumerateFiles(_copies))
+            File.Copy(file, Path.Combine(copies, Path.GetFileName(file)));
+        try
+        {
+            // Someone with the database but not the key writes a restore record of their own.
+            await using (var forged = await _backup.CloneAsync())
+            {
+                await using (var server = Server(forged, copies))
+                {
+                    var other = new CheckpointSigner(Options.Create(new AuditLogOptions { Origin = "npq-lead-provider-api/audit-log", SigningKey = CheckpointSigner.NewSeed() }));
+                    var abandoned = Checkpoint.Parse(await File.ReadAllTextAsync(Directory.EnumerateFiles(copies).Order(StringComparer.Ordinal).Last()))!.Value.Checkpoint;
+                    var note = other.SignBody(new RestoreNote("npq-lead-provider-api/audit-log", 1, 0, new byte[32], DateTimeOffset.UtcNow, "trust me",
+                        [(abandoned.Size, abandoned.Root)]).Body);
+                    await using var session = server.Services.GetRequiredService<Marten.IDocumentStore>().LightweightSession();
+                    session.Events.StartStream(Guid.NewGuid(), new AuditLogRestored(1, "trust me", null, 0, 1, note));
+                    await session.SaveChangesAsync();
+                }
+
+                var report = await VerifyAsync(forged, copies);
+                report.Findings.Select(f => f.Kind).ShouldContain(Attack.RolledBack);
+                report.Findings.Select(f => f.Kind).ShouldContain(Attack.ForeignSignature);
+                report.Restores.ShouldBeEmpty();
+            }
+
+            // The operator records the restore with the log's key: the same backup verifies, the restore listed.
+            await using var restored = await _backup.CloneAsync();
+            await using (var server = Server(restored, copies))
+            {
+                var recorded = await server.Services.GetRequiredService<LogRestore>().RecordAsync("restored for the test", null, copies, CancellationToken.None);
+                recorded.Abandoned.ShouldBe([_checkpoints.Second], "the checkpoint signed after the backup was taken");
+            }
+
+            var lawful = await VerifyAsync(restored, copies);
+            lawful.Findings.ShouldBeEmpty();
+            lawful.ExitCode.ShouldBe(0);
+            var restore = lawful.Restores.ShouldHaveSingleItem();
+            (restore.Epoch, restore.Reason, restore.ExplainedCopies).ShouldBe((1, "restored for the test", 1));
+        }
+        finally
+        {
+            Directory.Delete(copies, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_checkpoint_signed_with_another_key_is_caught()
     {
         await using var copy = await _log.CloneAsync();
