@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Npgsql;
 using Npq.Infrastructure.Persistence.Schema;
 using Npq.IntegrationTests.Faults;
 using Npq.IntegrationTests.Support;
