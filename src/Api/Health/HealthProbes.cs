@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Marten.Events.Daemon;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npq.Api.Http;
 using Npq.Infrastructure.Health;
@@ -11,15 +12,21 @@ namespace Npq.Api.Health;
 /// health checks, answered near the front of the pipeline (docs/architecture.md, "The request
 /// pipeline"), from memory: readiness is <see cref="ReadinessCheck"/>, which reads the latest sample
 /// (<see cref="ReadinessProbe"/>), never a query. From SIGTERM on, readiness answers 503 (the drain)
-/// and liveness stays 200.
+/// and liveness stays 200. <c>/health/daemon</c>, on the metrics port only, runs Marten's own daemon
+/// checks (issue 28): the high-water mark still advancing, and no async projection far behind it. They read
+/// the database and describe the whole service's event log, so they are neither readiness (a shared
+/// condition would take every process out at once) nor anything a provider may call.
 /// </summary>
 public static class HealthProbes
 {
-    public const string LivePath = "/health/live", ReadyPath = "/health/ready";
+    public const string LivePath = "/health/live", ReadyPath = "/health/ready", DaemonPath = "/health/daemon";
 
     public static IServiceCollection AddNpqHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<ReadinessCheck>("readiness", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<ReadinessCheck>("readiness", tags: ["ready"])
+            .AddMartenHighWaterHealthCheck(staleThreshold: TimeSpan.FromMinutes(1))
+            .AddMartenAsyncDaemonHealthCheck(maxEventLag: 1000);
         return services;
     }
 
@@ -36,8 +43,27 @@ public static class HealthProbes
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = WriteReadinessAsync,
         });
+        if (Telemetry.TelemetrySetup.MetricsPort(app.Configuration) is { } metricsPort)
+        {
+            app.UseHealthChecks(DaemonPath, metricsPort, new HealthCheckOptions
+            {
+                Predicate = check => !check.Tags.Contains("ready"),
+                ResponseWriter = WriteDaemonAsync,
+            });
+        }
+
         return app;
     }
+
+    /// <summary>Each of Marten's daemon checks with its status and description (for the operator, on the metrics port).</summary>
+    private static Task WriteDaemonAsync(HttpContext context, HealthReport report) => ApiJsonResult.Write(
+        context.Response,
+        report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK,
+        new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString().ToLowerInvariant(), detail = e.Value.Description }),
+        });
 
     /// <summary>The contract's readiness body: <c>status</c> and each check with its detail.</summary>
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)

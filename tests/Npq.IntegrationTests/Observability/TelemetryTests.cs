@@ -141,6 +141,22 @@ public sealed partial class TelemetryTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Marten_s_daemon_checks_answer_on_the_metrics_port_and_never_on_the_api_s()
+    {
+        // Events to follow: the high-water mark moves past them, and the subscriptions after it.
+        var provider = await fixture.NewLeadProviderAsync();
+        await provider.RegisterAsync();
+        await ChangeFeedFollowing.CaughtUpAsync(fixture);
+
+        var (status, body) = await MetricsScrape.ReadAsync(fixture.Factory, "/health/daemon");
+        status.ShouldBe(200, body);
+        var report = JsonDocument.Parse(body).RootElement;
+        report.GetProperty("status").GetString().ShouldBe("healthy", body);
+        report.GetProperty("checks").GetArrayLength().ShouldBe(2, "the high-water check and the async projections' lag");
+        (await fixture.Factory.CreateClient().GetAsync("/health/daemon")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "a provider learns nothing of the service's whole log");
+    }
+
+    [Fact]
     public async Task Every_metric_the_operators_dashboard_queries_is_exported()
     {
         var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root.FullName, "docs", "operations", "grafana-dashboard.json")));

@@ -105,7 +105,8 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
     {
         var (code, text) = await Programs.RunAsync("bash", [Repository.File("scripts", "previous-release.sh")], TimeSpan.FromMinutes(5));
         code.ShouldBe(0, $"scripts/previous-release.sh: {text}");
-        var dll = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().Trim();
+        // Its one line on standard output is the path; the build's own lines (on the first run) go to standard error.
+        var dll = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).LastOrDefault(l => l.EndsWith("Npq.Api.dll", StringComparison.Ordinal)) ?? "";
         File.Exists(dll).ShouldBeTrue(text);
         return dll;
     }

@@ -12,13 +12,14 @@ namespace Npq.IntegrationTests.Support;
 /// </summary>
 public static class MetricsScrape
 {
-    public static async Task<(int Status, string Body)> ReadAsync(WebApplicationFactory<Program> factory)
+    /// <param name="path">Another path the metrics port serves (<c>/health/daemon</c>).</param>
+    public static async Task<(int Status, string Body)> ReadAsync(WebApplicationFactory<Program> factory, string path = "/metrics")
     {
         var port = int.Parse(factory.Services.GetRequiredService<IConfiguration>()["Npq:Metrics:Port"]!, CultureInfo.InvariantCulture);
         var context = await factory.Server.SendAsync(http =>
         {
             http.Request.Method = "GET";
-            http.Request.Path = "/metrics";
+            http.Request.Path = path;
             http.Connection.LocalPort = port;
         });
         using var reader = new StreamReader(context.Response.Body);
