@@ -89,6 +89,11 @@ public static class OpenApiSetup
                         ["bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API token (npq_…)" },
                     };
                     document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+                    // The tags the operations carry (OperationNames), in the table's order, instead of controller names.
+                    var used = (document.Paths?.Values ?? Enumerable.Empty<IOpenApiPathItem>())
+                        .SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+                        .SelectMany(o => o.Tags ?? Enumerable.Empty<OpenApiTagReference>()).Select(t => t.Name).ToHashSet();
+                    document.Tags = new HashSet<OpenApiTag>(OperationNames.All.Values.Select(n => n.Tag).Distinct().Where(used.Contains).Select(t => new OpenApiTag { Name = t }));
                     return Task.CompletedTask;
                 });
                 options.AddSchemaTransformer((schema, context, _) =>
@@ -155,6 +160,14 @@ public static class OpenApiSetup
                     // response says so in Deprecation, Sunset and Link headers (Http/LegacyVersions.cs).
                     if (version is "v1" or "v2")
                         operation.Deprecated = true;
+
+                    // What a client generator names the operation after (issue 29), the same in every version.
+                    if (OperationNames.Of(context.Description.HttpMethod, context.Description.RelativePath) is { } name)
+                    {
+                        operation.OperationId = name.OperationId;
+                        operation.Summary ??= name.Summary;
+                        operation.Tags = new HashSet<OpenApiTagReference> { new(name.Tag, context.Document) };
+                    }
 
                     // Every write takes an Idempotency-Key (issue 15, ADR 0019).
                     if (context.Description.HttpMethod is "POST" or "PUT")

@@ -44,6 +44,39 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
         (await File.ReadAllTextAsync(path)).ShouldBe(pretty, "the generated document drifted from docs/openapi: refresh it with NPQ_UPDATE_OPENAPI=1");
     }
 
+    [Fact]
+    public async Task Every_operation_has_its_operation_id_summary_and_tag_and_the_table_names_nothing_else()
+    {
+        using var client = fixture.Anonymous();
+        var named = new HashSet<(string, string)>();
+        foreach (var version in new[] { "v1", "v2", "v3" })
+        {
+            var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+            var ids = new List<string>();
+            foreach (var path in document.GetProperty("paths").EnumerateObject())
+            {
+                foreach (var operation in path.Value.EnumerateObject())
+                {
+                    var key = (operation.Name.ToUpperInvariant(), path.Name[$"/api/{version}".Length..]);
+                    var name = Npq.Api.OpenApi.OperationNames.All.GetValueOrDefault(key)
+                               ?? throw new ShouldAssertException($"{version} {key}: no entry in OpenApi/OperationNames.cs");
+                    named.Add(key);
+                    operation.Value.GetProperty("operationId").GetString().ShouldBe(name.OperationId);
+                    operation.Value.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace();
+                    operation.Value.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ShouldBe([name.Tag]);
+                    ids.Add(name.OperationId);
+                }
+            }
+
+            ids.ShouldBeUnique($"{version}: a generator needs one name per operation");
+            document.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString())
+                .ShouldBe(Npq.Api.OpenApi.OperationNames.All.Values.Select(n => n.Tag).Distinct().Where(t => ids.Any(id => Npq.Api.OpenApi.OperationNames.All.Values.Any(n => n.OperationId == id && n.Tag == t))),
+                    $"{version}: the document lists the tags its operations use, in the table's order");
+        }
+
+        Npq.Api.OpenApi.OperationNames.All.Keys.Except(named).ShouldBeEmpty("an entry no document uses");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
