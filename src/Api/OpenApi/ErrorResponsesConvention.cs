@@ -8,7 +8,8 @@ namespace Npq.Api.OpenApi;
 
 /// <summary>
 /// Declares, in one place, the error answers every lead-provider endpoint can give (§1.5, B4):
-/// 400, 401, 404 and 429 with the contract's bodies. Actions add their own (422, 403) beside them.
+/// 400, 401, 404, 429 and 503 with the contract's bodies, and on writes 409 and 413. Actions add their own
+/// (422, 403) beside them.
 /// </summary>
 public sealed class ErrorResponsesConvention : IControllerModelConvention
 {
@@ -25,6 +26,14 @@ public sealed class ErrorResponsesConvention : IControllerModelConvention
             action.Filters.Add(new ProducesResponseTypeAttribute(typeof(ErrorBodies.SingleError), StatusCodes.Status401Unauthorized, "application/json"));
             action.Filters.Add(new ProducesResponseTypeAttribute(typeof(ErrorBodies.SingleError), StatusCodes.Status404NotFound, "application/json"));
             action.Filters.Add(new ProducesResponseTypeAttribute(typeof(ErrorBodies.ErrorList), StatusCodes.Status429TooManyRequests, "application/json"));
+            // The database unavailable or busy, or the process shutting down: retry (issue 29).
+            action.Filters.Add(new ProducesResponseTypeAttribute(typeof(ErrorBodies.ErrorList), StatusCodes.Status503ServiceUnavailable, "application/json"));
+            if (action.Attributes.OfType<Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute>().Any(m => m.HttpMethods.Any(h => h is "POST" or "PUT")))
+            {
+                // A write racing another, or its Idempotency-Key still in use; a body over the limit.
+                action.Filters.Add(new ProducesResponseTypeAttribute(typeof(ErrorBodies.ErrorList), StatusCodes.Status409Conflict, "application/json"));
+                action.Filters.Add(new ProducesResponseTypeAttribute(typeof(ErrorBodies.ErrorList), StatusCodes.Status413PayloadTooLarge, "application/json"));
+            }
         }
     }
 }

@@ -84,6 +84,7 @@ public static class OpenApiSetup
                     };
                     document.Servers = [new OpenApiServer { Url = "/", Description = "This server" }];
                     document.Components ??= new OpenApiComponents();
+                    document.Components.Headers = ResponseHeaders.Components(version);
                     document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
                     {
                         ["bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API token (npq_…)" },
@@ -183,6 +184,8 @@ public static class OpenApiSetup
                             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Http.IdempotencyMiddleware.MaxKeyLength },
                         });
                     }
+
+                    ResponseHeaders.Describe(operation, context.Description.HttpMethod, version, context.Document);
 
                     // An optional body (accept, change-funded-place) is a nullable parameter; absent is
                     // said by "required": false, and a JSON null is not a body the API takes.

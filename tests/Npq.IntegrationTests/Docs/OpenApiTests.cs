@@ -44,6 +44,40 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
         (await File.ReadAllTextAsync(path)).ShouldBe(pretty, "the generated document drifted from docs/openapi: refresh it with NPQ_UPDATE_OPENAPI=1");
     }
 
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task Every_operation_documents_every_status_and_header_a_client_can_meet(string version)
+    {
+        using var client = fixture.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var where = $"{operation.Name} {path.Name}";
+                var responses = operation.Value.GetProperty("responses");
+                var statuses = responses.EnumerateObject().Select(r => r.Name).ToList();
+                statuses.ShouldContain("503", where);
+                statuses.ShouldContain("429", where);
+                if (operation.Name is "post" or "put")
+                    new[] { "409", "413" }.ShouldBeSubsetOf(statuses, where);
+                foreach (var response in responses.EnumerateObject())
+                {
+                    var headers = response.Value.GetProperty("headers").EnumerateObject().Select(h => h.Name).ToList();
+                    new[] { "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset" }.ShouldBeSubsetOf(headers, $"{where} {response.Name}");
+                    if (response.Name is "429" or "503")
+                        headers.ShouldContain("Retry-After", $"{where} {response.Name}");
+                    if (operation.Name is "post" or "put" && response.Name.StartsWith('2'))
+                        headers.ShouldContain("Idempotent-Replayed", $"{where} {response.Name}");
+                    if (version is "v1" or "v2")
+                        new[] { "Deprecation", "Sunset", "Link" }.ShouldBeSubsetOf(headers, $"{where} {response.Name}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public async Task Every_operation_has_its_operation_id_summary_and_tag_and_the_table_names_nothing_else()
     {
