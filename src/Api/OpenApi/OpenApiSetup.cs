@@ -29,7 +29,7 @@ public static class OpenApiSetup
 {
     public static readonly string[] Versions = ["v1", "v2", "v3"];
 
-    private static readonly string[] TrainingStatuses = ["active", "deferred", "withdrawn"];
+    internal static readonly string[] TrainingStatuses = ["active", "deferred", "withdrawn"];
 
     private static readonly Dictionary<string, string[]> EnumValues = new(StringComparer.Ordinal)
     {
@@ -200,6 +200,7 @@ public static class OpenApiSetup
             }
 
             ResponseHeaders.Describe(operation, context.Description.HttpMethod, version, context.Document);
+            Parameters.DescribeIds(operation);
 
             // An optional body (accept, change-funded-place) is a nullable parameter; absent is
             // said by "required": false, and a JSON null is not a body the API takes.
@@ -216,9 +217,9 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             operation.Parameters ??= [];
             if (list.Filters.Count > 0)
-                operation.Parameters.Add(DeepObject("filter", list.Filters));
+                operation.Parameters.Add(Parameters.DeepObject("filter", list.Filters));
             if (list.Paged)
-                operation.Parameters.Add(DeepObject("page", ["page", "per_page"]));
+                operation.Parameters.Add(Parameters.DeepObject("page", ["page", "per_page"]));
             if (list.SortFields.Length > 0)
             {
                 // A comma list of fields, each ascending or, with '-', descending (form, not exploded).
@@ -253,24 +254,6 @@ public static class OpenApiSetup
         "StatementAttributes" => V3.Statements.StatementsController.Type,
         "DeliveryPartnerAttributes" => V3.DeliveryPartners.DeliveryPartnersController.Type,
         _ => null,
-    };
-
-    private static OpenApiParameter DeepObject(string name, IEnumerable<string> properties) => new()
-    {
-        Name = name,
-        In = ParameterLocation.Query,
-        Required = false,
-        Style = ParameterStyle.DeepObject,
-        Explode = true,
-        Schema = new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Properties = properties.ToDictionary(p => p, p => (IOpenApiSchema)new OpenApiSchema
-            {
-                Type = p is "page" or "per_page" ? JsonSchemaType.Integer : JsonSchemaType.String,
-                Enum = p == "training_status" ? [.. TrainingStatuses.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!)] : null,
-            }),
-        },
     };
 
     public static WebApplication MapNpqOpenApi(this WebApplication app)

@@ -82,6 +82,37 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task Every_parameter_and_every_filter_and_page_field_says_what_it_means(string version)
+    {
+        using var client = fixture.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+        var parameters = 0;
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                foreach (var parameter in operation.Value.TryGetProperty("parameters", out var list) ? list.EnumerateArray() : default)
+                {
+                    var name = parameter.GetProperty("name").GetString();
+                    parameters++;
+                    parameter.TryGetProperty("description", out var description).ShouldBeTrue($"{operation.Name} {path.Name}: {name}");
+                    description.GetString().ShouldNotBeNullOrWhiteSpace();
+                    if (parameter.GetProperty("schema").TryGetProperty("properties", out var fields))
+                    {
+                        foreach (var field in fields.EnumerateObject())
+                            field.Value.TryGetProperty("description", out _).ShouldBeTrue($"{operation.Name} {path.Name}: {name}[{field.Name}]");
+                    }
+                }
+            }
+        }
+
+        parameters.ShouldBeGreaterThan(20);
+    }
+
     [Fact]
     public async Task Every_operation_has_its_operation_id_summary_and_tag_and_the_table_names_nothing_else()
     {
