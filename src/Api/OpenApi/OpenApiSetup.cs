@@ -118,6 +118,8 @@ public static class OpenApiSetup
             // A property that names its own list ([ValuesFrom]) keeps it.
             if (context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(UuidAttribute), inherit: false) == true)
                 schema.Format = "uuid";
+            if (context.JsonPropertyInfo is { } member) // what each field means (issue 29)
+                PropertyDescriptions.Describe(schema, member.Name, member.DeclaringType, context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object);
 
             // A request boolean read by a converter of its own (has_passed) is still a boolean.
             if (context.JsonPropertyInfo?.PropertyType == typeof(bool?) && schema.Type is null)

@@ -113,6 +113,23 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
         parameters.ShouldBeGreaterThan(20);
     }
 
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task At_least_95_percent_of_the_properties_say_what_they_mean(string version)
+    {
+        using var client = fixture.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+        var properties = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .SelectMany(schema => schema.Value.TryGetProperty("properties", out var list) ? list.EnumerateObject().Select(p => (Schema: schema.Name, Property: p)) : [])
+            .Where(p => !p.Property.Value.TryGetProperty("$ref", out _)) // a reference is described by its schema
+            .ToList();
+        var undescribed = properties.Where(p => !p.Property.Value.TryGetProperty("description", out _)).Select(p => $"{p.Schema}.{p.Property.Name}").ToList();
+        properties.Count.ShouldBeGreaterThan(50);
+        (1.0 - ((double)undescribed.Count / properties.Count)).ShouldBeGreaterThanOrEqualTo(0.95, string.Join(", ", undescribed));
+    }
+
     [Fact]
     public async Task Every_operation_has_its_operation_id_summary_and_tag_and_the_table_names_nothing_else()
     {
