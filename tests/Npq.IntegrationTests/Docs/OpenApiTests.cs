@@ -54,8 +54,7 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
     [InlineData("v3")]
     public async Task Every_operation_documents_every_status_and_header_a_client_can_meet(string version)
     {
-        using var client = fixture.Anonymous();
-        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+        var document = await DocumentAsync(version);
         foreach (var path in document.GetProperty("paths").EnumerateObject())
         {
             foreach (var operation in path.Value.EnumerateObject())
@@ -88,8 +87,7 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
     [InlineData("v3")]
     public async Task Every_parameter_and_every_filter_and_page_field_says_what_it_means(string version)
     {
-        using var client = fixture.Anonymous();
-        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+        var document = await DocumentAsync(version);
         var parameters = 0;
         foreach (var path in document.GetProperty("paths").EnumerateObject())
         {
@@ -119,8 +117,7 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
     [InlineData("v3")]
     public async Task At_least_95_percent_of_the_properties_say_what_they_mean(string version)
     {
-        using var client = fixture.Anonymous();
-        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+        var document = await DocumentAsync(version);
         var properties = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
             .SelectMany(schema => schema.Value.TryGetProperty("properties", out var list) ? list.EnumerateObject().Select(p => (Schema: schema.Name, Property: p)) : [])
             .Where(p => !p.Property.Value.TryGetProperty("$ref", out _)) // a reference is described by its schema
@@ -202,8 +199,7 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
     [InlineData("v3")]
     public async Task Every_operation_documents_its_success_body_and_every_write_that_reads_a_body_documents_it(string version)
     {
-        using var client = fixture.Anonymous();
-        var document = JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+        var document = await DocumentAsync(version);
         var withoutBody = new List<string>();
         foreach (var path in document.GetProperty("paths").EnumerateObject())
         {
@@ -231,4 +227,11 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
 
     [GeneratedRegex(@"\{(\w+):[^}]+\}")]
     private static partial Regex Constraint();
+
+    /// <summary>A version's generated document, as a client downloads it.</summary>
+    private async Task<JsonElement> DocumentAsync(string version)
+    {
+        using var client = fixture.Anonymous();
+        return JsonDocument.Parse(await client.GetStringAsync($"/api/docs/{version}/swagger.json")).RootElement;
+    }
 }
