@@ -57,7 +57,8 @@ Task("Test")
             NoLogo = true,
             ResultsDirectory = results,
             Loggers = new[] { "trx", "console;verbosity=normal" },
-            EnvironmentVariables = new Dictionary<string, string> { ["NPQ_TEST_POSTGRES"] = server },
+            // NPQ_WARM_UP: the integration tests start a fresh clone's one-off builds in the background (Support/Warmups.cs).
+            EnvironmentVariables = new Dictionary<string, string> { ["NPQ_TEST_POSTGRES"] = server, ["NPQ_WARM_UP"] = "1" },
         });
     }
     catch

@@ -5,6 +5,7 @@
 # ENTRYPOINT ["dotnet", "/app/Npq.Api.dll"], ports 8080 (API) and 9464 (metrics and probes).
 #
 #   scripts/image.sh [OUT_DIR]      default artifacts/image; writes OUT_DIR/oci (an OCI image layout)
+#   scripts/image.sh --base-only    only make (or find) the cached Debian base; the tests start this early
 #
 # Layers:
 #   1. Debian 12 "minbase" from Debian's packages (mmdebstrap), cached in .data/image by its package list;
@@ -15,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
+base_only=
+if [ "${1:-}" = "--base-only" ]; then base_only=1; shift; fi
 out="$(realpath -m "${1:-artifacts/image}")"
 
 log() { echo "image.sh: $*" >&2; }
@@ -35,6 +38,8 @@ packages="ca-certificates,libssl3,zlib1g,tzdata"
 cache="$repo/.data/image"
 mkdir -p "$cache"
 base="$cache/debian-bookworm-minbase-$(printf '%s' "$packages" | sha256sum | cut -c1-12).tar"
+exec 9>"$cache/.lock"
+flock 9 # one mmdebstrap at a time (the tests start --base-only in the background)
 if [ ! -f "$base" ]; then
   log "making the Debian base (mmdebstrap)…"
   mmdebstrap --quiet --variant=minbase --include="$packages" \
@@ -42,6 +47,9 @@ if [ ! -f "$base" ]; then
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     bookworm "$cache/partial.tar" >&2 # mmdebstrap chooses the format by the name's extension
   mv "$cache/partial.tar" "$base"
+fi
+if [ -n "$base_only" ]; then
+  log "the Debian base is ready: $base"; exit 0
 fi
 
 # 2. The runtime: the dotnet host and the two shared frameworks of the version this machine runs.

@@ -19,6 +19,10 @@ if [ "${1:-}" = "commit" ]; then
 fi
 
 out="$PWD/.data/releases/$PREVIOUS"
+# One build at a time: the tests may start this in the background and again in the test that needs it.
+mkdir -p "$PWD/.data/releases"
+exec 9>"$PWD/.data/releases/.lock"
+flock 9
 dll="$out/src/Api/bin/Release/net10.0/Npq.Api.dll"
 if [ -f "$dll" ]; then
   echo "$dll"

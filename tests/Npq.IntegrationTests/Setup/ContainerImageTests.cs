@@ -32,6 +32,7 @@ public sealed class ContainerImageTests(ITestOutputHelper output)
         var mounts = new List<string>();
         try
         {
+            await Warmups.ImageBaseAsync(); // never two mmdebstraps at once
             var (built, log) = await Programs.RunAsync("bash", [Repository.File("scripts", "image.sh"), Path.Combine(work, "image")], TimeSpan.FromMinutes(10));
             built.ShouldBe(0, log);
             var layout = Path.Combine(work, "image", "oci");

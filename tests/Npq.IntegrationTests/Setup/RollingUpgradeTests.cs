@@ -103,6 +103,7 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
     /// <summary>The previous release's server, built once from this clone's history.</summary>
     private static async Task<string> PreviousReleaseAsync()
     {
+        await Warmups.PreviousReleaseAsync();
         var (code, text) = await Programs.RunAsync("bash", [Repository.File("scripts", "previous-release.sh")], TimeSpan.FromMinutes(5));
         code.ShouldBe(0, $"scripts/previous-release.sh: {text}");
         // Its one line on standard output is the path; the build's own lines (on the first run) go to standard error.
