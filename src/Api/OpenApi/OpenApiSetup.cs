@@ -79,6 +79,7 @@ public static class OpenApiSetup
     private static void Describe(Microsoft.AspNetCore.OpenApi.OpenApiOptions options, string version)
     {
         options.ShouldInclude = description => description.GroupName == version;
+        options.CreateSchemaReferenceId = SchemaNames.Of; // names a generator can use (issue 29)
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo

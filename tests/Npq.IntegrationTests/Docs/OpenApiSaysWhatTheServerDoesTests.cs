@@ -75,10 +75,10 @@ public sealed class OpenApiSaysWhatTheServerDoesTests(ApiFixture fixture)
     public async Task Types_sorts_statuses_reasons_and_outcome_courses_have_their_value_lists()
     {
         var v3 = await DocumentAsync("v3");
-        var declarationResource = Schema(v3, "ResourceOfDeclarationAttributesV3").GetProperty("properties").GetProperty("type");
+        var declarationResource = Schema(v3, "DeclarationV3").GetProperty("properties").GetProperty("type");
         Enum(declarationResource).ShouldBe(["participant-declaration"]);
-        Enum(Schema(v3, "ResourceOfParticipantAttributesV3").GetProperty("properties").GetProperty("type")).ShouldBe(["npq-participant"]);
-        Enum(Schema(v3, "ResourceOfApplicationAttributesV3").GetProperty("properties").GetProperty("type")).ShouldBe(["npq_application"]);
+        Enum(Schema(v3, "ParticipantV3").GetProperty("properties").GetProperty("type")).ShouldBe(["npq-participant"]);
+        Enum(Schema(v3, "ApplicationV3").GetProperty("properties").GetProperty("type")).ShouldBe(["npq_application"]);
 
         var sort = v3.GetProperty("paths").GetProperty("/api/v3/npq-applications").GetProperty("get").GetProperty("parameters").EnumerateArray()
             .Single(p => p.GetProperty("name").GetString() == "sort");
