@@ -122,6 +122,14 @@ public static class OpenApiSetup
             if (context.JsonPropertyInfo is { } member) // what each field means (issue 29)
                 PropertyDescriptions.Describe(schema, member.Name, member.DeclaringType, context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object);
 
+            // The API writes numbers as numbers: "integer or numeric string" (the web defaults' lenient
+            // reading) would make a generated client model a change's position as an object.
+            if (schema.Type is { } numeric && numeric.HasFlag(JsonSchemaType.Integer) && numeric.HasFlag(JsonSchemaType.String) && schema.Pattern is not null)
+            {
+                schema.Type = numeric & ~JsonSchemaType.String;
+                schema.Pattern = null;
+            }
+
             // A request boolean read by a converter of its own (has_passed) is still a boolean.
             if (context.JsonPropertyInfo?.PropertyType == typeof(bool?) && schema.Type is null)
                 schema.Type = JsonSchemaType.Null | JsonSchemaType.Boolean;
@@ -204,6 +212,7 @@ public static class OpenApiSetup
 
             ResponseHeaders.Describe(operation, context.Description.HttpMethod, version, context.Document);
             Parameters.DescribeIds(operation);
+            Parameters.DescribeLimit(operation);
 
             // An optional body (accept, change-funded-place) is a nullable parameter; absent is
             // said by "required": false, and a JSON null is not a body the API takes.
@@ -219,10 +228,12 @@ public static class OpenApiSetup
             if (list is null)
                 return Task.CompletedTask;
             operation.Parameters ??= [];
+            // Named after the operation (listApplications: ApplicationsFilter, ApplicationsSortField).
+            var noun = operation.OperationId is { Length: > 4 } id && id.StartsWith("list", StringComparison.Ordinal) ? id[4..] : "List";
             if (list.Filters.Count > 0)
-                operation.Parameters.Add(Parameters.DeepObject("filter", list.Filters));
+                operation.Parameters.Add(Parameters.DeepObject("filter", list.Filters, $"{noun}Filter", context.Document!));
             if (list.Paged)
-                operation.Parameters.Add(Parameters.DeepObject("page", ["page", "per_page"]));
+                operation.Parameters.Add(Parameters.DeepObject("page", ["page", "per_page"], "Pagination", context.Document!));
             if (list.SortFields.Length > 0)
             {
                 // A comma list of fields, each ascending or, with '-', descending (form, not exploded).
@@ -233,12 +244,13 @@ public static class OpenApiSetup
                     Schema = new OpenApiSchema
                     {
                         Type = JsonSchemaType.Array,
-                        Items = new OpenApiSchema
+                        Items = Parameters.Component(context.Document!, $"{noun}SortField", new OpenApiSchema
                         {
                             Type = JsonSchemaType.String,
+                            Description = "A field to sort by; with '-' before it, descending.",
                             Enum = list.SortFields.SelectMany(f => new[] { f, $"-{f}" })
                                 .Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList(),
-                        },
+                        }),
                     },
                 });
             }

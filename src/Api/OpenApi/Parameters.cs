@@ -24,7 +24,11 @@ public static class Parameters
         ["filter.from_participant_id"] = "Only participants whose id replaced this one (one UUID); `participant_id_changes` then shows only that change.",
     };
 
-    public static OpenApiParameter DeepObject(string name, IEnumerable<string> properties) => new()
+    /// <summary>
+    /// A deepObject parameter (<c>filter[cohort]=2025</c>) whose object is a named schema of the document
+    /// (<c>ApplicationsFilter</c>, <c>Page</c>), so a generated client has a class of that name, not <c>Filter2</c>.
+    /// </summary>
+    public static OpenApiParameter DeepObject(string name, IEnumerable<string> properties, string schemaName, OpenApiDocument document) => new()
     {
         Name = name,
         In = ParameterLocation.Query,
@@ -32,17 +36,37 @@ public static class Parameters
         Style = ParameterStyle.DeepObject,
         Explode = true,
         Description = Descriptions[name],
-        Schema = new OpenApiSchema
+        Schema = Component(document, schemaName, new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
+            Description = Descriptions[name],
             Properties = properties.ToDictionary(p => p, p => (IOpenApiSchema)new OpenApiSchema
             {
                 Type = p is "page" or "per_page" ? JsonSchemaType.Integer : JsonSchemaType.String,
+                Minimum = p is "page" or "per_page" ? "1" : null,
                 Description = Descriptions.GetValueOrDefault($"{name}.{p}"),
                 Enum = p == "training_status" ? [.. OpenApiSetup.TrainingStatuses.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!)] : null,
             }),
-        },
+        }),
     };
+
+    /// <summary>The schema under <paramref name="name"/> in the document's components (added once), by reference.</summary>
+    public static IOpenApiSchema Component(OpenApiDocument document, string name, OpenApiSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        document.Components.Schemas.TryAdd(name, schema);
+        return new OpenApiSchemaReference(name, document);
+    }
+
+    /// <summary>The change feed's <c>limit</c>: read as text so that a bad one gets the contract's 400, documented as the integer it is.</summary>
+    public static void DescribeLimit(OpenApiOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p is { In: ParameterLocation.Query, Name: "limit" }))
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "1000", Default = System.Text.Json.Nodes.JsonValue.Create(100) };
+    }
 
     /// <summary>The <c>{id}</c> in a path: which resource, by the path it is in.</summary>
     public static void DescribeIds(OpenApiOperation operation)

@@ -82,11 +82,11 @@ public sealed class OpenApiSaysWhatTheServerDoesTests(ApiFixture fixture)
 
         var sort = v3.GetProperty("paths").GetProperty("/api/v3/npq-applications").GetProperty("get").GetProperty("parameters").EnumerateArray()
             .Single(p => p.GetProperty("name").GetString() == "sort");
-        Enum(sort.GetProperty("schema").GetProperty("items")).ShouldBe(["created_at", "-created_at", "updated_at", "-updated_at"]);
+        Enum(Resolve(v3, sort.GetProperty("schema").GetProperty("items"))).ShouldBe(["created_at", "-created_at", "updated_at", "-updated_at"]);
 
         var filter = v3.GetProperty("paths").GetProperty("/api/v3/participants/npq").GetProperty("get").GetProperty("parameters").EnumerateArray()
             .Single(p => p.GetProperty("name").GetString() == "filter");
-        Enum(filter.GetProperty("schema").GetProperty("properties").GetProperty("training_status")).ShouldBe(["active", "deferred", "withdrawn"]);
+        Enum(Resolve(v3, filter.GetProperty("schema")).GetProperty("properties").GetProperty("training_status")).ShouldBe(["active", "deferred", "withdrawn"]);
         Enum(Schema(v3, "EnrolmentV3").GetProperty("properties").GetProperty("training_status")).ShouldBe(["active", "deferred", "withdrawn", null]);
 
         Enum(Schema(v3, "WithdrawalV3").GetProperty("properties").GetProperty("reason")).ShouldBe([.. TrainingReasons.WithdrawalExtended]);
