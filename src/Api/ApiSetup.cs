@@ -79,6 +79,7 @@ public static class ApiSetup
             });
 
         services.AddNpqOpenApi();
+        services.AddNpqGuidance();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -213,6 +213,7 @@ public static class OpenApiSetup
             ResponseHeaders.Describe(operation, context.Description.HttpMethod, version, context.Document);
             Parameters.DescribeIds(operation);
             Parameters.DescribeLimit(operation);
+            CapturedExamples.Describe(operation, version); // captured from the tests (issue 29)
 
             // An optional body (accept, change-funded-place) is a nullable parameter; absent is
             // said by "required": false, and a JSON null is not a body the API takes.

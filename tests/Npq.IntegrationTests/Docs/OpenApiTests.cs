@@ -52,6 +52,32 @@ public sealed partial class OpenApiTests(ApiFixture fixture)
     [InlineData("v1")]
     [InlineData("v2")]
     [InlineData("v3")]
+    [InlineData("v3-3.0")]
+    public async Task Every_operation_has_a_captured_example_of_its_success_and_of_its_request_body(string version)
+    {
+        var document = await DocumentAsync(version);
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var where = $"{operation.Name} {path.Name}";
+                var success = operation.Value.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('2')).ToList();
+                success.ShouldNotBeEmpty(where);
+                foreach (var media in success.SelectMany(r => r.Value.GetProperty("content").EnumerateObject()))
+                    media.Value.TryGetProperty("example", out _).ShouldBeTrue($"{where}: {media.Name} has no example");
+                if (operation.Value.TryGetProperty("requestBody", out var body) && path.Name.Split('/')[^1] is not "accept" and not "reject" and not "void")
+                {
+                    foreach (var media in body.GetProperty("content").EnumerateObject())
+                        media.Value.TryGetProperty("example", out _).ShouldBeTrue($"{where}: the request body has no example");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v3")]
     public async Task Every_operation_documents_every_status_and_header_a_client_can_meet(string version)
     {
         var document = await DocumentAsync(version);
