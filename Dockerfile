@@ -18,6 +18,8 @@ COPY src/Api/Npq.Api.csproj src/Api/
 RUN dotnet restore src/Api/Npq.Api.csproj
 COPY frontend/package.json frontend/package-lock.json frontend/
 COPY docs/guidance docs/guidance
+COPY docs/openapi/examples docs/openapi/examples
+COPY docs/openapi/errors.json docs/openapi/errors.json
 COPY src src
 RUN dotnet publish src/Api/Npq.Api.csproj -c Release --no-restore -o /app -p:UseAppHost=false
 

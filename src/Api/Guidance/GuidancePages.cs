@@ -8,7 +8,7 @@ namespace Npq.Api.Guidance;
 public static class GuidancePages
 {
     public static IServiceCollection AddNpqGuidance(this IServiceCollection services) =>
-        services.AddSingleton<GuidanceExamples>().AddSingleton<GuidanceSchedules>().AddSingleton<GuidanceRenderer>();
+        services.AddSingleton<GuidanceExamples>().AddSingleton<GuidanceSchedules>().AddSingleton<GuidanceErrors>().AddSingleton<GuidanceRenderer>();
 
     public static WebApplication MapNpqGuidance(this WebApplication app)
     {
@@ -23,6 +23,10 @@ public static class GuidancePages
 
             return Results.Text(File.ReadAllText(path), "text/plain; charset=utf-8");
         });
+        app.MapGet("/api/guidance/diagrams/{file}", (string file) =>
+            file.EndsWith(".svg", StringComparison.Ordinal) && StateDiagrams.Svg(file[..^4]) is { } svg
+                ? Results.Text(svg, "image/svg+xml; charset=utf-8")
+                : Results.Json(new { error = "Resource not found" }, statusCode: StatusCodes.Status404NotFound));
         return app;
     }
 }

@@ -7,17 +7,18 @@ using Markdig.Syntax.Inlines;
 
 namespace Npq.Api.Guidance;
 
-/// <summary>One guidance page, rendered: its title, its body in GOV.UK Frontend's classes, and its second-level headings for the contents list.</summary>
+/// <summary>One guidance page, rendered: its title (its first-level heading), its body in GOV.UK Frontend's classes, and its second-level headings for the contents list.</summary>
 public sealed record RenderedGuidance(string Slug, string Title, string BodyHtml, IReadOnlyList<(string Id, string Text)> Contents);
 
 /// <summary>
 /// Renders the Markdown of docs/guidance (copied beside the executable) as GOV.UK pages (issue 29).
 /// Raw HTML in the Markdown is escaped, never passed through. Lines of the form <c>{{example v3 acceptApplication}}</c>
-/// and <c>{{schedules}}</c> are replaced before rendering by Markdown generated from the captured examples
-/// (<see cref="GuidanceExamples"/>) and from the seeded reference data (<see cref="GuidanceSchedules"/>), so
+/// <c>{{schedules}}</c> and <c>{{errors}}</c> are replaced before rendering by Markdown generated from the captured
+/// examples (<see cref="GuidanceExamples"/>), the seeded reference data (<see cref="GuidanceSchedules"/>) and the
+/// error catalogue (<see cref="GuidanceErrors"/>), so
 /// those parts of the guidance cannot drift from what the server does.
 /// </summary>
-public sealed partial class GuidanceRenderer(GuidanceExamples examples, GuidanceSchedules schedules)
+public sealed partial class GuidanceRenderer(GuidanceExamples examples, GuidanceSchedules schedules, GuidanceErrors errors)
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
 
@@ -41,6 +42,7 @@ public sealed partial class GuidanceRenderer(GuidanceExamples examples, Guidance
         var document = Markdown.Parse(markdown, Pipeline);
         var title = "Guidance";
         var contents = new List<(string, string)>();
+        HeadingBlock? titleBlock = null;
         foreach (var node in document.Descendants())
         {
             switch (node)
@@ -48,7 +50,7 @@ public sealed partial class GuidanceRenderer(GuidanceExamples examples, Guidance
                 case HeadingBlock heading:
                     var text = Text(heading.Inline);
                     if (heading.Level == 1)
-                        title = text;
+                        (title, titleBlock) = (text, heading);
                     else if (heading.Level == 2 && heading.GetAttributes().Id is { } id)
                         contents.Add((id, text));
                     heading.GetAttributes().AddClass(heading.Level switch { 1 => "govuk-heading-xl", 2 => "govuk-heading-l", 3 => "govuk-heading-m", _ => "govuk-heading-s" });
@@ -82,6 +84,9 @@ public sealed partial class GuidanceRenderer(GuidanceExamples examples, Guidance
             }
         }
 
+        // The page puts the title above its contents list.
+        if (titleBlock is not null)
+            document.Remove(titleBlock);
         return new RenderedGuidance(slug, title, document.ToHtml(Pipeline), contents);
     }
 
@@ -98,6 +103,7 @@ public sealed partial class GuidanceRenderer(GuidanceExamples examples, Guidance
             {
                 "example" => examples.Markdown(match.Groups["arguments"].Value),
                 "schedules" => await schedules.MarkdownAsync(cancellationToken),
+                "errors" => errors.Markdown(),
                 var other => $"> This part of the page ({other}) is missing: tell us.",
             };
         }

@@ -22,7 +22,7 @@ public static class CapturedExamples
 
     public static IEnumerable<string> Folders =>
     [
-        Path.Combine(AppContext.BaseDirectory, "openapi-examples"),
+        Path.Combine(AppContext.BaseDirectory, "openapi-data"),
         Path.Combine(Directory.GetCurrentDirectory(), "..", "..", "docs", "openapi", "examples"),
     ];
 

@@ -17,7 +17,7 @@ public static class Parameters
         ["page.per_page"] = "Items per page: default 100, at most 3000.",
         ["filter.cohort"] = "Cohort start years, comma-separated (`2023,2024`); a year that is not one matches nothing. On delivery partners, one year: the partners you work with in that cohort.",
         ["filter.updated_since"] = "Only what changed at or after this moment: ISO 8601 (`2025-01-01`, `2025-01-01T10:00:00Z`, or a negative offset). " +
-                                   "A `+` offset must be sent as `%252B`, as with DfE's service. Anything else is a 400.",
+                                   "Send a `+` offset URL-encoded (`%2B`); the `%252B` DfE's service needs works too. Anything else is a 400.",
         ["filter.created_since"] = "Only outcomes recorded at or after this moment; the same format as `updated_since`.",
         ["filter.participant_id"] = "Participant ids (UUIDs), comma-separated. Anything that is not a UUID is a 400.",
         ["filter.training_status"] = "Only participants with an application of yours in this training status, and only those enrolments. Any other value is a 422.",

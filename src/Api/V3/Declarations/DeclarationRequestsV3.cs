@@ -7,7 +7,7 @@ namespace Npq.Api.V3.Declarations;
 /// <summary>Submit a declaration (v3): with delivery partners.</summary>
 public sealed record DeclarationRequestV3 : DeclarationRequestV1
 {
-    /// <summary>Required from the 2025 cohort.</summary>
+    /// <summary>Required from the 2024 cohort when the participant works in England; refused outside it.</summary>
     [Uuid]
     public string? DeliveryPartnerId { get; init; }
 

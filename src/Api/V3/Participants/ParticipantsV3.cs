@@ -53,6 +53,9 @@ public sealed class ParticipantsV3 : ParticipantsVersion
 {
     private static readonly string[] TrainingStatuses = ["active", "deferred", "withdrawn"];
 
+    /// <summary>The contract's 422 detail for another <c>filter[training_status]</c> (a constant, so the error catalogue reads it).</summary>
+    private const string TrainingStatusRefused = "The filter '#/training_status' must be [\"active\", \"deferred\", \"withdrawn\"]";
+
     public static ParticipantsV3 Instance { get; } = new();
 
     public override IReadOnlyList<string> WithdrawalReasons => TrainingReasons.WithdrawalExtended;
@@ -64,8 +67,7 @@ public sealed class ParticipantsV3 : ParticipantsVersion
         var status = raw["filter[training_status]"].ToString() is { Length: > 0 } s ? s : null;
         if (status is not null && !TrainingStatuses.Contains(status))
         {
-            throw new RuleViolationException("Unpermitted parameters",
-                $"The filter '#/training_status' must be [{string.Join(", ", TrainingStatuses.Select(s => $"\"{s}\""))}]");
+            throw new RuleViolationException("Unpermitted parameters", TrainingStatusRefused);
         }
 
         Guid? from = null;
