@@ -8,7 +8,7 @@ namespace Npq.Api.Guidance;
 public static class GuidancePages
 {
     public static IServiceCollection AddNpqGuidance(this IServiceCollection services) =>
-        services.AddSingleton<GuidanceExamples>().AddSingleton<GuidanceSchedules>().AddSingleton<GuidanceErrors>().AddSingleton<GuidanceRenderer>();
+        services.AddSingleton<GuidanceExamples>().AddSingleton<GuidanceSchedules>().AddSingleton<GuidanceErrors>().AddSingleton<GuidanceSandbox>().AddSingleton<GuidanceRenderer>();
 
     public static WebApplication MapNpqGuidance(this WebApplication app)
     {

@@ -13,12 +13,12 @@ public sealed record RenderedGuidance(string Slug, string Title, string BodyHtml
 /// <summary>
 /// Renders the Markdown of docs/guidance (copied beside the executable) as GOV.UK pages (issue 29).
 /// Raw HTML in the Markdown is escaped, never passed through. Lines of the form <c>{{example v3 acceptApplication}}</c>
-/// <c>{{schedules}}</c> and <c>{{errors}}</c> are replaced before rendering by Markdown generated from the captured
+/// <c>{{schedules}}</c>, <c>{{errors}}</c> and <c>{{sandbox}}</c> are replaced before rendering by Markdown generated from the captured
 /// examples (<see cref="GuidanceExamples"/>), the seeded reference data (<see cref="GuidanceSchedules"/>) and the
-/// error catalogue (<see cref="GuidanceErrors"/>), so
+/// error catalogue (<see cref="GuidanceErrors"/>, <see cref="GuidanceSandbox"/>), so
 /// those parts of the guidance cannot drift from what the server does.
 /// </summary>
-public sealed partial class GuidanceRenderer(GuidanceExamples examples, GuidanceSchedules schedules, GuidanceErrors errors)
+public sealed partial class GuidanceRenderer(GuidanceExamples examples, GuidanceSchedules schedules, GuidanceErrors errors, GuidanceSandbox sandbox)
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
 
@@ -104,6 +104,7 @@ public sealed partial class GuidanceRenderer(GuidanceExamples examples, Guidance
                 "example" => examples.Markdown(match.Groups["arguments"].Value),
                 "schedules" => await schedules.MarkdownAsync(cancellationToken),
                 "errors" => errors.Markdown(),
+                "sandbox" => await sandbox.MarkdownAsync(cancellationToken),
                 var other => $"> This part of the page ({other}) is missing: tell us.",
             };
         }
