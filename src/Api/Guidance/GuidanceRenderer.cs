@@ -12,11 +12,12 @@ public sealed record RenderedGuidance(string Slug, string Title, string BodyHtml
 
 /// <summary>
 /// Renders the Markdown of docs/guidance (copied beside the executable) as GOV.UK pages (issue 29).
-/// Raw HTML in the Markdown is escaped, never passed through. Lines of the form <c>{{example v3 acceptApplication}}</c>
-/// <c>{{schedules}}</c>, <c>{{errors}}</c> and <c>{{sandbox}}</c> are replaced before rendering by Markdown generated from the captured
-/// examples (<see cref="GuidanceExamples"/>), the seeded reference data (<see cref="GuidanceSchedules"/>) and the
-/// error catalogue (<see cref="GuidanceErrors"/>, <see cref="GuidanceSandbox"/>), so
-/// those parts of the guidance cannot drift from what the server does.
+/// Raw HTML in the Markdown is escaped, never passed through. A line that is only a directive is
+/// replaced, before rendering, by Markdown generated from what the server runs on, so those parts of
+/// the guidance cannot drift from what it does:
+/// <c>{{example v3 acceptApplication}}</c> by the captured exchange (<see cref="GuidanceExamples"/>),
+/// <c>{{schedules}}</c> and <c>{{sandbox}}</c> by the reference data (<see cref="GuidanceSchedules"/>,
+/// <see cref="GuidanceSandbox"/>), <c>{{errors}}</c> by the error catalogue (<see cref="GuidanceErrors"/>).
 /// </summary>
 public sealed partial class GuidanceRenderer(GuidanceExamples examples, GuidanceSchedules schedules, GuidanceErrors errors, GuidanceSandbox sandbox)
 {
