@@ -30,7 +30,7 @@ case "$target" in
   build|test|run|bench|Build|Test|Run|Bench) scripts/tools.sh npm ;;
 esac
 case "$target" in
-  test|Test) scripts/tools.sh chromium ;;
+  test|Test) scripts/tools.sh chromium && scripts/tools.sh python3 ;;
 esac
 
 dotnet tool restore >/dev/null

@@ -4,6 +4,8 @@
 #   scripts/tools.sh npm        Node.js and npm: the build installs the registration form's
 #                               GOV.UK Frontend assets with them (frontend/package.json, ADR 0014)
 #   scripts/tools.sh chromium   Debian's Chromium: the browser tests drive it with Playwright
+#   scripts/tools.sh python3    Python 3: the tests run the auditors' standard-library verifier
+#                               (docs/auditing/verify_log.py) against the test server
 set -euo pipefail
 
 log() { echo "tools.sh: $*" >&2; }
@@ -35,8 +37,14 @@ case "${1:-}" in
     fi
     apt_install "Chromium (for the browser tests)" chromium fonts-liberation
     ;;
+  python3)
+    if command -v python3 >/dev/null 2>&1; then
+      exit 0
+    fi
+    apt_install "Python 3 (for the auditors' verifier test)" python3
+    ;;
   *)
-    echo "usage: scripts/tools.sh npm|chromium" >&2
+    echo "usage: scripts/tools.sh npm|chromium|python3" >&2
     exit 2
     ;;
 esac

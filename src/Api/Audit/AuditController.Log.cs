@@ -40,6 +40,37 @@ public sealed partial class AuditController
         return new ApiJsonResult(new { data = await mediator.Send(new GetInclusionProof(HttpContext.Caller(), sequence, checkpoint), cancellationToken) });
     }
 
+    /// <summary>The latest signed checkpoint (C2SP signed note), for anyone to keep and compare (issue 30).</summary>
+    [HttpGet("checkpoint")]
+    [AllowAnonymous]
+    public async Task<IActionResult> LatestCheckpoint(CancellationToken cancellationToken)
+    {
+        var checkpoint = await mediator.Send(new GetLatestCheckpoint(HttpContext.Caller()), cancellationToken);
+        Response.Headers.CacheControl = "no-cache";
+        return Content(checkpoint.Note, "text/plain; charset=utf-8");
+    }
+
+    /// <summary>A hash tile (C2SP tlog-tiles), for anyone: immutable once it exists, whatever its width.</summary>
+    [HttpGet("tile/{level:int}/{**path}")]
+    [AllowAnonymous]
+    public async Task<IActionResult> HashTile(int level, string path, CancellationToken cancellationToken)
+    {
+        var (index, width) = LogTiles.ParsePath(path) ?? throw new ResourceNotFoundException();
+        var tile = await mediator.Send(new GetHashTile(HttpContext.Caller(), level, index, width), cancellationToken);
+        Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return File(tile, "application/octet-stream");
+    }
+
+    /// <summary>An entry bundle: each leaf's input and the canonical event data it commits to. Auditors only: it holds personal data.</summary>
+    [HttpGet("tile/entries/{**path}")]
+    public async Task<IActionResult> EntryBundle(string path, CancellationToken cancellationToken)
+    {
+        var (index, width) = LogTiles.ParsePath(path) ?? throw new ResourceNotFoundException();
+        var bundle = await mediator.Send(new GetEntryBundle(HttpContext.Caller(), index, width), cancellationToken);
+        Response.Headers.CacheControl = "private, no-store";
+        return File(bundle, "application/octet-stream");
+    }
+
     [HttpGet("checkpoints/{first:long}/consistency/{second:long}")]
     public async Task<IActionResult> Consistency(long first, long second, CancellationToken cancellationToken) =>
         new ApiJsonResult(new { data = await mediator.Send(new GetConsistencyProof(HttpContext.Caller(), first, second), cancellationToken) });

@@ -11,7 +11,7 @@ namespace Npq.Api.Http;
 /// scope and the audit trail; the client's own <c>X-Request-Id</c> and <c>traceparent</c>, when sane,
 /// kept beside it as the client's (logs and the audit trail label them so); <c>X-Request-Id</c> on the
 /// response echoes the client's when it sent one (CONTRACT B10) and is the server's otherwise;
-/// <c>Cache-Control: no-store</c> on API responses (§1.3);
+/// <c>Cache-Control: no-store</c> on API responses that set none (§1.3);
 /// a 404 for API versions that do not exist, and the deprecation of v1 and v2 (<see cref="LegacyVersions"/>); the request's database round trips in <c>Server-Timing</c>,
 /// only in Development or when an operator sets <c>Npq:ServerTiming:Enabled</c> (issue 24: the count
 /// says how a request was answered, for example whether a registration's email matched someone).
@@ -44,7 +44,8 @@ public sealed partial class EdgeMiddleware(RequestDelegate next, ILogger<EdgeMid
             context.Response.Headers[RequestIdHeader] = clientRequestId ?? requestId; // echoed (CONTRACT B10), else the server's
             if (_serverTiming)
                 context.Response.Headers["Server-Timing"] = $"db;desc=\"{roundTrips.Count} round trips\"";
-            if (isApi)
+            // An endpoint that says how it may be cached (the public log tiles, the guidance) keeps it.
+            if (isApi && !context.Response.Headers.ContainsKey("Cache-Control"))
                 context.Response.Headers.CacheControl = "no-store";
             if (legacy)
                 LegacyVersions.WriteHeaders(context.Response);

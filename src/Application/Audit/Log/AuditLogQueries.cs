@@ -39,6 +39,15 @@ public interface IAuditLog
 
     /// <summary>Null when either checkpoint is unknown.</summary>
     Task<ConsistencyProof?> ConsistencyAsync(long first, long second, CancellationToken cancellationToken);
+
+    /// <summary>The checkpoint of the largest tree; null before the first.</summary>
+    Task<CheckpointView?> LatestCheckpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>Hash tile <paramref name="index"/> of tile level <paramref name="level"/> (<see cref="LogTiles"/>); null when not all its nodes are sealed.</summary>
+    Task<byte[]?> HashTileAsync(int level, long index, int width, CancellationToken cancellationToken);
+
+    /// <summary>Entry bundle <paramref name="index"/> (<see cref="LogTiles"/>); null when not all its leaves are sealed.</summary>
+    Task<byte[]?> EntryBundleAsync(long index, int width, CancellationToken cancellationToken);
 }
 
 /// <summary>The public key of the log (published: anyone may check a checkpoint).</summary>

@@ -74,6 +74,72 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
         return new ConsistencyProof(first, second, Convert.ToBase64String(a.Root), Convert.ToBase64String(b.Root), proof.Select(Convert.ToBase64String).ToList());
     }
 
+    public async Task<CheckpointView?> LatestCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var command = store.Source.CreateCommand($"select size, root, at, note from {AuditLogStore.Checkpoints} order by size desc limit 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new CheckpointView(reader.GetInt64(0), Convert.ToBase64String((byte[])reader[1]), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero), reader.GetString(3))
+            : null;
+    }
+
+    public async Task<byte[]?> HashTileAsync(int level, long index, int width, CancellationToken cancellationToken)
+    {
+        if (level is < 0 or > 7 || index < 0 || width is < 1 or > LogTiles.Width)
+            return null;
+        var first = index * LogTiles.Width;
+        // Tile level L holds the nodes at height 8·L: the leaves' hashes at level 0, stored nodes above.
+        await using var command = level == 0
+            ? store.Source.CreateCommand($"select hash from {AuditLogStore.Leaves} where idx >= $1 and idx < $2 order by idx")
+            : store.Source.CreateCommand($"select hash from {AuditLogStore.Nodes} where level = $3 and idx >= $1 and idx < $2 order by idx");
+        command.Parameters.AddWithValue(first);
+        command.Parameters.AddWithValue(first + width);
+        if (level > 0)
+            command.Parameters.AddWithValue((short)(level * LogTiles.Height));
+        var tile = new byte[width * 32];
+        var count = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            ((byte[])reader[0]).CopyTo(tile, 32 * count++);
+        return count == width ? tile : null;
+    }
+
+    public async Task<byte[]?> EntryBundleAsync(long index, int width, CancellationToken cancellationToken)
+    {
+        if (index < 0 || width is < 1 or > LogTiles.Width)
+            return null;
+        var first = index * LogTiles.Width;
+        await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"""
+            select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id
+            from {AuditLogStore.Leaves} l join {Persistence.MartenSetup.Schema}.mt_events e on e.seq_id = l.sequence
+            where l.idx >= $1 and l.idx < $2 order by l.idx
+            """, connection);
+        command.Parameters.AddWithValue(first);
+        command.Parameters.AddWithValue(first + width);
+        using var bundle = new MemoryStream();
+        var count = 0;
+        var length = new byte[4];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stored = AuditLogStore.Read(reader);
+            var input = LogLeaf.Input(stored);
+            var data = CanonicalJson.Canonicalise(stored.Data);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)input.Length));
+            bundle.Write(length, 0, 2);
+            bundle.Write(input);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(length, (uint)data.Length);
+            bundle.Write(length);
+            bundle.Write(data);
+            count++;
+        }
+
+        // A leaf whose event row is gone (deleted) leaves the bundle short: refused, as an unsealed one is.
+        return count == width ? bundle.ToArray() : null;
+    }
+
     private static async Task<(byte[] Root, string Note)?> CheckpointAsync(NpgsqlConnection connection, long size, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"select root, note from {AuditLogStore.Checkpoints} where size = $1", connection);

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Check the NPQ lead-provider API's sealed event log from the outside, over HTTP alone.
+
+Uses Python's standard library only; Ed25519 is written below from RFC 8032, section 5.1.7.
+Nothing of the operator's is trusted but the verifier key you give it (get it from DfE, or from
+a checkpoint you kept, never only from the server being checked):
+
+  1. fetches the latest checkpoint (GET /api/audit/checkpoint, anyone) and checks its Ed25519
+     signature with the verifier key;
+  2. fetches every level-0 hash tile (GET /api/audit/tile/0/..., anyone) and every entry bundle
+     (GET /api/audit/tile/entries/..., an auditor token) of the checkpoint's tree: C2SP tlog-tiles;
+  3. for every leaf: checks that SHA-256 of the event's canonical data is the leaf's data_sha256,
+     and that SHA-256(0x00 || leaf input) is the hash in the tile;
+  4. recomputes the tree's root from the leaves (RFC 9162) and compares it with the checkpoint's.
+
+  python3 verify_log.py https://<host> --key '<verifier key>' --token "$AUDITOR_TOKEN" [--save DIR]
+
+Prints one JSON object; exit code 0 when everything holds, 1 when something does not (the
+findings say what), 2 on a usage or network error.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import struct
+import sys
+import time
+import urllib.error
+import urllib.request
+
+# ---------------------------------------------------------------- Ed25519 (RFC 8032, 5.1)
+P = 2**255 - 19
+L = 2**252 + 27742317777372353535851937790883648493
+D = (-121665 * pow(121666, P - 2, P)) % P
+SQRT_M1 = pow(2, (P - 1) // 4, P)
+
+
+def _add(a, b):
+    """Points in extended coordinates (X, Y, Z, T), RFC 8032 5.1.4."""
+    x1, y1, z1, t1 = a
+    x2, y2, z2, t2 = b
+    pa = (y1 - x1) * (y2 - x2) % P
+    pb = (y1 + x1) * (y2 + x2) % P
+    pc = t1 * 2 * D * t2 % P
+    pd = z1 * 2 * z2 % P
+    e, f, g, h = pb - pa, pd - pc, pd + pc, pb + pa
+    return (e * f % P, g * h % P, f * g % P, e * h % P)
+
+
+def _multiply(scalar, point):
+    result = (0, 1, 1, 0)
+    while scalar > 0:
+        if scalar & 1:
+            result = _add(result, point)
+        point = _add(point, point)
+        scalar >>= 1
+    return result
+
+
+def _equal(a, b):
+    x1, y1, z1, _ = a
+    x2, y2, z2, _ = b
+    return (x1 * z2 - x2 * z1) % P == 0 and (y1 * z2 - y2 * z1) % P == 0
+
+
+def _recover_x(y, sign):
+    if y >= P:
+        return None
+    x2 = (y * y - 1) * pow(D * y * y + 1, P - 2, P) % P
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (P + 3) // 8, P)
+    if (x * x - x2) % P != 0:
+        x = x * SQRT_M1 % P
+    if (x * x - x2) % P != 0:
+        return None
+    if (x & 1) != sign:
+        x = P - x
+    return x
+
+
+def _decode_point(data):
+    if len(data) != 32:
+        return None
+    y = int.from_bytes(data, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    x = _recover_x(y, sign)
+    return None if x is None else (x, y, 1, x * y % P)
+
+
+_GY = 4 * pow(5, P - 2, P) % P
+BASE = (_recover_x(_GY, 0), _GY, 1, _recover_x(_GY, 0) * _GY % P)
+
+
+def ed25519_verify(public_key, message, signature):
+    if len(public_key) != 32 or len(signature) != 64:
+        return False
+    a = _decode_point(public_key)
+    r = _decode_point(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if a is None or r is None or s >= L:
+        return False
+    h = int.from_bytes(hashlib.sha512(signature[:32] + public_key + message).digest(), "little") % L
+    return _equal(_multiply(s, BASE), _add(r, _multiply(h, a)))
+
+
+# ---------------------------------------------------------------- C2SP signed notes and keys
+def parse_verifier_key(vkey):
+    """name+hex(key id)+base64(0x01 || public key): the C2SP verifier key of an Ed25519 key."""
+    name, key_id, encoded = vkey.split("+", 2)  # a name has no "+"; base64 may
+    raw = base64.b64decode(encoded)
+    if raw[0] != 1 or len(raw) != 33:
+        raise ValueError("not an Ed25519 verifier key")
+    expected = hashlib.sha256(name.encode() + b"\n\x01" + raw[1:]).digest()[:4]
+    if expected.hex() != key_id:
+        raise ValueError("the key id does not match the key")
+    return name, bytes.fromhex(key_id), raw[1:]
+
+
+def parse_checkpoint(note):
+    """The signed text, origin, size, root and signatures (name, key id, signature) of a signed note."""
+    split = note.index("\n\n")
+    body = note[: split + 1]
+    lines = body.split("\n")
+    signatures = []
+    for line in note[split + 2:].split("\n"):
+        if not line:
+            continue
+        if not line.startswith("\u2014 "):
+            raise ValueError("a line after the blank line is not a signature")
+        name, encoded = line[2:].split(" ")
+        raw = base64.b64decode(encoded)
+        signatures.append((name, raw[:4], raw[4:]))
+    return body, lines[0], int(lines[1]), base64.b64decode(lines[2]), signatures
+
+
+# ---------------------------------------------------------------- tlog-tiles
+def tile_path(index, width):
+    digits = str(index)
+    digits = digits.zfill((len(digits) + 2) // 3 * 3)
+    groups = [digits[i:i + 3] for i in range(0, len(digits), 3)]
+    path = "/".join(["x" + g for g in groups[:-1]] + [groups[-1]])
+    return path if width == 256 else f"{path}.p/{width}"
+
+
+def leaf_hash(leaf_input):
+    return hashlib.sha256(b"\x00" + leaf_input).digest()
+
+
+def node_hash(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def root_of(hashes):
+    """RFC 9162 Merkle tree hash of the leaves' hashes, in one pass with a stack of full subtrees."""
+    if not hashes:
+        return hashlib.sha256(b"").digest()
+    stack = []  # (height, hash) of complete subtrees, left to right
+    for h in hashes:
+        height = 0
+        while stack and stack[-1][0] == height:
+            h = node_hash(stack.pop()[1], h)
+            height += 1
+        stack.append((height, h))
+    root = stack[-1][1]
+    for _, left in reversed(stack[:-1]):
+        root = node_hash(left, root)
+    return root
+
+
+class Client:
+    def __init__(self, base, token):
+        self.base = base.rstrip("/")
+        self.token = token
+        self.requests = 0
+
+    def get(self, path, auditor=False):
+        for attempt in range(10):
+            request = urllib.request.Request(self.base + path)
+            if auditor and self.token:
+                request.add_header("Authorization", "Bearer " + self.token)
+            try:
+                self.requests += 1
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return response.read()
+            except urllib.error.HTTPError as error:
+                if error.code in (429, 503) and attempt < 9:
+                    time.sleep(int(error.headers.get("Retry-After", "1")))
+                    continue
+                raise
+
+
+def verify(client, vkey, save=None):
+    started = time.monotonic()
+    findings = []
+    name, key_id, public_key = parse_verifier_key(vkey)
+    note = client.get("/api/audit/checkpoint").decode("utf-8")
+    body, origin, size, root, signatures = parse_checkpoint(note)
+    signed = [s for s in signatures if s[0] == name and s[1] == key_id]
+    if not signed or not ed25519_verify(public_key, body.encode("utf-8"), signed[0][2]):
+        findings.append({"kind": "BadSignature", "detail": "the checkpoint is not signed by the key given"})
+    if save:
+        with open(f"{save}/checkpoint-{size}.txt", "w", encoding="utf-8") as kept:
+            kept.write(note)
+
+    hashes = []
+    leaves = 0
+    for tile in range((size + 255) // 256):
+        width = min(256, size - tile * 256)
+        path = tile_path(tile, width)
+        tile_hashes = client.get(f"/api/audit/tile/0/{path}")
+        bundle = client.get(f"/api/audit/tile/entries/{path}", auditor=True)
+        if len(tile_hashes) != 32 * width:
+            findings.append({"kind": "ShortTile", "tile": tile, "detail": f"{len(tile_hashes)} bytes for {width} hashes"})
+            break
+        offset = 0
+        for i in range(width):
+            index = tile * 256 + i
+            (length,) = struct.unpack_from(">H", bundle, offset)
+            leaf_input = bundle[offset + 2: offset + 2 + length]
+            offset += 2 + length
+            (data_length,) = struct.unpack_from(">I", bundle, offset)
+            data = bundle[offset + 4: offset + 4 + data_length]
+            offset += 4 + data_length
+            leaf = json.loads(leaf_input)
+            if hashlib.sha256(data).hexdigest() != leaf["data_sha256"]:
+                findings.append({"kind": "DataDoesNotMatchLeaf", "leaf": index, "sequence": leaf["sequence"]})
+            computed = leaf_hash(leaf_input)
+            if computed != tile_hashes[32 * i: 32 * i + 32]:
+                findings.append({"kind": "LeafDoesNotMatchTile", "leaf": index, "sequence": leaf["sequence"]})
+            hashes.append(computed)
+            leaves += 1
+        if offset != len(bundle):
+            findings.append({"kind": "BundleTooLong", "tile": tile})
+
+    computed_root = root_of(hashes)
+    if computed_root != root:
+        findings.append({"kind": "RootDiffers", "detail": "the leaves do not make the checkpoint's root",
+                         "checkpoint_root": base64.b64encode(root).decode(), "computed_root": base64.b64encode(computed_root).decode()})
+    seconds = time.monotonic() - started
+    return {
+        "ok": not findings, "origin": origin, "size": size, "root": base64.b64encode(root).decode(),
+        "leaves_checked": leaves, "requests": client.requests, "seconds": round(seconds, 3),
+        "leaves_per_second": round(leaves / seconds) if seconds > 0 else None, "findings": findings,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("base", help="the API's address, e.g. https://host")
+    parser.add_argument("--key", required=True, help="the log's verifier key (name+id+key), from DfE")
+    parser.add_argument("--token", help="an auditor token, for the entry bundles")
+    parser.add_argument("--save", help="a folder to keep the checkpoint in, to compare with the next run")
+    arguments = parser.parse_args()
+    try:
+        report = verify(Client(arguments.base, arguments.token), arguments.key, arguments.save)
+    except (urllib.error.URLError, ValueError, OSError) as error:
+        print(json.dumps({"ok": False, "error": str(error)}))
+        return 2
+    print(json.dumps(report))
+    return 0 if report["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

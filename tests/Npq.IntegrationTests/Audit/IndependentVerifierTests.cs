@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Npq.Application.Audit.Log;
+using Npq.Infrastructure.Tokens;
+using Npq.Infrastructure.Audit.Log;
+using Npq.IntegrationTests.Support;
+
+namespace Npq.IntegrationTests.Audit;
+
+/// <summary>
+/// The log checked from the outside (issue 30): the public checkpoint and hash tiles, the auditors' entry
+/// bundles, and <c>docs/auditing/verify_log.py</c> (Python's standard library only) recomputing every leaf
+/// and the root over HTTP from the built server, with nothing of the operator's but the verifier key.
+/// </summary>
+[Collection(ApiTests.Name)]
+public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public void Tile_paths_are_those_of_c2sp_tlog_tiles()
+    {
+        LogTiles.Path(1234067, 256).ShouldBe("x001/x234/067");
+        LogTiles.Path(5, 8).ShouldBe("005.p/8");
+        LogTiles.ParsePath("x001/x234/067").ShouldBe((1234067L, 256));
+        LogTiles.ParsePath("005.p/8").ShouldBe((5L, 8));
+        foreach (var bad in new[] { "5", "x5/005", "005.p/0", "005.p/256", "005.p/08", "001/002", "../000", "005.p" })
+            LogTiles.ParsePath(bad).ShouldBeNull(bad);
+    }
+
+    [Fact]
+    public async Task The_standard_library_verifier_checks_every_leaf_and_the_root_over_http_and_names_an_edited_event()
+    {
+        // Every event so far sealed, and a checkpoint of them signed.
+        var provider = await fixture.NewLeadProviderAsync();
+        await provider.RegisterAsync();
+        var sealer = fixture.Services.GetRequiredService<LogSealer>();
+        long events;
+        await using (var count = new NpgsqlConnection(fixture.Database.ConnectionString))
+        {
+            await count.OpenAsync();
+            await using var command = new NpgsqlCommand("select count(*) from npq.mt_events", count);
+            events = (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await sealer.StateAsync(CancellationToken.None)).Size < events)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the daemon seals within a minute");
+            await Task.Delay(100);
+        }
+
+        await sealer.CheckpointIfDueAsync(force: true, CancellationToken.None);
+        var key = fixture.Services.GetRequiredService<CheckpointSigner>().VerifierKey!;
+        var (auditor, _) = await fixture.IssueTokenAsync(TokenKind.Auditor);
+        await using var server = await ServerProcess.StartAsync(fixture.Database.ConnectionString, new Dictionary<string, string>
+        {
+            ["Npq__RateLimit__PermitsPerIp"] = "1000000",
+            ["Npq__RateLimit__PermitsPerToken"] = "1000000",
+        });
+
+        using var http = new HttpClient { BaseAddress = server.Address };
+        using (var checkpoint = await http.GetAsync("/api/audit/checkpoint"))
+        {
+            checkpoint.StatusCode.ShouldBe(HttpStatusCode.OK, "the checkpoint is public");
+            checkpoint.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        }
+
+        using (var tile = await http.GetAsync("/api/audit/tile/0/000.p/1"))
+        {
+            tile.StatusCode.ShouldBe(HttpStatusCode.OK, "hash tiles are public");
+            (await tile.Content.ReadAsByteArrayAsync()).Length.ShouldBe(32);
+            tile.Headers.CacheControl!.ToString().ShouldContain("immutable");
+        }
+
+        (await http.GetAsync("/api/audit/tile/entries/000.p/1")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "entry bundles hold personal data");
+        (await http.GetAsync("/api/audit/tile/0/x999/999")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "a tile beyond the log");
+        (await http.GetAsync("/api/audit/tile/0/..%2F..%2Fetc")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var clean = await VerifyAsync(server.Address, key, auditor);
+        clean.Exit.ShouldBe(0, clean.Output);
+        output.WriteLine(clean.Output);
+        var report = JsonDocument.Parse(clean.Output).RootElement;
+        var size = report.GetProperty("size").GetInt64();
+        size.ShouldBeGreaterThan(0);
+        report.GetProperty("leaves_checked").GetInt64().ShouldBe(size);
+        report.GetProperty("findings").GetArrayLength().ShouldBe(0);
+
+        // Another key: the checkpoint is not taken on the server's word.
+        var other = Checkpoint.VerifierKey("npq-lead-provider-api/sandbox/audit-log", new byte[32].Select((_, i) => (byte)(i + 1)).ToArray());
+        var foreign = await VerifyAsync(server.Address, other, auditor);
+        foreign.Exit.ShouldBe(1, foreign.Output);
+        foreign.Output.ShouldContain("BadSignature");
+
+        // An edit of a sealed event's data in the database: its leaf no longer matches the public tile.
+        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        long sequence;
+        string original;
+        await using (var find = new NpgsqlCommand(
+                         "select e.seq_id, e.data::text from npq.mt_events e join npq.audit_log_leaves l on l.sequence = e.seq_id where l.idx = 0", connection))
+        await using (var reader = await find.ExecuteReaderAsync())
+        {
+            (await reader.ReadAsync()).ShouldBeTrue();
+            (sequence, original) = (reader.GetInt64(0), reader.GetString(1));
+        }
+
+        try
+        {
+            await Execute(connection, "update npq.mt_events set data = data || '{\"Edited\":true}'::jsonb where seq_id = $1", sequence);
+            var edited = await VerifyAsync(server.Address, key, auditor);
+            edited.Exit.ShouldBe(1, edited.Output);
+            var finding = JsonDocument.Parse(edited.Output).RootElement.GetProperty("findings")[0];
+            finding.GetProperty("kind").GetString().ShouldBe("LeafDoesNotMatchTile");
+            finding.GetProperty("sequence").GetInt64().ShouldBe(sequence);
+        }
+        finally
+        {
+            await Execute(connection, "update npq.mt_events set data = $2::jsonb where seq_id = $1", sequence, original);
+        }
+
+        (await VerifyAsync(server.Address, key, auditor)).Exit.ShouldBe(0, "the event restored");
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+            command.Parameters.AddWithValue(parameter);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs the auditors' verifier as an auditor would: python3, the script, the server's address.</summary>
+    private static async Task<(int Exit, string Output)> VerifyAsync(Uri server, string key, string token)
+    {
+        var start = new ProcessStartInfo("python3", [Repository.File("docs", "auditing", "verify_log.py"), server.ToString(), "--key", key, "--token", token])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, (await output).Trim() + (await error));
+    }
+}
