@@ -5,7 +5,8 @@
 #   bench/run.sh audit      issue 7: generate 1,000,000 events, time replay, rebuild and "state as of"
 #                           (NPQ_BENCH_EVENTS overrides the count)
 #   bench/run.sh seal       issue 18: generate 1,000,000 events, seal them (beside their raw append and a bare read),
-#                           verify the whole log, storage per event
+#                           verify the whole log, storage per event, and (issue 30) the auditors' standard-library
+#                           verifier over HTTP beside `audit verify`
 #   bench/run.sh scale      issue 13: grow the database to 200,000 applications (NPQ_BENCH_APPLICATIONS) and
 #                           print one table: writes, pages, CSV, rebuild and verify, memory, each beside its floor,
 #                           and (issue 17) the page of 100 with telemetry on beside a second process with it off
@@ -20,8 +21,12 @@ port="${NPQ_BENCH_PORT:-5090}"
 base=$(scripts/postgres.sh start npq_bench | tail -n 1)
 
 if [ "${1:-}" = "seal" ]; then
+  # The built server too: the auditors' verifier (docs/auditing/verify_log.py) reads the log over its HTTP API.
+  scripts/tools.sh python3
+  dotnet build -c Release -nologo -v quiet src/Api >/dev/null
   dotnet build -c Release -nologo -v quiet bench/Npq.Bench >/dev/null
-  exec dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll seal --server "$base" --events "${NPQ_BENCH_EVENTS:-1000000}"
+  exec dotnet bench/Npq.Bench/bin/Release/net10.0/Npq.Bench.dll seal --server "$base" --events "${NPQ_BENCH_EVENTS:-1000000}" \
+    --api src/Api/bin/Release/net10.0/Npq.Api.dll
 fi
 if [ "${1:-}" = "audit" ]; then
   dotnet build -c Release -nologo -v quiet bench/Npq.Bench >/dev/null

@@ -14,7 +14,7 @@ return args.FirstOrDefault() switch
     "scale" => await Npq.Bench.ScaleBench.RunAsync(options),
     "flood" => await Npq.Bench.FloodBench.RunAsync(options),
     "audit" => await Npq.Bench.EventGenerator.RunAsync(options["server"], int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture)),
-    "seal" => await Npq.Bench.SealBench.RunAsync(options["server"], int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture)),
+    "seal" => await Npq.Bench.SealBench.RunAsync(options["server"], int.Parse(options.GetValueOrDefault("events", "1000000"), CultureInfo.InvariantCulture), options.GetValueOrDefault("api")),
     _ => Usage(),
 };
 

@@ -12,7 +12,7 @@ namespace Npq.Bench;
 /// </summary>
 public static class SealBench
 {
-    public static async Task<int> RunAsync(string serverConnection, int targetEvents)
+    public static async Task<int> RunAsync(string serverConnection, int targetEvents, string? apiDll = null)
     {
         var (connection, appended, appendSeconds) = await EventGenerator.GenerateAsync(serverConnection, "npq_bench_seal", targetEvents);
         var options = Microsoft.Extensions.Options.Options.Create(new AuditLogOptions { Origin = "bench/audit-log", SigningKey = CheckpointSigner.NewSeed(), CheckpointEvery = 1000 });
@@ -61,6 +61,13 @@ public static class SealBench
         Console.WriteLine("|---|---|---|---|");
         Console.WriteLine($"| sealing (leaf hashes, tree nodes, {checkpoints:N0} signed checkpoints) | {state.Size / sealSeconds:N0} events/s ({sealSeconds:F1} s) | raw append of the same events through Marten {appended / appendSeconds:N0}/s; bare read of the rows {rows / readSeconds:N0}/s | {state.Size / sealSeconds / (appended / appendSeconds):F1}× append; {state.Size / sealSeconds / (rows / readSeconds):F2} of the read |");
         Console.WriteLine($"| full verification (every leaf and root recomputed, every signature) | {verify.Events / verify.Seconds:N0} events/s ({verify.Seconds:F1} s), exit {verify.ExitCode} | bare read {rows / readSeconds:N0}/s | {verify.Events / verify.Seconds / (rows / readSeconds):F2} of the read |");
+        if (apiDll is not null)
+        {
+            // Issue 30: the same log checked from outside, over HTTP, by Python's standard library alone.
+            var outside = await OutsideVerifier.RunAsync(connection, Path.GetFullPath(apiDll), options.Value.SigningKey!, options.Value.Origin, signer.VerifierKey!);
+            Console.WriteLine($"| the auditors' verifier over HTTP (docs/auditing/verify_log.py: checkpoint, tiles, entry bundles; every leaf and the root) | {outside.Leaves / outside.Seconds:N0} leaves/s ({outside.Seconds:F1} s, {outside.Requests:N0} requests), exit {outside.ExitCode} | `audit verify` {verify.Events / verify.Seconds:N0} events/s | {outside.Leaves / outside.Seconds / (verify.Events / verify.Seconds):F2} of `audit verify` |");
+        }
+
         Console.WriteLine($"| storage of the sealed log | {auditBytes / (double)rows:F0} bytes/event ({auditBytes / 1024 / 1024:N0} MiB) | the events themselves {eventBytes / (double)rows:F0} bytes/event | {auditBytes / (double)eventBytes:F2} of the events |");
         return verify.ExitCode;
     }

@@ -14,7 +14,7 @@ public static class GuidanceNavigation
         ("How to", [
             new("applications", "Applications"), new("participants", "Participants"), new("declarations", "Declarations"),
             new("outcomes", "Outcomes"), new("statements", "Financial statements"), new("schedules", "Schedules and milestones"),
-            new("funding", "Funding eligibility"),
+            new("funding", "Funding eligibility"), new("receipts", "Receipts: proof of what you sent"),
         ]),
         ("Keeping in sync", [new("syncing", "Keeping your CRM in sync"), new("change-feed", "The change feed"), new("lists", "Lists, filters and pagination")]),
         ("Rules", [new("states", "Data states"), new("retries", "Retries and idempotency"), new("rate-limits", "Rate limits"), new("errors", "Errors")]),

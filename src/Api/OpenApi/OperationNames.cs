@@ -12,7 +12,7 @@ public static class OperationNames
 
     public const string Applications = "NPQ applications", Participants = "Participants", Outcomes = "Outcomes",
         Declarations = "Participant declarations", Statements = "Financial statements", DeliveryPartners = "Delivery partners",
-        Enrolments = "Enrolments", Changes = "Change feed";
+        Enrolments = "Enrolments", Changes = "Change feed", Receipts = "Receipts";
 
     /// <summary>By method and path below <c>/api/v{n}</c>.</summary>
     public static readonly IReadOnlyDictionary<(string Method, string Path), Name> All = new Dictionary<(string, string), Name>
@@ -48,6 +48,7 @@ public static class OperationNames
         [("GET", "/delivery-partners")] = new("listDeliveryPartners", "List the delivery partners you can declare with", DeliveryPartners),
         [("GET", "/delivery-partners/{id}")] = new("getDeliveryPartner", "Get one delivery partner", DeliveryPartners),
         [("GET", "/changes")] = new("listChanges", "Your changes since a cursor: every change you can see, in commit order, with no gaps", Changes),
+        [("GET", "/receipts/{id}")] = new("listReceipts", "Receipts for the changes you made to one resource, provable offline", Receipts),
     };
 
     /// <summary>The entry of an API description's method and relative path (<c>api/v3/npq-applications/{id}</c>); null when there is none.</summary>

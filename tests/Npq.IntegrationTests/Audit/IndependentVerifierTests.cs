@@ -35,23 +35,7 @@ public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstracti
         // Every event so far sealed, and a checkpoint of them signed.
         var provider = await fixture.NewLeadProviderAsync();
         await provider.RegisterAsync();
-        var sealer = fixture.Services.GetRequiredService<LogSealer>();
-        long events;
-        await using (var count = new NpgsqlConnection(fixture.Database.ConnectionString))
-        {
-            await count.OpenAsync();
-            await using var command = new NpgsqlCommand("select count(*) from npq.mt_events", count);
-            events = (long)(await command.ExecuteScalarAsync())!;
-        }
-
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await sealer.StateAsync(CancellationToken.None)).Size < events)
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the daemon seals within a minute");
-            await Task.Delay(100);
-        }
-
-        await sealer.CheckpointIfDueAsync(force: true, CancellationToken.None);
+        await fixture.SealAndCheckpointAsync();
         var key = fixture.Services.GetRequiredService<CheckpointSigner>().VerifierKey!;
         var (auditor, _) = await fixture.IssueTokenAsync(TokenKind.Auditor);
         await using var server = await ServerProcess.StartAsync(fixture.Database.ConnectionString, new Dictionary<string, string>
@@ -123,6 +107,48 @@ public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstracti
         (await VerifyAsync(server.Address, key, auditor)).Exit.ShouldBe(0, "the event restored");
     }
 
+    [Fact]
+    public async Task A_provider_proves_offline_that_its_change_was_received_and_no_other_provider_gets_its_receipt()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        var other = await fixture.NewLeadProviderAsync();
+        var application = await provider.RegisterAsync(a => a["cohort"] = "2023");
+        (await provider.AcceptAsync(application.Id)).ShouldBeOk();
+        await fixture.SealAndCheckpointAsync();
+        var key = fixture.Services.GetRequiredService<CheckpointSigner>().VerifierKey!;
+
+        var (status, body, _) = await provider.GetAsync($"/api/v3/receipts/{application.Id}");
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        var receipts = body.GetProperty("data");
+        receipts.GetArrayLength().ShouldBe(1, "the accept is the provider's change; the registration is the participant's");
+        receipts[0].GetProperty("proof").GetString()!.ShouldStartWith("c2sp.org/tlog-proof@v1\nindex ");
+        (await other.GetAsync($"/api/v3/receipts/{application.Id}")).Status.ShouldBe(HttpStatusCode.NotFound, "another provider's resource is unknown");
+        (await provider.GetAsync($"/api/v3/receipts/{Guid.NewGuid()}")).Status.ShouldBe(HttpStatusCode.NotFound);
+
+        var file = Path.Combine(Path.GetTempPath(), $"npq-receipt-{Guid.NewGuid():N}.json");
+        try
+        {
+            await File.WriteAllTextAsync(file, body.GetRawText());
+            var (exit, result) = await RunVerifierAsync("--receipt", file, "--key", key);
+            exit.ShouldBe(0, result);
+            output.WriteLine(result);
+            var checkedReceipt = JsonDocument.Parse(result).RootElement.GetProperty("receipts")[0];
+            checkedReceipt.GetProperty("sequence").GetInt64().ShouldBe(receipts[0].GetProperty("sequence").GetInt64());
+
+            // The data changed after the fact: the receipt no longer holds.
+            var forged = System.Text.Json.Nodes.JsonNode.Parse(body.GetRawText())!;
+            forged["data"]![0]!["data"] = Convert.ToBase64String("{\"FundedPlace\":true}"u8.ToArray());
+            await File.WriteAllTextAsync(file, forged.ToJsonString());
+            var (forgedExit, forgedResult) = await RunVerifierAsync("--receipt", file, "--key", key);
+            forgedExit.ShouldBe(1, forgedResult);
+            forgedResult.ShouldContain("does not hash to the leaf");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static async Task Execute(NpgsqlConnection connection, string sql, params object[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
@@ -132,9 +158,12 @@ public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstracti
     }
 
     /// <summary>Runs the auditors' verifier as an auditor would: python3, the script, the server's address.</summary>
-    private static async Task<(int Exit, string Output)> VerifyAsync(Uri server, string key, string token)
+    private static Task<(int Exit, string Output)> VerifyAsync(Uri server, string key, string token) =>
+        RunVerifierAsync(server.ToString(), "--key", key, "--token", token);
+
+    private static async Task<(int Exit, string Output)> RunVerifierAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("python3", [Repository.File("docs", "auditing", "verify_log.py"), server.ToString(), "--key", key, "--token", token])
+        var start = new ProcessStartInfo("python3", [Repository.File("docs", "auditing", "verify_log.py"), .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -102,6 +102,7 @@ public sealed class ExampleCaptureTests(ApiFixture fixture)
             new("listDeliveryPartners", p => p + "?filter[cohort]=2023&sort=name"),
             new("getDeliveryPartner", p => p.Replace("{id}", partner.ToString(), StringComparison.Ordinal)),
             new("listChanges", p => p + "?limit=2"),
+            new("listReceipts", p => p.Replace("{id}", accepted.Id.ToString(), StringComparison.Ordinal)),
         ];
 
         var captured = new JsonObject();
@@ -112,6 +113,8 @@ public sealed class ExampleCaptureTests(ApiFixture fixture)
                 voided = (await provider.SendAsync(HttpMethod.Post, $"/api/{version}/participant-declarations", Declaration("retained-1", "2024-03-10T10:00:00Z"))).ShouldBeOkBody().GetProperty("data").GetProperty("id").GetGuid();
             if (step.OperationId == "createParticipantOutcome")
                 (await provider.SendAsync(HttpMethod.Post, $"/api/{version}/participant-declarations", Declaration("completed", "2024-06-30T10:00:00Z"))).ShouldBeOk();
+            if (step.OperationId == "listReceipts" && v3)
+                await fixture.SealAndCheckpointAsync();
             if (step.OperationId == "getStatement" && v3)
                 statement = (await provider.GetAsync("/api/v3/statements?filter[cohort]=2023")).ShouldBeOkBody().GetProperty("data")[0].GetProperty("id").GetGuid();
             if (step.OperationId == "changeParticipantSchedule")

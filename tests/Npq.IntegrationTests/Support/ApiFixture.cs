@@ -115,6 +115,29 @@ public class ApiFixture : IAsyncLifetime
         return (issued.Secret, issued.Token.Id);
     }
 
+    /// <summary>Waits for the daemon to seal every event written so far, then signs a checkpoint of them (issue 30's receipts need one).</summary>
+    public async Task SealAndCheckpointAsync()
+    {
+        var sealer = Services.GetRequiredService<Npq.Infrastructure.Audit.Log.LogSealer>();
+        long events;
+        await using (var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("select count(*) from npq.mt_events", connection);
+            events = (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await sealer.StateAsync(CancellationToken.None)).Size < events)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The daemon did not seal {events} events within 60 s.");
+            await Task.Delay(100);
+        }
+
+        await sealer.CheckpointIfDueAsync(force: true, CancellationToken.None);
+    }
+
     private static int _trn = Random.Shared.Next(1_000_000, 8_000_000);
 
     /// <summary>

@@ -46,6 +46,12 @@ public interface IAuditLog
     /// <summary>Hash tile <paramref name="index"/> of tile level <paramref name="level"/> (<see cref="LogTiles"/>); null when not all its nodes are sealed.</summary>
     Task<byte[]?> HashTileAsync(int level, long index, int width, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Receipts for the events of stream <paramref name="streamId"/> that a token of <paramref name="leadProviderId"/>
+    /// caused and the latest checkpoint covers (at most 100, oldest first).
+    /// </summary>
+    Task<IReadOnlyList<Receipt>> ReceiptsAsync(Guid streamId, Guid leadProviderId, CancellationToken cancellationToken);
+
     /// <summary>Entry bundle <paramref name="index"/> (<see cref="LogTiles"/>); null when not all its leaves are sealed.</summary>
     Task<byte[]?> EntryBundleAsync(long index, int width, CancellationToken cancellationToken);
 }

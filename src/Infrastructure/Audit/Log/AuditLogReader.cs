@@ -140,6 +140,43 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
         return count == width ? bundle.ToArray() : null;
     }
 
+    public async Task<IReadOnlyList<Receipt>> ReceiptsAsync(Guid streamId, Guid leadProviderId, CancellationToken cancellationToken)
+    {
+        if (await LatestCheckpointAsync(cancellationToken) is not { } checkpoint)
+            return [];
+        await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);
+        // The stream's events (by its index) that one of the provider's own tokens caused, sealed under the checkpoint.
+        await using var command = new NpgsqlCommand(
+            $"""
+            select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id, l.idx
+            from {Persistence.MartenSetup.Schema}.mt_events e
+            join {AuditLogStore.Leaves} l on l.sequence = e.seq_id
+            join {Persistence.MartenSetup.Schema}.mt_doc_apitoken t on t.id::text = e.headers ->> 'token_id'
+            where e.stream_id = $1 and t.data ->> 'LeadProviderId' = $2 and l.idx < $3
+            order by l.idx limit 100
+            """, connection);
+        command.Parameters.AddWithValue(streamId);
+        command.Parameters.AddWithValue(leadProviderId.ToString());
+        command.Parameters.AddWithValue(checkpoint.TreeSize);
+        var found = new List<(StoredEvent Event, long Index)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                found.Add((AuditLogStore.Read(reader), reader.GetInt64(10)));
+        }
+
+        var receipts = new List<Receipt>(found.Count);
+        foreach (var (stored, index) in found)
+        {
+            var path = await AuditLogStore.HashesAsync(connection, MerkleTree.InclusionRanges(index, checkpoint.TreeSize), cancellationToken);
+            receipts.Add(new Receipt(stored.Sequence, stored.Type, stored.Timestamp, index, checkpoint.TreeSize,
+                Convert.ToBase64String(LogLeaf.Input(stored)), Convert.ToBase64String(CanonicalJson.Canonicalise(stored.Data)),
+                TlogProof.Of(index, path, checkpoint.Note)));
+        }
+
+        return receipts;
+    }
+
     private static async Task<(byte[] Root, string Note)?> CheckpointAsync(NpgsqlConnection connection, long size, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"select root, note from {AuditLogStore.Checkpoints} where size = $1", connection);
