@@ -29,6 +29,16 @@ public sealed class CanonicalJsonAndCheckpointTests
     }
 
     [Fact]
+    public void A_checkpoint_signed_before_issue_30_with_its_time_line_still_reads_back()
+    {
+        var note = "example.org/log\n42\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\ntime 2026-12-01T12:00:00Z\n\n\u2014 example.org/log AAAAAAAA\n";
+        var parsed = Checkpoint.Parse(note).ShouldNotBeNull();
+        parsed.Checkpoint.Size.ShouldBe(42);
+        parsed.Checkpoint.At.ShouldBe(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        parsed.Body.ShouldEndWith("\ntime 2026-12-01T12:00:00Z\n", customMessage: "the signature covers the body as it was signed");
+    }
+
+    [Fact]
     public void A_signed_checkpoint_reads_back_and_its_verifier_key_names_its_key()
     {
         var publicKey = Enumerable.Range(0, 32).Select(i => (byte)(i * 8 + 3)).ToArray(); // its base64 holds '+' and '/'
@@ -36,7 +46,8 @@ public sealed class CanonicalJsonAndCheckpointTests
         var checkpoint = new Checkpoint("example.org/log", 42, Enumerable.Repeat((byte)7, 32).ToArray(), new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
         var note = checkpoint.Note("example.org/log", Checkpoint.KeyId("example.org/log", publicKey), new byte[64]);
 
-        note.ShouldStartWith("example.org/log\n42\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\ntime 2026-12-01T12:00:00Z\n\n\u2014 example.org/log ");
+        // C2SP tlog-checkpoint with no extension line (issue 30).
+        note.ShouldStartWith("example.org/log\n42\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\n\n\u2014 example.org/log ");
         var parsed = Checkpoint.Parse(note).ShouldNotBeNull();
         parsed.Checkpoint.Size.ShouldBe(42);
         parsed.Checkpoint.Root.ShouldBe(checkpoint.Root);

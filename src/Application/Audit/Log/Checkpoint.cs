@@ -6,7 +6,7 @@ namespace Npq.Application.Audit.Log;
 
 /// <summary>
 /// A checkpoint of the sealed log in the C2SP <c>tlog-checkpoint</c> format: the log's origin, its size
-/// and its root hash (base64), then one extension line with the time it was made; signed as a C2SP
+/// and its root hash (base64), and no extension line (those signed before issue 30 have a time line); signed as a C2SP
 /// <c>signed-note</c> with Ed25519 (the signature lines follow a blank line:
 /// <c>— &lt;key name&gt; base64(key id ‖ signature)</c>).
 /// </summary>
@@ -14,9 +14,13 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root, DateTimeO
 {
     public const string SignatureDash = "\u2014 ";
 
-    /// <summary>The note's text: what the signature covers.</summary>
+    /// <summary>
+    /// The note's text: what the signature covers. Origin, size and root only: C2SP advises against
+    /// extension lines, so since issue 30 the time is kept beside the note (the checkpoints table, the
+    /// API's <c>time</c>), not in it. Notes signed earlier carry a <c>time</c> line and still parse.
+    /// </summary>
     public string Body =>
-        $"{Origin}\n{Size.ToString(CultureInfo.InvariantCulture)}\n{Convert.ToBase64String(Root)}\ntime {At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}\n";
+        $"{Origin}\n{Size.ToString(CultureInfo.InvariantCulture)}\n{Convert.ToBase64String(Root)}\n";
 
     /// <summary>The signed note: the body, a blank line and the signature line.</summary>
     public string Note(string keyName, byte[] keyId, byte[] signature) => SignedNote.Of(Body, keyName, keyId, signature);
