@@ -21,6 +21,14 @@ the root of the signed checkpoint in the C2SP tlog-proof, and the checkpoint's s
 
   python3 verify_log.py --receipt receipts.json --key '<verifier key>'
 
+Anyone, with no token, can monitor the log: each run checks the new checkpoint's signature, rebuilds
+the tree from the public hash tiles, and checks that every signed checkpoint kept in the state
+folder (this monitor's earlier ones, and any other party's dropped in beside them) is a prefix of
+it. A rewritten history signed again, two different trees shown to two parties, or an older backup
+served again, each breaks that and is named:
+
+  python3 verify_log.py https://<host> --key '<verifier key>' --monitor STATE_DIR
+
 Prints one JSON object; exit code 0 when everything holds, 1 when something does not (the
 findings say what), 2 on a usage or network error.
 """
@@ -238,6 +246,54 @@ def verify_receipts(receipts, vkey):
     return {"ok": bool(results) and all(r["ok"] for r in results), "receipts": results}
 
 
+def monitor(client, vkey, state):
+    """Checks the latest checkpoint against every signed checkpoint kept in the state folder, from public tiles only."""
+    import os
+    name, key_id, public_key = parse_verifier_key(vkey)
+
+    def signed(note):
+        body, origin, size, root, signatures = parse_checkpoint(note)
+        ok = any(s[0] == name and s[1] == key_id and ed25519_verify(public_key, body.encode("utf-8"), s[2]) for s in signatures)
+        return ok, size, root
+
+    findings = []
+    note = client.get("/api/audit/checkpoint").decode("utf-8")
+    ok, size, root = signed(note)
+    if not ok:
+        return {"ok": False, "size": size, "findings": [{"kind": "BadSignature", "detail": "the served checkpoint is not signed by the key given"}]}
+
+    # The tree the log serves now, from its public level-0 tiles.
+    hashes = []
+    for tile in range((size + 255) // 256):
+        width = min(256, size - tile * 256)
+        data = client.get(f"/api/audit/tile/0/{tile_path(tile, width)}")
+        hashes.extend(data[i:i + 32] for i in range(0, len(data), 32))
+    if len(hashes) != size or root_of(hashes) != root:
+        findings.append({"kind": "TilesDoNotMakeTheRoot", "detail": f"the public tiles do not make the signed root of {size}"})
+
+    kept = 0
+    os.makedirs(state, exist_ok=True)
+    for file in sorted(os.listdir(state)):
+        if not file.endswith(".txt"):
+            continue
+        with open(os.path.join(state, file), encoding="utf-8") as saved:
+            old_ok, old_size, old_root = signed(saved.read())
+        if not old_ok:
+            continue  # not the log's: proves nothing either way
+        kept += 1
+        if old_size > size:
+            findings.append({"kind": "RolledBack", "checkpoint": file,
+                             "detail": f"a checkpoint of {old_size} was signed, but the log now serves {size}: an older copy is being served"})
+        elif root_of(hashes[:old_size]) != old_root:
+            findings.append({"kind": "Inconsistent", "checkpoint": file,
+                             "detail": f"the signed tree of {old_size} is not the first {old_size} leaves of the tree served now: history was rewritten, or two parties were shown different trees"})
+    if not findings:
+        with open(os.path.join(state, f"checkpoint-{size}.txt"), "w", encoding="utf-8") as keep:
+            keep.write(note)
+    return {"ok": not findings, "size": size, "root": base64.b64encode(root).decode(), "checked_against": kept,
+            "requests": client.requests, "findings": findings}
+
+
 class Client:
     def __init__(self, base, token):
         self.base = base.rstrip("/")
@@ -327,6 +383,7 @@ def main():
     parser.add_argument("--key", required=True, help="the log's verifier key (name+id+key), from DfE")
     parser.add_argument("--token", help="an auditor token, for the entry bundles")
     parser.add_argument("--save", help="a folder to keep the checkpoint in, to compare with the next run")
+    parser.add_argument("--monitor", metavar="STATE_DIR", help="monitor from public data only: check the new checkpoint against those kept in STATE_DIR")
     arguments = parser.parse_args()
     if arguments.receipt:
         try:
@@ -341,7 +398,10 @@ def main():
     if not arguments.base:
         parser.error("give the API's address, or --receipt")
     try:
-        report = verify(Client(arguments.base, arguments.token), arguments.key, arguments.save)
+        if arguments.monitor:
+            report = monitor(Client(arguments.base, None), arguments.key, arguments.monitor)
+        else:
+            report = verify(Client(arguments.base, arguments.token), arguments.key, arguments.save)
     except (urllib.error.URLError, ValueError, OSError) as error:
         print(json.dumps({"ok": False, "error": str(error)}))
         return 2

@@ -149,6 +149,55 @@ public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstracti
         }
     }
 
+    [Fact]
+    public async Task A_monitor_with_public_data_only_names_a_rewritten_history_or_split_view_and_an_older_copy()
+    {
+        var provider = await fixture.NewLeadProviderAsync();
+        await provider.RegisterAsync();
+        await fixture.SealAndCheckpointAsync();
+        var signer = fixture.Services.GetRequiredService<CheckpointSigner>();
+        var key = signer.VerifierKey!;
+        await using var server = await ServerProcess.StartAsync(fixture.Database.ConnectionString, new Dictionary<string, string>
+        {
+            ["Npq__RateLimit__PermitsPerIp"] = "1000000",
+        });
+        var state = Directory.CreateTempSubdirectory("npq-monitor-").FullName;
+        try
+        {
+            var (first, firstOutput) = await RunVerifierAsync(server.Address.ToString(), "--key", key, "--monitor", state);
+            first.ShouldBe(0, firstOutput);
+            var size = JsonDocument.Parse(firstOutput).RootElement.GetProperty("size").GetInt64();
+            var (second, secondOutput) = await RunVerifierAsync(server.Address.ToString(), "--key", key, "--monitor", state);
+            second.ShouldBe(0, secondOutput);
+            JsonDocument.Parse(secondOutput).RootElement.GetProperty("checked_against").GetInt32().ShouldBe(1, "the checkpoint it kept last time");
+            output.WriteLine(secondOutput);
+
+            // Another party was shown (or the operator signed again over a rewritten history) a different tree of the same size.
+            var other = Path.Combine(state, "another-party.txt");
+            await File.WriteAllTextAsync(other, signer.SignBody($"{signer.KeyName}\n{size}\n{Convert.ToBase64String(new byte[32])}\n"));
+            var (split, splitOutput) = await RunVerifierAsync(server.Address.ToString(), "--key", key, "--monitor", state);
+            split.ShouldBe(1, splitOutput);
+            splitOutput.ShouldContain("Inconsistent");
+            output.WriteLine(splitOutput);
+
+            // A larger tree was signed once; the log now serves a smaller one: an older copy restored.
+            await File.WriteAllTextAsync(other, signer.SignBody($"{signer.KeyName}\n{size + 1000}\n{Convert.ToBase64String(new byte[32])}\n"));
+            var (behind, behindOutput) = await RunVerifierAsync(server.Address.ToString(), "--key", key, "--monitor", state);
+            behind.ShouldBe(1, behindOutput);
+            behindOutput.ShouldContain("RolledBack");
+
+            // A note signed by some other key proves nothing, either way.
+            var stranger = new CheckpointSigner(Microsoft.Extensions.Options.Options.Create(new AuditLogOptions { Origin = signer.KeyName, SigningKey = CheckpointSigner.NewSeed() }));
+            await File.WriteAllTextAsync(other, stranger.SignBody($"{signer.KeyName}\n{size}\n{Convert.ToBase64String(new byte[32])}\n"));
+            var (ignored, ignoredOutput) = await RunVerifierAsync(server.Address.ToString(), "--key", key, "--monitor", state);
+            ignored.ShouldBe(0, ignoredOutput);
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
     private static async Task Execute(NpgsqlConnection connection, string sql, params object[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
