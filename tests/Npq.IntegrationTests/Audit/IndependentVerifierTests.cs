@@ -25,7 +25,8 @@ public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstracti
         LogTiles.Path(5, 8).ShouldBe("005.p/8");
         LogTiles.ParsePath("x001/x234/067").ShouldBe((1234067L, 256));
         LogTiles.ParsePath("005.p/8").ShouldBe((5L, 8));
-        foreach (var bad in new[] { "5", "x5/005", "005.p/0", "005.p/256", "005.p/08", "001/002", "../000", "005.p" })
+        LogTiles.ParsePath("x999/x999/x999/x999/x999/999").ShouldBe((999_999_999_999_999_999L, 256));
+        foreach (var bad in new[] { "5", "x5/005", "005.p/0", "005.p/256", "005.p/08", "001/002", "../000", "005.p", "x001/x001/x001/x001/x001/x001/001" })
             LogTiles.ParsePath(bad).ShouldBeNull(bad);
     }
 
@@ -61,6 +62,7 @@ public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstracti
         (await http.GetAsync("/api/audit/tile/entries/000.p/1")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "entry bundles hold personal data");
         (await http.GetAsync("/api/audit/tile/0/x999/999")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "a tile beyond the log");
         (await http.GetAsync("/api/audit/tile/0/..%2F..%2Fetc")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await http.GetAsync("/api/audit/tile/0/x999/x999/x999/x999/x999/999")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "an index whose first leaf overflows");
 
         var clean = await VerifyAsync(server.Address, key, auditor);
         clean.Exit.ShouldBe(0, clean.Output);

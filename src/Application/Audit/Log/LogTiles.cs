@@ -42,7 +42,8 @@ public static class LogTiles
             parts = [.. parts[..^2], parts[^2][..^2]];
         }
 
-        if (parts.Length is < 1 or > 7)
+        // At most six groups of three digits: an index below 10^18, whose tile's first leaf (·256) fits a long.
+        if (parts.Length is < 1 or > 6)
             return null;
         long index = 0;
         for (var i = 0; i < parts.Length; i++)

@@ -85,7 +85,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
 
     public async Task<byte[]?> HashTileAsync(int level, long index, int width, CancellationToken cancellationToken)
     {
-        if (level is < 0 or > 7 || index < 0 || width is < 1 or > LogTiles.Width)
+        if (level is < 0 or > 7 || index is < 0 or > long.MaxValue / LogTiles.Width || width is < 1 or > LogTiles.Width)
             return null;
         var first = index * LogTiles.Width;
         // Tile level L holds the nodes at height 8·L: the leaves' hashes at level 0, stored nodes above.
@@ -106,7 +106,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
 
     public async Task<byte[]?> EntryBundleAsync(long index, int width, CancellationToken cancellationToken)
     {
-        if (index < 0 || width is < 1 or > LogTiles.Width)
+        if (index is < 0 or > long.MaxValue / LogTiles.Width || width is < 1 or > LogTiles.Width)
             return null;
         var first = index * LogTiles.Width;
         await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);
