@@ -67,7 +67,8 @@ public static class OutsideVerifier
         }
     }
 
-    private static Process Start(string dll, Dictionary<string, string> environment, params string[] arguments)
+    /// <summary>The built server's executable with these settings and arguments, its output captured.</summary>
+    private static ProcessStartInfo StartInfo(string dll, Dictionary<string, string> environment, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
         {
@@ -77,7 +78,12 @@ public static class OutsideVerifier
         };
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
-        var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static Process Start(string dll, Dictionary<string, string> environment, params string[] arguments)
+    {
+        var process = Process.Start(StartInfo(dll, environment, arguments))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -87,15 +93,7 @@ public static class OutsideVerifier
 
     private static async Task<string> RunAsync(string dll, Dictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        foreach (var (key, value) in environment)
-            start.Environment[key] = value;
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(dll, environment, arguments))!;
         var error = process.StandardError.ReadToEndAsync();
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -151,6 +151,14 @@ def parse_checkpoint(note):
     return body, lines[0], int(lines[1]), base64.b64decode(lines[2]), signatures
 
 
+def read_signed(note, key):
+    """A checkpoint's origin, size and root, and whether the key (name, key id, public key) signed it."""
+    name, key_id, public_key = key
+    body, origin, size, root, signatures = parse_checkpoint(note)
+    ok = any(s[0] == name and s[1] == key_id and ed25519_verify(public_key, body.encode("utf-8"), s[2]) for s in signatures)
+    return ok, origin, size, root
+
+
 # ---------------------------------------------------------------- tlog-tiles
 def tile_path(index, width):
     digits = str(index)
@@ -225,7 +233,7 @@ def parse_tlog_proof(text):
 
 
 def verify_receipts(receipts, vkey):
-    name, key_id, public_key = parse_verifier_key(vkey)
+    key = parse_verifier_key(vkey)
     results = []
     for receipt in receipts:
         findings = []
@@ -235,9 +243,8 @@ def verify_receipts(receipts, vkey):
         if hashlib.sha256(data).hexdigest() != leaf["data_sha256"]:
             findings.append("the data does not hash to the leaf's data_sha256")
         index, path, note = parse_tlog_proof(receipt["proof"])
-        body, origin, size, root, signatures = parse_checkpoint(note)
-        signed = [s for s in signatures if s[0] == name and s[1] == key_id]
-        if not signed or not ed25519_verify(public_key, body.encode("utf-8"), signed[0][2]):
+        signed, origin, size, root = read_signed(note, key)
+        if not signed:
             findings.append("the checkpoint is not signed by the key given")
         if not included(leaf_hash(leaf_input), index, size, path, root):
             findings.append("the inclusion path does not lead to the checkpoint's root")
@@ -249,11 +256,10 @@ def verify_receipts(receipts, vkey):
 def monitor(client, vkey, state):
     """Checks the latest checkpoint against every signed checkpoint kept in the state folder, from public tiles only."""
     import os
-    name, key_id, public_key = parse_verifier_key(vkey)
+    key = parse_verifier_key(vkey)
 
     def signed(note):
-        body, origin, size, root, signatures = parse_checkpoint(note)
-        ok = any(s[0] == name and s[1] == key_id and ed25519_verify(public_key, body.encode("utf-8"), s[2]) for s in signatures)
+        ok, _, size, root = read_signed(note, key)
         return ok, size, root
 
     findings = []
@@ -319,11 +325,10 @@ class Client:
 def verify(client, vkey, save=None):
     started = time.monotonic()
     findings = []
-    name, key_id, public_key = parse_verifier_key(vkey)
+    key = parse_verifier_key(vkey)
     note = client.get("/api/audit/checkpoint").decode("utf-8")
-    body, origin, size, root, signatures = parse_checkpoint(note)
-    signed = [s for s in signatures if s[0] == name and s[1] == key_id]
-    if not signed or not ed25519_verify(public_key, body.encode("utf-8"), signed[0][2]):
+    signed, origin, size, root = read_signed(note, key)
+    if not signed:
         findings.append({"kind": "BadSignature", "detail": "the checkpoint is not signed by the key given"})
     if save:
         with open(f"{save}/checkpoint-{size}.txt", "w", encoding="utf-8") as kept:
