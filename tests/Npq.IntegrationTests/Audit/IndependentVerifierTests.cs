@@ -125,6 +125,14 @@ public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstracti
         receipts.GetArrayLength().ShouldBe(1, "the accept is the provider's change; the registration is the participant's");
         receipts[0].GetProperty("proof").GetString()!.ShouldStartWith("c2sp.org/tlog-proof@v1\nindex ");
         (await other.GetAsync($"/api/v3/receipts/{application.Id}")).Status.ShouldBe(HttpStatusCode.NotFound, "another provider's resource is unknown");
+        using (var tokenForm = fixture.Anonymous())
+        {
+            tokenForm.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Token token=\"{other.Token}\"");
+            using var answer = await tokenForm.GetAsync($"/api/v3/receipts/{application.Id}");
+            answer.StatusCode.ShouldBe(HttpStatusCode.NotFound, "the same with the Token form of the header");
+            (await answer.Content.ReadAsStringAsync()).ShouldBe("{\"error\":\"Resource not found\"}");
+        }
+
         (await provider.GetAsync($"/api/v3/receipts/{Guid.NewGuid()}")).Status.ShouldBe(HttpStatusCode.NotFound);
 
         var file = Path.Combine(Path.GetTempPath(), $"npq-receipt-{Guid.NewGuid():N}.json");
