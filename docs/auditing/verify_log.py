@@ -29,6 +29,11 @@ served again, each breaks that and is named:
 
   python3 verify_log.py https://<host> --key '<verifier key>' --monitor STATE_DIR
 
+With --witness '<witness verifier key>' (repeatable; --quorum N of them), each mode also requires the
+checkpoint to carry that witness's valid cosignature (C2SP tlog-cosignature): a witness, run by someone
+other than the operator (witness.py beside this file), cosigns only a tree that extends the one it saw
+last, so a cosigned checkpoint is one that no one was shown a different history of.
+
 Prints one JSON object; exit code 0 when everything holds, 1 when something does not (the
 findings say what), 2 on a usage or network error.
 """
@@ -122,16 +127,28 @@ def ed25519_verify(public_key, message, signature):
 
 
 # ---------------------------------------------------------------- C2SP signed notes and keys
-def parse_verifier_key(vkey):
-    """name+hex(key id)+base64(0x01 || public key): the C2SP verifier key of an Ed25519 key."""
-    name, key_id, encoded = vkey.split("+", 2)  # a name has no "+"; base64 may
+SIGNATURE = 0x01  # a C2SP signed note's Ed25519 signature
+COSIGNATURE = 0x04  # a C2SP tlog-cosignature/v1 (Ed25519) of a witness
+
+
+def key_id(name, kind, public_key):
+    return hashlib.sha256(name.encode() + b"\n" + bytes([kind]) + public_key).digest()[:4]
+
+
+def verifier_key(name, kind, public_key):
+    return f"{name}+{key_id(name, kind, public_key).hex()}+{base64.b64encode(bytes([kind]) + public_key).decode()}"
+
+
+def parse_verifier_key(vkey, kind=SIGNATURE):
+    """name+hex(key id)+base64(type || public key): the C2SP verifier key of an Ed25519 key (a log's, type 0x01, or a witness's, 0x04)."""
+    name, key_id_hex, encoded = vkey.split("+", 2)  # a name has no "+"; base64 may
     raw = base64.b64decode(encoded)
-    if raw[0] != 1 or len(raw) != 33:
-        raise ValueError("not an Ed25519 verifier key")
-    expected = hashlib.sha256(name.encode() + b"\n\x01" + raw[1:]).digest()[:4]
-    if expected.hex() != key_id:
+    if raw[0] != kind or len(raw) != 33:
+        raise ValueError("not an Ed25519 verifier key" if kind == SIGNATURE else "not an Ed25519 witness (cosignature/v1) key")
+    expected = key_id(name, kind, raw[1:])
+    if expected.hex() != key_id_hex:
         raise ValueError("the key id does not match the key")
-    return name, bytes.fromhex(key_id), raw[1:]
+    return name, expected, raw[1:]
 
 
 def parse_checkpoint(note):
@@ -153,10 +170,40 @@ def parse_checkpoint(note):
 
 def read_signed(note, key):
     """A checkpoint's origin, size and root, and whether the key (name, key id, public key) signed it."""
-    name, key_id, public_key = key
+    name, kid, public_key = key
     body, origin, size, root, signatures = parse_checkpoint(note)
-    ok = any(s[0] == name and s[1] == key_id and ed25519_verify(public_key, body.encode("utf-8"), s[2]) for s in signatures)
+    ok = any(s[0] == name and s[1] == kid and ed25519_verify(public_key, body.encode("utf-8"), s[2]) for s in signatures)
     return ok, origin, size, root
+
+
+def cosignature_message(body, timestamp):
+    """What a witness signs (C2SP tlog-cosignature, Ed25519): a header line, its time, and the checkpoint's body."""
+    return f"cosignature/v1\ntime {timestamp}\n{body}".encode("utf-8")
+
+
+def cosigned_by(note, witnesses):
+    """The witnesses (name, key id, public key) whose cosignature on the note verifies, with the time each signed."""
+    body, _, _, _, signatures = parse_checkpoint(note)
+    found = {}
+    for name, kid, public_key in witnesses:
+        for signer, signer_kid, raw in signatures:
+            if signer != name or signer_kid != kid or len(raw) != 72:
+                continue
+            (timestamp,) = struct.unpack(">Q", raw[:8])
+            if ed25519_verify(public_key, cosignature_message(body, timestamp), raw[8:]):
+                found[name] = timestamp
+    return found
+
+
+def witness_findings(note, witnesses, quorum):
+    """Findings when fewer than the quorum of trusted witnesses cosigned the note."""
+    if not witnesses:
+        return [], {}
+    found = cosigned_by(note, witnesses)
+    if len(found) >= quorum:
+        return [], found
+    missing = sorted(name for name, _, _ in witnesses if name not in found)
+    return [{"kind": "NotWitnessed", "detail": f"{len(found)} of the {quorum} cosignatures needed; none valid from {', '.join(missing)}"}], found
 
 
 # ---------------------------------------------------------------- tlog-tiles
@@ -191,6 +238,39 @@ def root_of(hashes):
     for _, left in reversed(stack[:-1]):
         root = node_hash(left, root)
     return root
+
+
+def consistent(first, second, first_root, second_root, proof):
+    """RFC 9162 section 2.1.4.2: is the tree of the first size and root a prefix of the second's?"""
+    if first > second:
+        return False
+    if first == second:
+        return not proof and first_root == second_root
+    if first == 0:
+        return not proof
+    if not proof:
+        return False
+    if first & (first - 1) == 0:
+        proof = [first_root] + list(proof)
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == first_root and sr == second_root
 
 
 def included(leaf, index, size, path, root):
@@ -232,7 +312,7 @@ def parse_tlog_proof(text):
     return index, path, "\n".join(lines[at + 1:])
 
 
-def verify_receipts(receipts, vkey):
+def verify_receipts(receipts, vkey, witnesses=(), quorum=0):
     key = parse_verifier_key(vkey)
     results = []
     for receipt in receipts:
@@ -248,12 +328,14 @@ def verify_receipts(receipts, vkey):
             findings.append("the checkpoint is not signed by the key given")
         if not included(leaf_hash(leaf_input), index, size, path, root):
             findings.append("the inclusion path does not lead to the checkpoint's root")
+        missing, cosigned = witness_findings(note, witnesses, quorum)
+        findings.extend(f["detail"] for f in missing)
         results.append({"ok": not findings, "sequence": leaf["sequence"], "type": leaf["type"], "recorded_at": leaf["timestamp"],
-                        "leaf_index": index, "tree_size": size, "origin": origin, "findings": findings})
+                        "leaf_index": index, "tree_size": size, "origin": origin, "witnessed_by": sorted(cosigned), "findings": findings})
     return {"ok": bool(results) and all(r["ok"] for r in results), "receipts": results}
 
 
-def monitor(client, vkey, state):
+def monitor(client, vkey, state, witnesses=(), quorum=0):
     """Checks the latest checkpoint against every signed checkpoint kept in the state folder, from public tiles only."""
     import os
     key = parse_verifier_key(vkey)
@@ -267,6 +349,8 @@ def monitor(client, vkey, state):
     ok, size, root = signed(note)
     if not ok:
         return {"ok": False, "size": size, "findings": [{"kind": "BadSignature", "detail": "the served checkpoint is not signed by the key given"}]}
+    missing, cosigned = witness_findings(note, witnesses, quorum)
+    findings.extend(missing)
 
     # The tree the log serves now, from its public level-0 tiles.
     hashes = []
@@ -297,7 +381,7 @@ def monitor(client, vkey, state):
         with open(os.path.join(state, f"checkpoint-{size}.txt"), "w", encoding="utf-8") as keep:
             keep.write(note)
     return {"ok": not findings, "size": size, "root": base64.b64encode(root).decode(), "checked_against": kept,
-            "requests": client.requests, "findings": findings}
+            "witnessed_by": sorted(cosigned), "requests": client.requests, "findings": findings}
 
 
 class Client:
@@ -322,7 +406,7 @@ class Client:
                 raise
 
 
-def verify(client, vkey, save=None):
+def verify(client, vkey, save=None, witnesses=(), quorum=0):
     started = time.monotonic()
     findings = []
     key = parse_verifier_key(vkey)
@@ -330,6 +414,8 @@ def verify(client, vkey, save=None):
     signed, origin, size, root = read_signed(note, key)
     if not signed:
         findings.append({"kind": "BadSignature", "detail": "the checkpoint is not signed by the key given"})
+    missing, cosigned = witness_findings(note, witnesses, quorum)
+    findings.extend(missing)
     if save:
         with open(f"{save}/checkpoint-{size}.txt", "w", encoding="utf-8") as kept:
             kept.write(note)
@@ -376,7 +462,7 @@ def verify(client, vkey, save=None):
     seconds = time.monotonic() - started
     return {
         "ok": not findings, "origin": origin, "size": size, "root": base64.b64encode(root).decode(),
-        "leaves_checked": leaves, "requests": client.requests, "seconds": round(seconds, 3),
+        "witnessed_by": sorted(cosigned), "leaves_checked": leaves, "requests": client.requests, "seconds": round(seconds, 3),
         "leaves_per_second": round(leaves / seconds) if seconds > 0 else None, "findings": findings,
     }
 
@@ -389,12 +475,20 @@ def main():
     parser.add_argument("--token", help="an auditor token, for the entry bundles")
     parser.add_argument("--save", help="a folder to keep the checkpoint in, to compare with the next run")
     parser.add_argument("--monitor", metavar="STATE_DIR", help="monitor from public data only: check the new checkpoint against those kept in STATE_DIR")
+    parser.add_argument("--witness", action="append", default=[], metavar="VKEY",
+                        help="a witness's verifier key (name+id+base64(0x04 || key)) whose cosignature the checkpoint must carry; repeat for more")
+    parser.add_argument("--quorum", type=int, help="how many of the --witness keys must have cosigned (default: all of them)")
     arguments = parser.parse_args()
+    try:
+        witnesses = [parse_verifier_key(w, COSIGNATURE) for w in arguments.witness]
+    except (ValueError, IndexError) as error:
+        parser.error(f"--witness: {error}")
+    quorum = len(witnesses) if arguments.quorum is None else arguments.quorum
     if arguments.receipt:
         try:
             with open(arguments.receipt, encoding="utf-8") as saved:
                 document = json.load(saved)
-            report = verify_receipts(document["data"] if "data" in document else [document], arguments.key)
+            report = verify_receipts(document["data"] if "data" in document else [document], arguments.key, witnesses, quorum)
         except (OSError, ValueError, KeyError, IndexError) as error:
             print(json.dumps({"ok": False, "error": str(error)}))
             return 2
@@ -404,9 +498,9 @@ def main():
         parser.error("give the API's address, or --receipt")
     try:
         if arguments.monitor:
-            report = monitor(Client(arguments.base, None), arguments.key, arguments.monitor)
+            report = monitor(Client(arguments.base, None), arguments.key, arguments.monitor, witnesses, quorum)
         else:
-            report = verify(Client(arguments.base, arguments.token), arguments.key, arguments.save)
+            report = verify(Client(arguments.base, arguments.token), arguments.key, arguments.save, witnesses, quorum)
     except (urllib.error.URLError, ValueError, OSError) as error:
         print(json.dumps({"ok": False, "error": str(error)}))
         return 2

@@ -95,19 +95,26 @@ public static class DependencyInjection
             .Validate(o => o.CheckpointEvery > 0 && o.CheckpointInterval > TimeSpan.Zero, "Npq:Audit checkpoint settings must be positive")
             .Validate(o => o.RetiredKeys.All(r => Application.Audit.Log.Checkpoint.ParseVerifierKey(r.VerifierKey) is not null),
                 "Npq:Audit:RetiredKeys must each have a VerifierKey that is a C2SP Ed25519 verifier key (name+id+base64)")
+            .Validate(o => o.Witnesses.All(w => Application.Audit.Log.Cosignature.ParseVerifierKey(w.VerifierKey) is not null
+                                                && Uri.TryCreate(w.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+                "Npq:Audit:Witnesses must each have a VerifierKey that is a C2SP cosignature/v1 key (name+id+base64(0x04 ‖ key)) and an http(s) Url")
             .ValidateOnStart();
         services.AddSingleton(sp => new Audit.Log.AuditLogStore(ConnectionString(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton<Audit.Log.CheckpointSigner>();
         services.AddSingleton<Audit.Log.LogSealer>();
         services.AddSingleton<Audit.Log.LogVerifier>();
         services.AddSingleton<Audit.Log.LogRestore>();
+        services.AddSingleton<Audit.Log.WitnessCollector>();
         services.AddSingleton<Application.Audit.Log.IAuditLog, Audit.Log.AuditLogReader>();
         services.AddSingleton<Changes.ChangeFeedStore>();
         services.AddSingleton<Application.Changes.IChangeFeed>(sp => sp.GetRequiredService<Changes.ChangeFeedStore>());
         services.AddSingleton<Changes.ChangeFeedBuilder>();
         var seal = configuration.GetValue("Npq:Audit:Seal", true);
         if (seal)
+        {
             services.AddHostedService<Audit.Log.CheckpointTimer>();
+            services.AddHostedService<Audit.Log.WitnessTimer>();
+        }
 
         ValidatorOptions.Global.LanguageManager.Enabled = false;
         services.AddValidatorsFromAssemblyContaining<RegisterApplicationValidator>(ServiceLifetime.Singleton);

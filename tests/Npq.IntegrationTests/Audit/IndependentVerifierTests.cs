@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -220,17 +219,5 @@ public sealed class IndependentVerifierTests(ApiFixture fixture, Xunit.Abstracti
     private static Task<(int Exit, string Output)> VerifyAsync(Uri server, string key, string token) =>
         RunVerifierAsync(server.ToString(), "--key", key, "--token", token);
 
-    private static async Task<(int Exit, string Output)> RunVerifierAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("python3", [Repository.File("docs", "auditing", "verify_log.py"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, (await output).Trim() + (await error));
-    }
+    private static Task<(int Exit, string Output)> RunVerifierAsync(params string[] arguments) => Python.RunAsync("verify_log.py", arguments);
 }

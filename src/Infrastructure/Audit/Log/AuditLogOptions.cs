@@ -29,6 +29,25 @@ public sealed class AuditLogOptions
     /// endpoint publishes them. Only their public (verifier) keys: the private ones are destroyed.
     /// </summary>
     public List<RetiredKey> RetiredKeys { get; set; } = [];
+
+    /// <summary>
+    /// Witnesses (issue 30, ADR 0039), run by others, asked to cosign each new checkpoint; their
+    /// cosignatures are served with it.
+    /// </summary>
+    public List<WitnessOptions> Witnesses { get; set; } = [];
+
+    /// <summary>How often the witnesses are asked about the latest checkpoint (a refusal or an outage is retried then).</summary>
+    public TimeSpan WitnessInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>A witness speaking C2SP tlog-witness.</summary>
+public sealed class WitnessOptions
+{
+    /// <summary>Its verifier key (<c>name+id+base64(0x04 ‖ key)</c>), from its operator.</summary>
+    public string VerifierKey { get; set; } = "";
+
+    /// <summary>Its submission prefix: <c>add-checkpoint</c> is posted under it.</summary>
+    public string Url { get; set; } = "";
 }
 
 /// <summary>An earlier signing key of the log, by its C2SP verifier key.</summary>

@@ -24,7 +24,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
     {
         await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"select size, root, at, note from {AuditLogStore.Checkpoints} where size > $1 order by size limit $2", connection);
+            $"select c.size, c.root, c.at, {AuditLogStore.NoteWithCosignatures} from {AuditLogStore.Checkpoints} c where c.size > $1 order by c.size limit $2", connection);
         command.Parameters.AddWithValue(after);
         command.Parameters.AddWithValue(limit);
         var list = new List<CheckpointView>();
@@ -76,7 +76,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
 
     public async Task<CheckpointView?> LatestCheckpointAsync(CancellationToken cancellationToken)
     {
-        await using var command = store.Source.CreateCommand($"select size, root, at, note from {AuditLogStore.Checkpoints} order by size desc limit 1");
+        await using var command = store.Source.CreateCommand($"select c.size, c.root, c.at, {AuditLogStore.NoteWithCosignatures} from {AuditLogStore.Checkpoints} c order by c.size desc limit 1");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new CheckpointView(reader.GetInt64(0), Convert.ToBase64String((byte[])reader[1]), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero), reader.GetString(3))
@@ -179,7 +179,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
 
     private static async Task<(byte[] Root, string Note)?> CheckpointAsync(NpgsqlConnection connection, long size, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"select root, note from {AuditLogStore.Checkpoints} where size = $1", connection);
+        await using var command = new NpgsqlCommand($"select c.root, {AuditLogStore.NoteWithCosignatures} from {AuditLogStore.Checkpoints} c where c.size = $1", connection);
         command.Parameters.AddWithValue(size);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ((byte[])reader[0], reader.GetString(1)) : null;

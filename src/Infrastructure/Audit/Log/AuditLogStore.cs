@@ -18,6 +18,12 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
     public const string State = MartenSetup.Schema + ".audit_log_state";
     public const string Checkpoints = MartenSetup.Schema + ".audit_log_checkpoints";
     public const string Gaps = MartenSetup.Schema + ".audit_log_gaps";
+    public const string Witnesses = MartenSetup.Schema + ".audit_log_witnesses";
+    public const string Cosignatures = MartenSetup.Schema + ".audit_log_cosignatures";
+
+    /// <summary>A checkpoint row's note (alias <c>c</c>) with its witnesses' cosignature lines after the log's signature.</summary>
+    public const string NoteWithCosignatures =
+        $"c.note || coalesce((select string_agg(w.line || E'\\n', '' order by w.witness) from {Cosignatures} w where w.size = c.size), '')";
 
     /// <summary>How many missing sequence numbers in a row are remembered (a jump wider than this is not a transaction in flight).</summary>
     public const int MaximumGap = 1_000;
@@ -59,6 +65,22 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
         checkpoints.AddColumn("at", "timestamptz").NotNull();
         checkpoints.AddColumn<string>("note").NotNull();
         yield return checkpoints;
+
+        // What the log knows of each witness (ADR 0039): the size it last cosigned, and its last refusal.
+        var witnesses = new Table(Witnesses);
+        witnesses.AddColumn<string>("name").AsPrimaryKey();
+        witnesses.AddColumn<long>("size").NotNull();
+        witnesses.AddColumn("refusal", "text");
+        witnesses.AddColumn("refused_at", "timestamptz");
+        witnesses.AddColumn("updated_at", "timestamptz").NotNull();
+        yield return witnesses;
+
+        var cosignatures = new Table(Cosignatures);
+        cosignatures.AddColumn<long>("size").AsPrimaryKey();
+        cosignatures.AddColumn<string>("witness").AsPrimaryKey();
+        cosignatures.AddColumn<string>("line").NotNull();
+        cosignatures.AddColumn("cosigned_at", "timestamptz").NotNull();
+        yield return cosignatures;
     }
 
     /// <summary>

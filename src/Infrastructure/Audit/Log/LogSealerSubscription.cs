@@ -36,3 +36,27 @@ public sealed class CheckpointTimer(LogSealer sealer, IOptions<AuditLogOptions> 
         }
     }
 }
+
+/// <summary>Asks the configured witnesses to cosign the latest checkpoint, every <see cref="AuditLogOptions.WitnessInterval"/> (ADR 0039).</summary>
+public sealed class WitnessTimer(WitnessCollector collector, IOptions<AuditLogOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Witnesses.Count == 0)
+            return;
+        var every = options.Value.WitnessInterval;
+        using var timer = new PeriodicTimer(every < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : every);
+        do
+        {
+            try
+            {
+                await collector.CollectAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+            {
+                // The database is away: the next tick tries again.
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
