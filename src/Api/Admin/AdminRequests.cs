@@ -84,3 +84,9 @@ public sealed record VerifyTrnRequest : IRequestAttributes
 {
     public string? TeacherReferenceNumber { get; init; }
 }
+
+public sealed record ErasePersonalDataRequest : IRequestAttributes
+{
+    /// <summary>Why (the request under UK GDPR Article 17, a ticket): kept in the log with the erasure.</summary>
+    public string? Reason { get; init; }
+}

@@ -13,6 +13,7 @@ using Npq.Application.NpqApplications;
 using Npq.Application.NpqApplications.DfeOperations;
 using Npq.Application.Participants;
 using Npq.Application.Participants.ChangePersonDetails;
+using Npq.Application.Participants.ErasePersonalData;
 using Npq.Application.Participants.ChangeTrainingStatus;
 using Npq.Domain.Common;
 
@@ -31,7 +32,8 @@ namespace Npq.Api.Admin;
 public sealed class DfeOperationsController(IMediator mediator) : ControllerBase
 {
     public sealed record PersonAttributes(
-        string FullName, IReadOnlyList<string> PreviousNames, string? Email, string? TeacherReferenceNumber, IReadOnlyList<ParticipantIdChange> ParticipantIdChanges);
+        string? FullName, IReadOnlyList<string> PreviousNames, string? Email, string? TeacherReferenceNumber, IReadOnlyList<ParticipantIdChange> ParticipantIdChanges,
+        DateTimeOffset? PersonalDataErasedAt);
 
     [HttpPost("npq-applications/{id:guid}/revert-to-pending")]
     public async Task<IActionResult> RevertToPending(Guid id, CancellationToken cancellationToken) =>
@@ -84,6 +86,11 @@ public sealed class DfeOperationsController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> ChangeName(Guid id, RequestEnvelope<ChangeNameRequest> request, CancellationToken cancellationToken) =>
         Person(await mediator.Send(new ChangeParticipantName(HttpContext.Caller(), id, request.Data.Attributes.FullName), cancellationToken));
 
+    /// <summary>Erase the person's personal data (UK GDPR Article 17, ADR 0039): recorded in the log with its reason and who asked.</summary>
+    [HttpPost("participants/{id:guid}/erase-personal-data")]
+    public async Task<IActionResult> ErasePersonalData(Guid id, RequestEnvelope<ErasePersonalDataRequest> request, CancellationToken cancellationToken) =>
+        Person(await mediator.Send(new ErasePersonalData(HttpContext.Caller(), id, request.Data.Attributes.Reason), cancellationToken));
+
     [HttpPost("participants/{id:guid}/verify-trn")]
     public async Task<IActionResult> VerifyTrn(Guid id, RequestEnvelope<VerifyTrnRequest> request, CancellationToken cancellationToken) =>
         Person(await mediator.Send(new VerifyParticipantTrn(HttpContext.Caller(), id, request.Data.Attributes.TeacherReferenceNumber), cancellationToken));
@@ -92,5 +99,5 @@ public sealed class DfeOperationsController(IMediator mediator) : ControllerBase
         new(new SingleEnvelope<ApplicationAttributesV3>(NpqApplicationsController.Resource(application)));
 
     private static ApiJsonResult Person(ParticipantView p) =>
-        new(new { data = new { id = p.Id, type = "npq-participant", attributes = new PersonAttributes(p.FullName, p.PreviousNames, p.Email, p.VerifiedTrn(), p.ParticipantIdChanges) } });
+        new(new { data = new { id = p.Id, type = "npq-participant", attributes = new PersonAttributes(p.FullName, p.PreviousNames, p.Email, p.VerifiedTrn(), p.ParticipantIdChanges, p.PersonalDataErasedAt) } });
 }

@@ -5,6 +5,7 @@ using Npq.Application.NpqApplications;
 using Npq.Application.NpqApplications.DfeOperations;
 using Npq.Application.Participants;
 using Npq.Application.Participants.ChangePersonDetails;
+using Npq.Application.Participants.ErasePersonalData;
 using Npq.Application.Participants.ChangeTrainingStatus;
 
 namespace Npq.Api.Cli;
@@ -71,6 +72,12 @@ public static partial class CommandLine
         verify.SetAction(Run(start, async (services, parse) =>
             Person(await SendAsync(services, new VerifyParticipantTrn(Caller.System, parse.GetValue(id), parse.GetValue(trn))))));
         yield return verify;
+
+        var why = new Option<string>("--reason") { Description = "Why (the UK GDPR Article 17 request it answers): kept in the log", Required = true };
+        var erase = new Command("erase-personal-data", "Erase the person's name, email, TRN, date of birth and NI number everywhere (ADR 0039)") { id, why };
+        erase.SetAction(Run(start, async (services, parse) =>
+            Person(await SendAsync(services, new ErasePersonalData(Caller.System, parse.GetValue(id), parse.GetValue(why))))));
+        yield return erase;
     }
 
     private static object Application(ApplicationView a) => new
@@ -83,6 +90,6 @@ public static partial class CommandLine
     private static object Person(ParticipantView p) => new
     {
         participant_id = p.Id, full_name = p.FullName, previous_names = p.PreviousNames, email = p.Email,
-        teacher_reference_number = p.VerifiedTrn(),
+        teacher_reference_number = p.VerifiedTrn(), personal_data_erased_at = p.PersonalDataErasedAt,
     };
 }

@@ -22,7 +22,7 @@ public sealed class ApplicationView
     public string CohortSuffix { get; set; } = "a";
 
     // The participant's identity facts, denormalised.
-    public string FullName { get; set; } = "";
+    public string? FullName { get; set; } = "";
 
     /// <summary>The person's email; null once DfE blanked it.</summary>
     public string? Email { get; set; } = "";

@@ -32,7 +32,7 @@ public sealed partial class ParticipantApplicationsProjector
         typeof(FundedPlaceChanged), typeof(ApplicationTransferred), typeof(ParticipantDeferred), typeof(ParticipantResumed),
         typeof(ParticipantWithdrawn), typeof(ScheduleChanged), typeof(ApplicationParticipantChanged), typeof(ParticipantIdChanged),
         typeof(ParticipantEmailChanged), typeof(ParticipantNameChanged), typeof(ParticipantTrnVerified),
-        typeof(ApplicationRevertedToPending), typeof(FundingEligibilityOverridden), typeof(ApplicationCohortChanged));
+        typeof(ApplicationRevertedToPending), typeof(FundingEligibilityOverridden), typeof(ApplicationCohortChanged), typeof(PersonalDataErased));
 
     /// <summary>The participants whose views an event touches, when the event itself names them.</summary>
     public static IEnumerable<Guid> ParticipantsOf(object data) => data switch
@@ -45,6 +45,7 @@ public sealed partial class ParticipantApplicationsProjector
         ParticipantEmailChanged e => [e.ParticipantId],
         ParticipantNameChanged e => [e.ParticipantId],
         ParticipantTrnVerified e => [e.ParticipantId],
+        PersonalDataErased e => [e.ParticipantId],
         _ => [],
     };
 
@@ -123,7 +124,13 @@ public sealed partial class ParticipantApplicationsProjector
                 ChangePerson(e.ParticipantId, e.At, p => p.Email = e.Email, a => a.Email = e.Email);
                 break;
             case ParticipantNameChanged e:
-                ChangePerson(e.ParticipantId, e.At, p => (p.FullName, p.PreviousNames) = (e.FullName, [.. e.PreviousNames]), a => a.FullName = e.FullName);
+                ChangePerson(e.ParticipantId, e.At, p => (p.FullName, p.PreviousNames) = (e.FullName, [.. e.PreviousNames ?? []]), a => a.FullName = e.FullName);
+                break;
+            case PersonalDataErased e:
+                // Every view of the person reads the erased facts as null; the payment facts stay (ADR 0039).
+                ChangePerson(e.ParticipantId, e.At,
+                    p => (p.FullName, p.Email, p.TeacherReferenceNumber, p.PreviousNames, p.PersonalDataErasedAt) = (null, null, null, [], e.At),
+                    a => (a.FullName, a.Email, a.TeacherReferenceNumber) = (null, null, null));
                 break;
             case ParticipantTrnVerified e:
                 ChangePerson(e.ParticipantId, e.At,

@@ -9,7 +9,7 @@ public sealed class ParticipantView
 {
     public Guid Id { get; set; }
 
-    public string FullName { get; set; } = "";
+    public string? FullName { get; set; } = "";
 
     /// <summary>Null once DfE blanked it (a later participant uses the address, issue 26).</summary>
     public string? Email { get; set; } = "";
@@ -33,6 +33,9 @@ public sealed class ParticipantView
 
     /// <summary>Id changes that involve this person, newest first.</summary>
     public List<ParticipantIdChange> ParticipantIdChanges { get; set; } = [];
+
+    /// <summary>When DfE erased the person's personal data (ADR 0039): name, email and TRN read as null since.</summary>
+    public DateTimeOffset? PersonalDataErasedAt { get; set; }
 
     /// <summary>Set when this id was retired in favour of another (a read may answer 410).</summary>
     public Guid? RetiredInto { get; set; }

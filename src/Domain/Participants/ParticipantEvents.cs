@@ -1,13 +1,16 @@
 namespace Npq.Domain.Participants;
 
-/// <summary>A person registered for the first time. The stream id is the public participant id.</summary>
+/// <summary>
+/// A person registered for the first time. The stream id is the public participant id. After an erasure
+/// (<see cref="PersonalDataErased"/>) the name, email, TRN, date of birth and NI number read as null.
+/// </summary>
 public sealed record ParticipantRegistered(
     Guid ParticipantId,
-    string FullName,
-    string Email,
+    string? FullName,
+    string? Email,
     string? TeacherReferenceNumber,
     bool TeacherReferenceNumberVerified,
-    DateOnly DateOfBirth,
+    DateOnly? DateOfBirth,
     string? NationalInsuranceNumber,
     DateTimeOffset RegisteredAt);
 
@@ -24,7 +27,22 @@ public sealed record ParticipantIdChanged(Guid ParticipantId, Guid FromParticipa
 public sealed record ParticipantEmailChanged(Guid ParticipantId, string? Email, DateTimeOffset At);
 
 /// <summary>DfE changed the person's name; <paramref name="PreviousNames"/> is the whole list shown afterwards.</summary>
-public sealed record ParticipantNameChanged(Guid ParticipantId, string FullName, IReadOnlyList<string> PreviousNames, DateTimeOffset At);
+public sealed record ParticipantNameChanged(Guid ParticipantId, string? FullName, IReadOnlyList<string>? PreviousNames, DateTimeOffset At);
 
 /// <summary>A TRN was allocated or verified for the person after registration (the API shows it from now on, §8).</summary>
-public sealed record ParticipantTrnVerified(Guid ParticipantId, string TeacherReferenceNumber, DateTimeOffset At);
+public sealed record ParticipantTrnVerified(Guid ParticipantId, string? TeacherReferenceNumber, DateTimeOffset At);
+
+/// <summary>
+/// DfE erased the person's personal data (UK GDPR Article 17, issue 30, ADR 0039): name, email, TRN, date of
+/// birth and National Insurance number, in every event that held them, now read as null. The payment facts
+/// stay. <paramref name="Values"/> names each value erased and the commitment its sealed leaf holds to it,
+/// so the log still verifies without the value.
+/// </summary>
+public sealed record PersonalDataErased(Guid ParticipantId, string Reason, string AuthorisedBy, IReadOnlyList<ErasedValue> Values, DateTimeOffset At);
+
+/// <summary>
+/// One erased value: the event (by its global sequence), the member's path in its data, and the salted
+/// commitment (HMAC-SHA-256 under the person's key, now destroyed) that the event's leaf committed to; null
+/// for an event sealed before personal data was committed this way, whose data no longer matches its leaf.
+/// </summary>
+public sealed record ErasedValue(long Sequence, string Path, string? Commitment);

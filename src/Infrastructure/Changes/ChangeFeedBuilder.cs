@@ -201,7 +201,7 @@ public sealed partial class ChangeFeedBuilder(ChangeFeedStore store)
     }
 
     /// <summary>Events on a person's own stream that change what providers read of them.</summary>
-    private static readonly HashSet<Type> PersonEvents = [typeof(ParticipantEmailChanged), typeof(ParticipantNameChanged), typeof(ParticipantTrnVerified)];
+    private static readonly HashSet<Type> PersonEvents = [typeof(ParticipantEmailChanged), typeof(ParticipantNameChanged), typeof(ParticipantTrnVerified), typeof(PersonalDataErased)];
 
     /// <summary>The event type Marten stored under a name (the module lists registered in <see cref="MartenSetup.EventTypes"/>).</summary>
     private static readonly Dictionary<string, Type> EventTypesByName = MartenSetup.EventTypes.ToDictionary(type => type.GetEventTypeName());

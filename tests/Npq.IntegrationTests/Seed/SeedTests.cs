@@ -51,7 +51,7 @@ public sealed class SeedTests(ApiFixture fixture)
         (await store.Advanced.FetchEventStoreStatistics()).EventCount.ShouldBe(first);
 
         await using var session = store.QuerySession();
-        var seeded = await session.Query<ApplicationView>().Where(a => a.FullName != "Jo Bloggs" && !a.FullName.StartsWith("Bench")).ToListAsync();
+        var seeded = await session.Query<ApplicationView>().Where(a => a.FullName != "Jo Bloggs" && !a.FullName!.StartsWith("Bench")).ToListAsync();
         seeded.ShouldContain(a => a.Status == ApplicationStatus.Accepted);
         seeded.ShouldContain(a => a.Status == ApplicationStatus.Rejected && a.ReasonForRejection == RejectionReasons.RejectedByProvider);
         seeded.ShouldContain(a => a.Status == ApplicationStatus.Rejected && a.ReasonForRejection == RejectionReasons.OtherApplicationInThisCohortAccepted);

@@ -21,11 +21,14 @@ public sealed record StoredEvent(
 /// The leaf of an event in the sealed log (ADR 0022): the RFC 8785 canonical JSON of its global
 /// sequence, id, stream, version, type, timestamp (UTC, microseconds), correlation and causation ids,
 /// canonical headers, and the SHA-256 of its canonical data. Anything an edit can change is in it;
-/// nothing that PostgreSQL may rewrite (key order, whitespace) is.
+/// nothing that PostgreSQL may rewrite (key order, whitespace) is. An event holding personal data is
+/// sealed with <c>data_form</c> <see cref="PersonalData.Form"/>: its <c>data_sha256</c> is of the committed
+/// data (<see cref="PersonalData.Committed"/>), so erasing the values leaves the leaf as it was (ADR 0039).
 /// </summary>
 public static class LogLeaf
 {
-    public static byte[] Input(StoredEvent e)
+    /// <param name="committed">The committed data of an event sealed in the committed form; null for the plain form.</param>
+    public static byte[] Input(StoredEvent e, byte[]? committed = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         var b = new StringBuilder(256);
@@ -34,7 +37,9 @@ public static class LogLeaf
         Text(e.CausationId, b);
         b.Append(",\"correlation_id\":");
         Text(e.CorrelationId, b);
-        b.Append(",\"data_sha256\":\"").Append(Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalise(e.Data)))).Append('"');
+        if (committed is not null)
+            b.Append(",\"data_form\":\"").Append(PersonalData.Form).Append('"');
+        b.Append(",\"data_sha256\":\"").Append(Convert.ToHexStringLower(SHA256.HashData(committed ?? CanonicalJson.Canonicalise(e.Data)))).Append('"');
         b.Append(",\"headers\":");
         if (e.Headers is null)
             b.Append("null");
@@ -51,7 +56,7 @@ public static class LogLeaf
         return Encoding.UTF8.GetBytes(b.ToString());
     }
 
-    public static byte[] Hash(StoredEvent e) => MerkleTree.LeafHash(Input(e));
+    public static byte[] Hash(StoredEvent e, byte[]? committed = null) => MerkleTree.LeafHash(Input(e, committed));
 
     private static void Text(string? value, StringBuilder b)
     {

@@ -42,7 +42,7 @@ public sealed class ChangePersonDetailsHandler(IDocumentSession session, IWriteL
         var person = await LoadAsync(command.ParticipantId, cancellationToken);
         if (string.Equals(person.FullName, name, StringComparison.Ordinal))
             throw new RuleViolationException("full_name", "The participant already has this name");
-        var previous = new List<string> { person.FullName };
+        var previous = person.FullName is { } current ? new List<string> { current } : [];
         previous.AddRange(person.PreviousNames.Where(n => !string.Equals(n, person.FullName, StringComparison.Ordinal)));
         previous.RemoveAll(n => string.Equals(n, name, StringComparison.Ordinal));
         session.Events.Append(person.Id, new ParticipantNameChanged(person.Id, name, previous, time.GetUtcNow()));

@@ -45,19 +45,21 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
             return null;
         long index;
         byte[] leafHash;
-        await using (var command = new NpgsqlCommand($"select idx, hash from {AuditLogStore.Leaves} where sequence = $1", connection))
+        bool committed;
+        await using (var command = new NpgsqlCommand($"select idx, hash, form from {AuditLogStore.Leaves} where sequence = $1", connection))
         {
             command.Parameters.AddWithValue(sequence);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
                 return null;
-            (index, leafHash) = (reader.GetInt64(0), (byte[])reader[1]);
+            (index, leafHash, committed) = (reader.GetInt64(0), (byte[])reader[1], reader.GetInt16(2) == 1);
         }
 
         if (index >= checkpoint)
             return null;
         var events = await AuditLogStore.EventsAsync(connection, null, sequence - 1, sequence, 1, cancellationToken);
-        var input = events.Count == 1 ? LogLeaf.Input(events[0]) : [];
+        var material = await LeafMaterial.LoadAsync(connection, null, committed ? events : [], createKeys: false, cancellationToken);
+        var input = events.Count == 1 ? material.Of(events[0], committed).Input : [];
         var path = await AuditLogStore.HashesAsync(connection, MerkleTree.InclusionRanges(index, checkpoint), cancellationToken);
         return new InclusionProof(sequence, index, checkpoint, Convert.ToBase64String(input), Convert.ToBase64String(leafHash),
             path.Select(Convert.ToBase64String).ToList(), Convert.ToBase64String(found.Root), found.Note);
@@ -112,21 +114,27 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
         await using var connection = await store.Source.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             $"""
-            select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id
+            select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id, l.form
             from {AuditLogStore.Leaves} l join {Persistence.MartenSetup.Schema}.mt_events e on e.seq_id = l.sequence
             where l.idx >= $1 and l.idx < $2 order by l.idx
             """, connection);
         command.Parameters.AddWithValue(first);
         command.Parameters.AddWithValue(first + width);
+        var rows = new List<(StoredEvent Event, bool Committed)>(width);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((AuditLogStore.Read(reader), reader.GetInt16(10) == 1));
+        }
+
+        // The committed form's data: personal values as commitments, so a bundle carries none of them (ADR 0039).
+        var material = await LeafMaterial.LoadAsync(connection, null, [.. rows.Where(r => r.Committed).Select(r => r.Event)], createKeys: false, cancellationToken);
         using var bundle = new MemoryStream();
         var count = 0;
         var length = new byte[4];
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var (stored, committed) in rows)
         {
-            var stored = AuditLogStore.Read(reader);
-            var input = LogLeaf.Input(stored);
-            var data = CanonicalJson.Canonicalise(stored.Data);
+            var (input, data) = material.Of(stored, committed);
             System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)input.Length));
             bundle.Write(length, 0, 2);
             bundle.Write(input);
@@ -148,7 +156,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
         // The stream's events (by its index) that one of the provider's own tokens caused, sealed under the checkpoint.
         await using var command = new NpgsqlCommand(
             $"""
-            select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id, l.idx
+            select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id, l.idx, l.form
             from {Persistence.MartenSetup.Schema}.mt_events e
             join {AuditLogStore.Leaves} l on l.sequence = e.seq_id
             join {Persistence.MartenSetup.Schema}.mt_doc_apitoken t on t.id::text = e.headers ->> 'token_id'
@@ -158,20 +166,21 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
         command.Parameters.AddWithValue(streamId);
         command.Parameters.AddWithValue(leadProviderId.ToString());
         command.Parameters.AddWithValue(checkpoint.TreeSize);
-        var found = new List<(StoredEvent Event, long Index)>();
+        var found = new List<(StoredEvent Event, long Index, bool Committed)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                found.Add((AuditLogStore.Read(reader), reader.GetInt64(10)));
+                found.Add((AuditLogStore.Read(reader), reader.GetInt64(10), reader.GetInt16(11) == 1));
         }
 
+        var material = await LeafMaterial.LoadAsync(connection, null, [.. found.Where(f => f.Committed).Select(f => f.Event)], createKeys: false, cancellationToken);
         var receipts = new List<Receipt>(found.Count);
-        foreach (var (stored, index) in found)
+        foreach (var (stored, index, committed) in found)
         {
             var path = await AuditLogStore.HashesAsync(connection, MerkleTree.InclusionRanges(index, checkpoint.TreeSize), cancellationToken);
+            var (input, data) = material.Of(stored, committed);
             receipts.Add(new Receipt(stored.Sequence, stored.Type, stored.Timestamp, index, checkpoint.TreeSize,
-                Convert.ToBase64String(LogLeaf.Input(stored)), Convert.ToBase64String(CanonicalJson.Canonicalise(stored.Data)),
-                TlogProof.Of(index, path, checkpoint.Note)));
+                Convert.ToBase64String(input), Convert.ToBase64String(data), TlogProof.Of(index, path, checkpoint.Note)));
         }
 
         return receipts;

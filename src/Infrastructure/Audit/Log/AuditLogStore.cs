@@ -20,6 +20,8 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
     public const string Gaps = MartenSetup.Schema + ".audit_log_gaps";
     public const string Witnesses = MartenSetup.Schema + ".audit_log_witnesses";
     public const string Cosignatures = MartenSetup.Schema + ".audit_log_cosignatures";
+    public const string PersonKeys = MartenSetup.Schema + ".person_keys";
+    public const string ErasedValues = MartenSetup.Schema + ".erased_values";
 
     /// <summary>A checkpoint row's note (alias <c>c</c>) with its witnesses' cosignature lines after the log's signature.</summary>
     public const string NoteWithCosignatures =
@@ -40,6 +42,8 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
         leaves.AddColumn<long>("sequence").NotNull();
         leaves.AddColumn<Guid>("event_id").NotNull(); // not part of the proof: it names an event a verifier finds moved
         leaves.AddColumn("hash", "bytea").NotNull();
+        // 1: sealed in the committed form (ADR 0039): data_sha256 is of the data with personal values committed to.
+        leaves.AddColumn<short>("form").NotNull().DefaultValueByExpression("0");
         leaves.Indexes.Add(new IndexDefinition("ux_audit_log_leaves_sequence") { Columns = ["sequence"], IsUnique = true });
         yield return leaves;
 
@@ -81,6 +85,20 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
         cosignatures.AddColumn<string>("line").NotNull();
         cosignatures.AddColumn("cosigned_at", "timestamptz").NotNull();
         yield return cosignatures;
+
+        // Each person's key for the commitments to their personal values (ADR 0039); an erasure deletes it.
+        var keys = new Table(PersonKeys);
+        keys.AddColumn<Guid>("participant_id").AsPrimaryKey();
+        keys.AddColumn("key", "bytea").NotNull();
+        keys.AddColumn("created_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+        yield return keys;
+
+        // The values erased, by event and member, with the commitment the leaf holds: what PersonalDataErased events record, to look up by event.
+        var erased = new Table(ErasedValues);
+        erased.AddColumn<long>("sequence").AsPrimaryKey();
+        erased.AddColumn<string>("member").AsPrimaryKey();
+        erased.AddColumn<string>("commitment").NotNull();
+        yield return erased;
     }
 
     /// <summary>

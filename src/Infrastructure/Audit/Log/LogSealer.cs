@@ -60,12 +60,14 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
 
             var stored = await AuditLogStore.NodesAsync(connection, transaction, MerkleTree.Frontier.NodesFor(state.Size), cancellationToken);
             var frontier = MerkleTree.Frontier.Of(state.Size, (level, index) => stored[(level, index)]);
-            var leaves = new List<(long Index, long Sequence, Guid EventId, byte[] Hash)>(events.Count);
+            var leaves = new List<(long Index, long Sequence, Guid EventId, byte[] Hash, bool Committed)>(events.Count);
             var nodes = new List<(int Level, long Index, byte[] Hash)>(events.Count);
+            var committed = events.Where(LeafMaterial.Committed).ToHashSet();
+            var material = await LeafMaterial.LoadAsync(connection, transaction, committed, createKeys: true, cancellationToken);
             foreach (var e in events)
             {
-                var hash = LogLeaf.Hash(e);
-                leaves.Add((frontier.Size, e.Sequence, e.Id, hash));
+                var hash = MerkleTree.LeafHash(material.Of(e, committed.Contains(e), strict: true).Input);
+                leaves.Add((frontier.Size, e.Sequence, e.Id, hash, committed.Contains(e)));
                 foreach (var node in frontier.Append(hash).Skip(1))
                     nodes.Add(node);
             }
@@ -207,18 +209,19 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
     }
 
     private static async Task WriteAsync(
-        NpgsqlConnection connection, List<(long Index, long Sequence, Guid EventId, byte[] Hash)> leaves, List<(int Level, long Index, byte[] Hash)> nodes,
+        NpgsqlConnection connection, List<(long Index, long Sequence, Guid EventId, byte[] Hash, bool Committed)> leaves, List<(int Level, long Index, byte[] Hash)> nodes,
         CancellationToken cancellationToken)
     {
-        await using (var importer = await connection.BeginBinaryImportAsync($"copy {AuditLogStore.Leaves} (idx, sequence, event_id, hash) from stdin (format binary)", cancellationToken))
+        await using (var importer = await connection.BeginBinaryImportAsync($"copy {AuditLogStore.Leaves} (idx, sequence, event_id, hash, form) from stdin (format binary)", cancellationToken))
         {
-            foreach (var (index, sequence, eventId, hash) in leaves)
+            foreach (var (index, sequence, eventId, hash, committed) in leaves)
             {
                 await importer.StartRowAsync(cancellationToken);
                 await importer.WriteAsync(index, NpgsqlDbType.Bigint, cancellationToken);
                 await importer.WriteAsync(sequence, NpgsqlDbType.Bigint, cancellationToken);
                 await importer.WriteAsync(eventId, NpgsqlDbType.Uuid, cancellationToken);
                 await importer.WriteAsync(hash, NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(committed ? (short)1 : (short)0, NpgsqlDbType.Smallint, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);

@@ -84,6 +84,7 @@ public sealed partial class LogVerifier(AuditLogStore store)
         var elsewhere = signedElsewhere.Except(explained).ToList();
         var rootsWanted = restores.Select(r => r.Note.RestoredSize).ToHashSet();
         var rootsAt = new Dictionary<long, byte[]> { [0] = System.Security.Cryptography.SHA256.HashData([]) };
+        var erased = await ErasedInLogAsync(connection, cancellationToken);
 
         // 2. The log in leaf order (sequence order, and late commits after): each leaf's event recomputed
         // from mt_events; the stored leaf is only compared, to name what changed.
@@ -99,7 +100,9 @@ public sealed partial class LogVerifier(AuditLogStore store)
             var rows = await LeafRowsAsync(connection, frontier.Size, cancellationToken);
             if (rows.Count == 0 || rows[0].Index != frontier.Size)
                 break; // the end of the leaves, or leaves removed from the sealer's own tables: the roots will tell
-            foreach (var (index, sequence, eventId, stored, e) in rows)
+            var material = await LeafMaterial.LoadAsync(connection, null, [.. rows.Where(r => r.Committed && r.Event is not null).Select(r => r.Event!)],
+                createKeys: false, cancellationToken, erased);
+            foreach (var (index, sequence, eventId, stored, e, committed) in rows)
             {
                 if (index != frontier.Size)
                     break;
@@ -113,7 +116,7 @@ public sealed partial class LogVerifier(AuditLogStore store)
                 else
                 {
                     sealedCount++;
-                    hash = LogLeaf.Hash(e);
+                    hash = MerkleTree.LeafHash(material.Of(e, committed).Input);
                     if (!stored.AsSpan().SequenceEqual(hash))
                     {
                         mismatched.Add((index, e, eventId));
@@ -235,24 +238,47 @@ public sealed partial class LogVerifier(AuditLogStore store)
         return null;
     }
 
-    private static async Task<List<(long Index, long Sequence, Guid EventId, byte[] Hash, StoredEvent? Event)>> LeafRowsAsync(
+    /// <summary>The values erased, as the log's own <c>personal_data_erased</c> events record them (ADR 0039): event → member → commitment.</summary>
+    private static async Task<Dictionary<long, Dictionary<string, string>>> ErasedInLogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var erased = new Dictionary<long, Dictionary<string, string>>();
+        await using var command = new NpgsqlCommand($"select data::text from {MartenSetup.Schema}.mt_events where type = 'personal_data_erased'", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(reader.GetString(0));
+            foreach (var value in document.RootElement.GetProperty("Values").EnumerateArray())
+            {
+                if (value.GetProperty("Commitment").GetString() is not { } commitment)
+                    continue;
+                var sequence = value.GetProperty("Sequence").GetInt64();
+                if (!erased.TryGetValue(sequence, out var members))
+                    erased[sequence] = members = new Dictionary<string, string>(StringComparer.Ordinal);
+                members[value.GetProperty("Path").GetString()!] = commitment;
+            }
+        }
+
+        return erased;
+    }
+
+    private static async Task<List<(long Index, long Sequence, Guid EventId, byte[] Hash, StoredEvent? Event, bool Committed)>> LeafRowsAsync(
         NpgsqlConnection connection, long from, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"""
             select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id,
-                   l.idx, l.sequence, l.event_id, l.hash
+                   l.idx, l.sequence, l.event_id, l.hash, l.form
             from {AuditLogStore.Leaves} l left join {MartenSetup.Schema}.mt_events e on e.seq_id = l.sequence
             where l.idx >= $1 order by l.idx limit $2
             """, connection);
         command.Parameters.AddWithValue(from);
         command.Parameters.AddWithValue(Chunk);
-        var list = new List<(long, long, Guid, byte[], StoredEvent?)>(Chunk);
+        var list = new List<(long, long, Guid, byte[], StoredEvent?, bool)>(Chunk);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var e = reader.IsDBNull(0) ? null : AuditLogStore.Read(reader);
-            list.Add((reader.GetInt64(10), reader.GetInt64(11), reader.GetGuid(12), (byte[])reader[13], e));
+            list.Add((reader.GetInt64(10), reader.GetInt64(11), reader.GetGuid(12), (byte[])reader[13], e, reader.GetInt16(14) == 1));
         }
 
         return list;
