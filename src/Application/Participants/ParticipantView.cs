@@ -34,7 +34,12 @@ public sealed class ParticipantView
     /// <summary>Id changes that involve this person, newest first.</summary>
     public List<ParticipantIdChange> ParticipantIdChanges { get; set; } = [];
 
-    /// <summary>When DfE erased the person's personal data (ADR 0039): name, email and TRN read as null since.</summary>
+    /// <summary>
+    /// When DfE erased the person's personal data (ADR 0039): name, email and TRN read as null since. Left out
+    /// of the stored document while null, so the views of people never erased are written as the releases
+    /// before it wrote them (a rolling upgrade's views still equal a replay).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? PersonalDataErasedAt { get; set; }
 
     /// <summary>Set when this id was retired in favour of another (a read may answer 410).</summary>

@@ -55,7 +55,8 @@ public sealed partial class ErrorCatalogueTests
         "src/Api/Admin/", "src/Api/Audit/", "src/Application/NpqApplications/DfeOperations/", "src/Domain/NpqApplications/DfeOperationDecisions.cs",
         "src/Application/NpqApplications/TransferApplication/", "src/Application/Participants/ChangeParticipantId/",
         "src/Application/Participants/ChangePersonDetails/", "src/Application/Statements/Admin/", "src/Application/DeliveryPartners/AddDeliveryPartner.cs",
-        "src/Domain/Statements/", "src/Application/Common/Errors/ApiExceptions.cs",
+        "src/Domain/Statements/", "src/Application/Common/Errors/ApiExceptions.cs", "src/Application/Participants/ErasePersonalData/",
+        "src/Infrastructure/Audit/Log/PersonalDataEraser.cs",
     ];
 
     [Fact]
