@@ -105,6 +105,7 @@ public static class DependencyInjection
         services.AddSingleton<Audit.Log.LogVerifier>();
         services.AddSingleton<Audit.Log.LogRestore>();
         services.AddSingleton<Audit.Log.WitnessCollector>();
+        services.AddSingleton<Audit.Log.ErasureNotes>();
         services.AddSingleton<Application.Participants.ErasePersonalData.IPersonalDataEraser, Audit.Log.PersonalDataEraser>();
         services.AddSingleton<Application.Audit.Log.IAuditLog, Audit.Log.AuditLogReader>();
         services.AddSingleton<Changes.ChangeFeedStore>();

@@ -89,13 +89,51 @@ public static partial class CommandLine
                 parse.GetValue(reason)!, parse.GetValue(restoredTo), parse.GetValue(directory), CancellationToken.None);
             await Console.Error.WriteLineAsync(
                 $"Recorded: the log goes on from its first {recorded.RestoredSize} events; {recorded.Abandoned.Count} checkpoints given up; the change feed is in epoch {recorded.Epoch}");
+            var erasures = await ReapplyErasuresAsync(services, parse.GetValue(directory), recorded.Epoch);
             return new
             {
                 epoch = recorded.Epoch, restored_size = recorded.RestoredSize, restored_root = recorded.RestoredRoot, abandoned_checkpoints = recorded.Abandoned,
-                note = recorded.Note,
+                note = recorded.Note, erasures_reapplied = erasures,
             };
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Erases again every person whose erasure is noted outside the database (ADR 0039) and whose data the
+    /// restored database holds once more. The restored events are sealed first: an erasure needs them sealed.
+    /// </summary>
+    private static async Task<List<object>> ReapplyErasuresAsync(IServiceProvider services, string? directory, int epoch)
+    {
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Audit.Log.AuditLogOptions>>().Value;
+        var notes = services.GetRequiredService<Infrastructure.Audit.Log.ErasureNotes>().Read(directory ?? options.CheckpointDirectory);
+        var done = new List<object>();
+        if (notes.Count == 0)
+            return done;
+        await services.GetRequiredService<Infrastructure.Audit.Log.LogSealer>().SealAllAsync(CancellationToken.None);
+        foreach (var (participant, at) in notes)
+        {
+            string outcome;
+            try
+            {
+                await SendAsync(services, new Application.Participants.ErasePersonalData.ErasePersonalData(
+                    Caller.System, participant, $"Re-applied after the restore of epoch {epoch}: erased on {at:yyyy-MM-dd'T'HH:mm:ss'Z'}"));
+                outcome = "erased again";
+            }
+            catch (ResourceNotFoundException)
+            {
+                outcome = "not in the restored data";
+            }
+            catch (RuleViolationException)
+            {
+                outcome = "already erased";
+            }
+
+            await Console.Error.WriteLineAsync($"Erasure of participant {participant} ({at:O}): {outcome}");
+            done.Add(new { participant_id = participant, erased_at = at, outcome });
+        }
+
+        return done;
     }
 
     /// <summary>'verifier key' or 'verifier key@size' (a verifier key holds no '@').</summary>

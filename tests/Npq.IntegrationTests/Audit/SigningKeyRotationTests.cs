@@ -33,10 +33,13 @@ public sealed class SigningKeyRotationTests(ITestOutputHelper output)
             oldKey = (await http.GetFromJsonAsync<JsonElement>("/api/audit/log-key")).GetProperty("data").GetProperty("verifier_key").GetString()!;
         }
 
-        // A new key; the old one's public half published as retired; the CRMs go on writing.
-        var (_, made) = await ServerProcess.CliAsync(database.ConnectionString, "audit", "new-key");
+        // A new key, under a URL-like origin (C2SP tlog-checkpoint; the key's name is the origin, so the origin
+        // changes with a key, ADR 0039); the old one's public half published as retired; the CRMs go on writing.
+        var rotated = new Dictionary<string, string>(often) { ["Npq__Audit__Origin"] = "lead-provider-api.npq.example.gov.uk/audit-log" };
+        var (_, made) = await ServerProcess.CliAsync(database.ConnectionString, rotated, null, "audit", "new-key");
         var newKey = JsonDocument.Parse(made).RootElement;
-        await using (var second = await ServerProcess.StartAsync(database.ConnectionString, new Dictionary<string, string>(often)
+        newKey.GetProperty("verifier_key").GetString()!.ShouldStartWith("lead-provider-api.npq.example.gov.uk/audit-log+");
+        await using (var second = await ServerProcess.StartAsync(database.ConnectionString, new Dictionary<string, string>(rotated)
                      {
                          ["Npq__Audit__SigningKey"] = newKey.GetProperty("signing_key").GetString()!,
                          ["Npq__Audit__RetiredKeys__0__VerifierKey"] = oldKey,
@@ -48,6 +51,7 @@ public sealed class SigningKeyRotationTests(ITestOutputHelper output)
             var published = (await http.GetFromJsonAsync<JsonElement>("/api/audit/log-key")).GetProperty("data");
             published.GetProperty("verifier_key").GetString().ShouldBe(newKey.GetProperty("verifier_key").GetString());
             published.GetProperty("retired_keys")[0].GetProperty("verifier_key").GetString().ShouldBe(oldKey);
+            (await http.GetStringAsync("/api/audit/checkpoint")).ShouldStartWith("lead-provider-api.npq.example.gov.uk/audit-log\n");
         }
 
         var current = newKey.GetProperty("verifier_key").GetString()!;

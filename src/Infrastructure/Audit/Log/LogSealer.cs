@@ -30,6 +30,13 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
         }
     }
 
+    /// <summary>Seals every event committed now: for the operator's tools, run while the service takes no traffic (no write is in flight below the last sequence).</summary>
+    public async Task SealAllAsync(CancellationToken cancellationToken)
+    {
+        await using var command = store.Source.CreateCommand($"select coalesce(max(seq_id), 0) from {Persistence.MartenSetup.Schema}.mt_events");
+        await SealUpToAsync((long)(await command.ExecuteScalarAsync(cancellationToken))!, cancellationToken);
+    }
+
     private async Task<(bool Sealed, bool More)> SealBatchAsync(long ceiling, CancellationToken cancellationToken)
     {
         string? note = null;

@@ -15,9 +15,10 @@ namespace Npq.Infrastructure.Audit.Log;
 /// events, all of them sealed in the committed form, get their personal values nulled; the commitments their
 /// leaves hold are recorded (returned for the erasure's event, and in <c>erased_values</c> to serve entry
 /// bundles); the person's key is deleted, so no commitment can be guessed back; and the responses kept for
-/// idempotent retries that name the person are dropped.
+/// idempotent retries that name the person are dropped. The erasure is noted outside the database first
+/// (<see cref="ErasureNotes"/>), so a restore of an older backup erases the person again.
 /// </summary>
-public sealed class PersonalDataEraser : IPersonalDataEraser
+public sealed class PersonalDataEraser(ErasureNotes notes) : IPersonalDataEraser
 {
     public async Task<IReadOnlyList<ErasedValue>> QueueErasureAsync(IDocumentSession session, IReadOnlyCollection<Guid> people, IReadOnlyCollection<Guid> applications,
         CancellationToken cancellationToken)
@@ -74,6 +75,8 @@ public sealed class PersonalDataEraser : IPersonalDataEraser
 
         if (values.Count == 0)
             return values;
+        foreach (var person in people)
+            notes.Keep(person);
         foreach (var value in values)
         {
             session.QueueSqlCommand($"insert into {AuditLogStore.ErasedValues} (sequence, member, commitment) values (?, ?, ?) on conflict do nothing",
