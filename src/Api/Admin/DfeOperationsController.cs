@@ -86,7 +86,7 @@ public sealed class DfeOperationsController(IMediator mediator) : ControllerBase
     public async Task<IActionResult> ChangeName(Guid id, RequestEnvelope<ChangeNameRequest> request, CancellationToken cancellationToken) =>
         Person(await mediator.Send(new ChangeParticipantName(HttpContext.Caller(), id, request.Data.Attributes.FullName), cancellationToken));
 
-    /// <summary>Erase the person's personal data (UK GDPR Article 17, ADR 0039): recorded in the log with its reason and who asked.</summary>
+    /// <summary>Erase the person's personal data (UK GDPR Article 17, ADR 0040): recorded in the log with its reason and who asked.</summary>
     [HttpPost("participants/{id:guid}/erase-personal-data")]
     public async Task<IActionResult> ErasePersonalData(Guid id, RequestEnvelope<ErasePersonalDataRequest> request, CancellationToken cancellationToken) =>
         Person(await mediator.Send(new ErasePersonalData(HttpContext.Caller(), id, request.Data.Attributes.Reason), cancellationToken));

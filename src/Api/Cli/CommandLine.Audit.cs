@@ -100,7 +100,7 @@ public static partial class CommandLine
     }
 
     /// <summary>
-    /// Erases again every person whose erasure is noted outside the database (ADR 0039) and whose data the
+    /// Erases again every person whose erasure is noted outside the database (ADR 0040) and whose data the
     /// restored database holds once more. The restored events are sealed first: an erasure needs them sealed.
     /// </summary>
     private static async Task<List<object>> ReapplyErasuresAsync(IServiceProvider services, string? directory, int epoch)

@@ -74,7 +74,7 @@ public static partial class CommandLine
         yield return verify;
 
         var why = new Option<string>("--reason") { Description = "Why (the UK GDPR Article 17 request it answers): kept in the log", Required = true };
-        var erase = new Command("erase-personal-data", "Erase the person's name, email, TRN, date of birth and NI number everywhere (ADR 0039)") { id, why };
+        var erase = new Command("erase-personal-data", "Erase the person's name, email, TRN, date of birth and NI number everywhere (ADR 0040)") { id, why };
         erase.SetAction(Run(start, async (services, parse) =>
             Person(await SendAsync(services, new ErasePersonalData(Caller.System, parse.GetValue(id), parse.GetValue(why))))));
         yield return erase;

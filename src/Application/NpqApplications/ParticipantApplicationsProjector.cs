@@ -127,7 +127,7 @@ public sealed partial class ParticipantApplicationsProjector
                 ChangePerson(e.ParticipantId, e.At, p => (p.FullName, p.PreviousNames) = (e.FullName, [.. e.PreviousNames ?? []]), a => a.FullName = e.FullName);
                 break;
             case PersonalDataErased e:
-                // Every view of the person reads the erased facts as null; the payment facts stay (ADR 0039).
+                // Every view of the person reads the erased facts as null; the payment facts stay (ADR 0040).
                 ChangePerson(e.ParticipantId, e.At,
                     p => (p.FullName, p.Email, p.TeacherReferenceNumber, p.PreviousNames, p.PersonalDataErasedAt) = (null, null, null, [], e.At),
                     a => (a.FullName, a.Email, a.TeacherReferenceNumber) = (null, null, null));

@@ -35,7 +35,7 @@ public sealed class ParticipantView
     public List<ParticipantIdChange> ParticipantIdChanges { get; set; } = [];
 
     /// <summary>
-    /// When DfE erased the person's personal data (ADR 0039): name, email and TRN read as null since. Left out
+    /// When DfE erased the person's personal data (ADR 0040): name, email and TRN read as null since. Left out
     /// of the stored document while null, so the views of people never erased are written as the releases
     /// before it wrote them (a rolling upgrade's views still equal a replay).
     /// </summary>

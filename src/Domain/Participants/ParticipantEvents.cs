@@ -33,7 +33,7 @@ public sealed record ParticipantNameChanged(Guid ParticipantId, string? FullName
 public sealed record ParticipantTrnVerified(Guid ParticipantId, string? TeacherReferenceNumber, DateTimeOffset At);
 
 /// <summary>
-/// DfE erased the person's personal data (UK GDPR Article 17, issue 30, ADR 0039): name, email, TRN, date of
+/// DfE erased the person's personal data (UK GDPR Article 17, issue 30, ADR 0040): name, email, TRN, date of
 /// birth and National Insurance number, in every event that held them, now read as null. The payment facts
 /// stay. <paramref name="Values"/> names each value erased and the commitment its sealed leaf holds to it,
 /// so the log still verifies without the value.

@@ -9,7 +9,7 @@ using Npq.IntegrationTests.Support;
 namespace Npq.IntegrationTests.Audit;
 
 /// <summary>
-/// An erasure survives a restore (ADR 0039): a backup taken before it brings the person's data back;
+/// An erasure survives a restore (ADR 0040): a backup taken before it brings the person's data back;
 /// the erasure, noted and signed in the second place before it committed, is applied again by
 /// <c>audit record-restore</c>, and the restored log, restore and erasure included, verifies.
 /// </summary>

@@ -10,7 +10,7 @@ using Npq.IntegrationTests.Support;
 namespace Npq.IntegrationTests.Audit;
 
 /// <summary>
-/// Lawful erasure (issue 30, ADR 0039): DfE erases a person; their name, email, TRN and date of birth read as
+/// Lawful erasure (issue 30, ADR 0040): DfE erases a person; their name, email, TRN and date of birth read as
 /// null in every version, list, CSV, the DfE view and the audit API, and are nowhere in the database; the sealed
 /// log still verifies (<c>audit verify</c> and the outside verifier over HTTP), while an edit of anything else
 /// of the same events, or a value nulled without an erasure, is still caught.

@@ -23,7 +23,7 @@ public sealed record StoredEvent(
 /// canonical headers, and the SHA-256 of its canonical data. Anything an edit can change is in it;
 /// nothing that PostgreSQL may rewrite (key order, whitespace) is. An event holding personal data is
 /// sealed with <c>data_form</c> <see cref="PersonalData.Form"/>: its <c>data_sha256</c> is of the committed
-/// data (<see cref="PersonalData.Committed"/>), so erasing the values leaves the leaf as it was (ADR 0039).
+/// data (<see cref="PersonalData.Committed"/>), so erasing the values leaves the leaf as it was (ADR 0040).
 /// </summary>
 public static class LogLeaf
 {

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Npq.Application.Audit.Log;
 
 /// <summary>
-/// Personal data in the sealed log (issue 30, ADR 0039). The events that hold a person's name, email, TRN,
+/// Personal data in the sealed log (issue 30, ADR 0040). The events that hold a person's name, email, TRN,
 /// date of birth or NI number are sealed in the <see cref="Form"/> form: the leaf commits to the event's data
 /// with each such value replaced by a salted commitment, HMAC-SHA-256 under a key of the person's own. The
 /// values stay in the event for everything that reads it; erasing them deletes the key and nulls the values,

@@ -10,7 +10,7 @@ using Npq.Domain.Participants;
 namespace Npq.Application.Participants.ErasePersonalData;
 
 /// <summary>
-/// DfE erases a person's personal data (UK GDPR Article 17; issue 30, ADR 0039): their name, email, TRN, date
+/// DfE erases a person's personal data (UK GDPR Article 17; issue 30, ADR 0040): their name, email, TRN, date
 /// of birth and NI number, in every event and view, under the id and any id retired into it. One transaction:
 /// the events' values nulled, the person's key destroyed, and a <see cref="PersonalDataErased"/> recording
 /// why, on whose authority, and the commitments the sealed leaves hold. The payment facts stay.

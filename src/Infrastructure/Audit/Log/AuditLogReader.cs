@@ -127,7 +127,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
                 rows.Add((AuditLogStore.Read(reader), reader.GetInt16(10) == 1));
         }
 
-        // The committed form's data: personal values as commitments, so a bundle carries none of them (ADR 0039).
+        // The committed form's data: personal values as commitments, so a bundle carries none of them (ADR 0040).
         var material = await LeafMaterial.LoadAsync(connection, null, [.. rows.Where(r => r.Committed).Select(r => r.Event)], createKeys: false, cancellationToken);
         using var bundle = new MemoryStream();
         var count = 0;

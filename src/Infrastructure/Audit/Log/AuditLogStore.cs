@@ -7,7 +7,7 @@ using Weasel.Postgresql.Tables;
 namespace Npq.Infrastructure.Audit.Log;
 
 /// <summary>
-/// The sealed log's tables (ADR 0022), beside Marten's in the same schema: the leaves (one per event,
+/// The sealed log's tables (ADR 0022, 0041), beside Marten's in the same schema: the leaves (one per event,
 /// in log order, with the event's global sequence), the completed inner nodes of the Merkle tree, the
 /// sealer's state and the signed checkpoints. Its own connection pool, with durable commits.
 /// </summary>
@@ -42,7 +42,7 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
         leaves.AddColumn<long>("sequence").NotNull();
         leaves.AddColumn<Guid>("event_id").NotNull(); // not part of the proof: it names an event a verifier finds moved
         leaves.AddColumn("hash", "bytea").NotNull();
-        // 1: sealed in the committed form (ADR 0039): data_sha256 is of the data with personal values committed to.
+        // 1: sealed in the committed form (ADR 0040): data_sha256 is of the data with personal values committed to.
         leaves.AddColumn<short>("form").NotNull().DefaultValueByExpression("0");
         leaves.Indexes.Add(new IndexDefinition("ux_audit_log_leaves_sequence") { Columns = ["sequence"], IsUnique = true });
         yield return leaves;
@@ -86,7 +86,7 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
         cosignatures.AddColumn("cosigned_at", "timestamptz").NotNull();
         yield return cosignatures;
 
-        // Each person's key for the commitments to their personal values (ADR 0039); an erasure deletes it.
+        // Each person's key for the commitments to their personal values (ADR 0040); an erasure deletes it.
         var keys = new Table(PersonKeys);
         keys.AddColumn<Guid>("participant_id").AsPrimaryKey();
         keys.AddColumn("key", "bytea").NotNull();

@@ -7,7 +7,7 @@ using Npq.Application.Audit.Log;
 namespace Npq.Infrastructure.Audit.Log;
 
 /// <summary>
-/// Erasures kept outside the database (ADR 0039), beside the checkpoint copies in the second place
+/// Erasures kept outside the database (ADR 0040), beside the checkpoint copies in the second place
 /// (<see cref="AuditLogOptions.CheckpointDirectory"/>): a backup taken before an erasure brings the person's
 /// data back when restored, and <c>audit record-restore</c> erases them again from these notes. Each is a
 /// signed note (the log's key) naming the participant, written before the erasure commits, so a process that

@@ -5,7 +5,7 @@ using Npq.Application.Audit.Log;
 namespace Npq.Infrastructure.Audit.Log;
 
 /// <summary>
-/// The leaf input of each event, and the data it commits to (ADR 0039): the event's canonical data in the
+/// The leaf input of each event, and the data it commits to (ADR 0040): the event's canonical data in the
 /// plain form, or, for an event sealed in the committed form, its data with each personal value replaced by
 /// the commitment under its person's key (or, once erased, the commitment the erasure recorded). Loaded once
 /// per run of events: one query for the keys, one for the values erased.

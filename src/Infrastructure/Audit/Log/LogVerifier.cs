@@ -238,7 +238,7 @@ public sealed partial class LogVerifier(AuditLogStore store)
         return null;
     }
 
-    /// <summary>The values erased, as the log's own <c>personal_data_erased</c> events record them (ADR 0039): event → member → commitment.</summary>
+    /// <summary>The values erased, as the log's own <c>personal_data_erased</c> events record them (ADR 0040): event → member → commitment.</summary>
     private static async Task<Dictionary<long, Dictionary<string, string>>> ErasedInLogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var erased = new Dictionary<long, Dictionary<string, string>>();

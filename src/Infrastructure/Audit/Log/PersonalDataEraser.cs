@@ -11,7 +11,7 @@ using Npq.Infrastructure.Persistence;
 namespace Npq.Infrastructure.Audit.Log;
 
 /// <summary>
-/// The sealed log's side of an erasure (ADR 0039), in the erasing session's transaction: the person's
+/// The sealed log's side of an erasure (ADR 0040), in the erasing session's transaction: the person's
 /// events, all of them sealed in the committed form, get their personal values nulled; the commitments their
 /// leaves hold are recorded (returned for the erasure's event, and in <c>erased_values</c> to serve entry
 /// bundles); the person's key is deleted, so no commitment can be guessed back; and the responses kept for
@@ -49,7 +49,7 @@ public sealed class PersonalDataEraser(ErasureNotes notes) : IPersonalDataEraser
             throw new ConflictException("Not sealed yet", "Some of the participant's latest changes are not sealed into the log yet: try again in a few seconds");
         if (events.Any(e => e.Form == 0 && HasValues(e.Event)))
             throw new RuleViolationException("participant_id",
-                "Some of the participant's data was sealed before personal data was committed to (ADR 0039): erasing it would break the log");
+                "Some of the participant's data was sealed before personal data was committed to (ADR 0040): erasing it would break the log");
 
         var keys = new Dictionary<Guid, byte[]>();
         await using (var command = new NpgsqlCommand($"select participant_id, key from {AuditLogStore.PersonKeys} where participant_id = any($1)", connection))
