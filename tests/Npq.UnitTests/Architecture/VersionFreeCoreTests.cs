@@ -29,7 +29,7 @@ public sealed partial class VersionFreeCoreTests
 
         var mentions = files
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(root.FullName, f), Line: i + 1, Text: line)))
-            .Where(l => Version().IsMatch(l.Text))
+            .Where(l => Mentions(l.Text))
             .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
             .ToList();
 
@@ -39,13 +39,22 @@ public sealed partial class VersionFreeCoreTests
     [Fact]
     public void The_pattern_finds_what_it_must()
     {
-        Version().IsMatch("bool IsV3").ShouldBeTrue();
-        Version().IsMatch("TrainingReasons.WithdrawalV1").ShouldBeTrue();
-        Version().IsMatch("/// v1/v2 reject only pending").ShouldBeTrue();
-        Version().IsMatch("[ApiVersion(3)]").ShouldBeTrue();
-        Version().IsMatch("var (application, version) = …").ShouldBeFalse();
-        Version().IsMatch("UUID version 8").ShouldBeFalse();
+        Mentions("bool IsV3").ShouldBeTrue();
+        Mentions("TrainingReasons.WithdrawalV1").ShouldBeTrue();
+        Mentions("/// v1/v2 reject only pending").ShouldBeTrue();
+        Mentions("[ApiVersion(3)]").ShouldBeTrue();
+        Mentions("GET /api/v3/receipts").ShouldBeTrue();
+        Mentions("var (application, version) = …").ShouldBeFalse();
+        Mentions("UUID version 8").ShouldBeFalse();
+        Mentions("\"cosignature/v1\\ntime\"").ShouldBeFalse("a data format's label (C2SP's), not an API version");
+        Mentions("personal-data-committed/v1").ShouldBeFalse();
     }
+
+    /// <summary>A mention of an API version, once the labels of data formats (<c>name/v1</c>, but not <c>api/v1</c>) are set aside.</summary>
+    private static bool Mentions(string text) => Version().IsMatch(FormatLabel().Replace(text, ""));
+
+    [GeneratedRegex(@"\b(?!api/)[a-z][a-z-]*/v[1-9]\b")]
+    private static partial Regex FormatLabel();
 
     [GeneratedRegex(@"\b[vV][1-3]\b|[A-Za-z][vV][1-3]\b|ApiVersion")]
     private static partial Regex Version();
