@@ -25,7 +25,7 @@ public sealed class PersonalDataAndCosignatureTests
         committed["TeacherReferenceNumberVerified"]!.GetValue<bool>().ShouldBeTrue();
         committed.ToJsonString().ShouldNotContain("Wanda");
         PersonalData.Committed(Registered(Data), [.. key.Select(_ => (byte)1)], null).ShouldNotBe(PersonalData.Committed(Registered(Data), key, null), "another key, other commitments");
-        Should.Throw<InvalidOperationException>(() => PersonalData.Committed(Registered(Data), null, null));
+        Should.Throw<InvalidOperationException>(() => PersonalData.Committed(Registered(Data), (byte[]?)null, null));
         PersonalData.PersonOf(Registered(Data)).ShouldBe(Person);
     }
 
@@ -39,9 +39,9 @@ public sealed class PersonalDataAndCosignatureTests
         var commitments = PersonalData.MembersOf(e.Type).Where(m => JsonNode.Parse(Data)![m] is not null)
             .ToDictionary(m => m, m => PersonalData.Commitment(key, e.Id, m, JsonNode.Parse(Data)![m]!));
 
-        PersonalData.Committed(erased, null, commitments).ShouldBe(sealedData, "the key gone, the recorded commitments make the same data");
+        PersonalData.Committed(erased, (byte[]?)null, commitments).ShouldBe(sealedData, "the key gone, the recorded commitments make the same data");
         var rewritten = erased with { Data = erased.Data.Replace("\"FullName\":null", "\"FullName\":\"Someone Else\"", StringComparison.Ordinal) };
-        PersonalData.Committed(rewritten, null, commitments).ShouldNotBe(sealedData, "a value written where one was erased is not its commitment");
+        PersonalData.Committed(rewritten, (byte[]?)null, commitments).ShouldNotBe(sealedData, "a value written where one was erased is not its commitment");
         LogLeaf.Input(e, sealedData).ShouldBe(LogLeaf.Input(erased, sealedData));
         Encoding.UTF8.GetString(LogLeaf.Input(e, sealedData)).ShouldContain("\"data_form\":\"personal-data-committed/v1\",\"data_sha256\":");
     }

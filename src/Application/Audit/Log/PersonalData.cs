@@ -58,38 +58,72 @@ public static class PersonalData
     public static string Commitment(byte[] key, Guid eventId, string member, JsonNode value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var message = Encoding.UTF8.GetBytes($"{eventId:D}\n{member}\n").Concat(CanonicalJson.Canonicalise(value.ToJsonString())).ToArray();
+        using var document = JsonDocument.Parse(value.ToJsonString());
+        return Commitment(key, eventId, member, document.RootElement);
+    }
+
+    private static string Commitment(byte[] key, Guid eventId, string member, JsonElement value)
+    {
+        var canonical = new StringBuilder();
+        CanonicalJson.Write(value, canonical);
+        var message = Encoding.UTF8.GetBytes($"{eventId:D}\n{member}\n{canonical}");
         return CommitmentPrefix + Convert.ToBase64String(HMACSHA256.HashData(key, message));
     }
 
     /// <summary>
-    /// The data a leaf of the committed form commits to: the event's data with each personal value replaced by
-    /// its commitment. A member erased (<paramref name="erased"/>: member → commitment) must read null, and
-    /// stands for its commitment; any other value there is kept as it is, so the data no longer matches.
+    /// The data a leaf of the committed form commits to: the event's data, in RFC 8785 form, with each personal
+    /// value replaced by its commitment under the key of the person the event names (<paramref name="keyOf"/>).
+    /// A member erased (<paramref name="erased"/>: member → commitment) must read null, and stands for its
+    /// commitment; any other value there is kept as it is, so the data no longer matches. One parse, one write.
     /// </summary>
-    public static byte[] Committed(StoredEvent e, byte[]? key, IReadOnlyDictionary<string, string>? erased)
+    public static byte[] Committed(StoredEvent e, Func<Guid, byte[]?> keyOf, IReadOnlyDictionary<string, string>? erased)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var data = JsonNode.Parse(e.Data)!.AsObject();
-        foreach (var member in MembersOf(e.Type))
+        ArgumentNullException.ThrowIfNull(keyOf);
+        var members = MembersOf(e.Type);
+        using var document = JsonDocument.Parse(e.Data, new JsonDocumentOptions { MaxDepth = 256 });
+        var root = document.RootElement;
+        byte[]? key = null;
+        var b = new StringBuilder(e.Data.Length + 64 * members.Count);
+        b.Append('{');
+        var first = true;
+        foreach (var property in root.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            var value = data[member];
-            if (erased is not null && erased.TryGetValue(member, out var commitment))
+            if (!first)
+                b.Append(',');
+            first = false;
+            CanonicalJson.WriteString(property.Name, b);
+            b.Append(':');
+            var value = property.Value;
+            if (!members.Contains(property.Name) || (value.ValueKind == JsonValueKind.Null && erased?.ContainsKey(property.Name) != true))
             {
-                if (value is null)
-                    data[member] = commitment;
+                CanonicalJson.Write(value, b); // not personal, or null and never erased: nothing to hide
                 continue;
             }
 
-            if (value is null)
-                continue; // nothing to hide: null stays null
-            if (key is null)
-                throw new InvalidOperationException($"Event {e.Sequence} holds personal data and its person has no key.");
-            data[member] = Commitment(key, e.Id, member, value);
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                CanonicalJson.WriteString(erased![property.Name], b);
+                continue;
+            }
+
+            if (erased?.ContainsKey(property.Name) == true)
+            {
+                CanonicalJson.Write(value, b); // a value where one was erased: kept, so it fails
+                continue;
+            }
+
+            key ??= (root.TryGetProperty(PersonMember, out var id) && id.ValueKind == JsonValueKind.String && id.TryGetGuid(out var person) ? keyOf(person) : null)
+                    ?? throw new InvalidOperationException($"Event {e.Sequence} holds personal data and its person has no key.");
+            CanonicalJson.WriteString(Commitment(key, e.Id, property.Name, value), b);
         }
 
-        return CanonicalJson.Canonicalise(data.ToJsonString());
+        b.Append('}');
+        return Encoding.UTF8.GetBytes(b.ToString());
     }
+
+    /// <summary>The committed data with one key for the event's person.</summary>
+    public static byte[] Committed(StoredEvent e, byte[]? key, IReadOnlyDictionary<string, string>? erased) => Committed(e, _ => key, erased);
 
     /// <summary>The event's data with its personal members nulled: what an erasure leaves in the event.</summary>
     public static string Erased(StoredEvent e)

@@ -74,10 +74,9 @@ public sealed class LeafMaterial
         ArgumentNullException.ThrowIfNull(e);
         if (!committed)
             return (LogLeaf.Input(e), CanonicalJson.Canonicalise(e.Data));
-        var person = PersonalData.PersonOf(e);
         try
         {
-            var data = PersonalData.Committed(e, person is { } p ? _keys.GetValueOrDefault(p) : null, _erased.GetValueOrDefault(e.Sequence));
+            var data = PersonalData.Committed(e, person => _keys.GetValueOrDefault(person), _erased.GetValueOrDefault(e.Sequence));
             return (LogLeaf.Input(e, data), data);
         }
         catch (InvalidOperationException) when (!strict)
