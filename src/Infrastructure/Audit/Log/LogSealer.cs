@@ -69,12 +69,13 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
             var frontier = MerkleTree.Frontier.Of(state.Size, (level, index) => stored[(level, index)]);
             var leaves = new List<(long Index, long Sequence, Guid EventId, byte[] Hash, bool Committed)>(events.Count);
             var nodes = new List<(int Level, long Index, byte[] Hash)>(events.Count);
-            var committed = events.Where(LeafMaterial.Committed).ToHashSet();
-            var material = await LeafMaterial.LoadAsync(connection, transaction, committed, createKeys: true, cancellationToken);
-            foreach (var e in events)
+            var committed = events.Select(LeafMaterial.Committed).ToArray();
+            var material = await LeafMaterial.LoadAsync(connection, transaction, [.. events.Where((_, i) => committed[i])], createKeys: true, cancellationToken);
+            for (var i = 0; i < events.Count; i++)
             {
-                var hash = MerkleTree.LeafHash(material.Of(e, committed.Contains(e), strict: true).Input);
-                leaves.Add((frontier.Size, e.Sequence, e.Id, hash, committed.Contains(e)));
+                var e = events[i];
+                var hash = MerkleTree.LeafHash(material.Of(e, committed[i], strict: true).Input);
+                leaves.Add((frontier.Size, e.Sequence, e.Id, hash, committed[i]));
                 foreach (var node in frontier.Append(hash).Skip(1))
                     nodes.Add(node);
             }
