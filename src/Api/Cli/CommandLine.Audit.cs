@@ -52,7 +52,8 @@ public static partial class CommandLine
             return new
             {
                 ok = report.Ok, exit_code = report.ExitCode, events = report.Events, @sealed = report.Sealed, checkpoints = report.Checkpoints,
-                last_checkpoint = report.LastCheckpoint, unsigned_tail = report.UnsignedTail, seconds = Math.Round(report.Seconds, 2),
+                last_checkpoint = report.LastCheckpoint, unsigned_tail = report.UnsignedTail, erased_before_commitments = report.ErasedBeforeCommitments,
+                seconds = Math.Round(report.Seconds, 2),
                 findings = report.Findings.Select(f => new { kind = f.Kind.ToString(), code = (int)f.Kind, detail = f.Detail }),
                 restores = report.Restores.Select(r => new
                 {

@@ -38,7 +38,14 @@ public sealed record ParticipantTrnVerified(Guid ParticipantId, string? TeacherR
 /// stay. <paramref name="Values"/> names each value erased and the commitment its sealed leaf holds to it,
 /// so the log still verifies without the value.
 /// </summary>
-public sealed record PersonalDataErased(Guid ParticipantId, string Reason, string AuthorisedBy, IReadOnlyList<ErasedValue> Values, DateTimeOffset At);
+public sealed record PersonalDataErased(
+    Guid ParticipantId, string Reason, string AuthorisedBy, IReadOnlyList<ErasedValue> Values, DateTimeOffset At, IReadOnlyList<ErasedPlainEvent>? SealedPlain = null);
+
+/// <summary>
+/// An event erased that was sealed before personal data was committed to (its leaf commits to the plain
+/// data): the SHA-256 of that data, which its leaf holds, so the leaf still verifies; its data can no longer be checked.
+/// </summary>
+public sealed record ErasedPlainEvent(long Sequence, string DataSha256);
 
 /// <summary>
 /// One erased value: the event (by its global sequence), the member's path in its data, and the salted

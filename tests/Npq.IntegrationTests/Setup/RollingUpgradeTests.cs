@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Npq.IntegrationTests.Faults;
@@ -28,7 +29,7 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
         var role = $"npq_rows_{Guid.NewGuid():N}"[..20];
         await Sql.ExecuteAsync(database.ConnectionString, $"create role {role} login password 'rows-only'");
         var rowsOnly = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = "rows-only" }.ConnectionString;
-        var service = new Dictionary<string, string>(FaultSettings.Server) { ["Npq__Schema__ApplyOnStart"] = "false" };
+        var service = new Dictionary<string, string>(FaultSettings.Server) { ["Npq__Schema__ApplyOnStart"] = "false", ["Npq__Audit__CheckpointInterval"] = "00:00:02" };
         try
         {
             // 1. Production as it is: the previous release's migration job, then its process as the rows-only role.
@@ -89,6 +90,42 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output)
             follower.Positions.ShouldBe(items.Take(follower.Positions.Count), "what the follower saw during the upgrade is the feed's beginning");
             var (audit, auditLine) = await ServerProcess.CliAsync(database.ConnectionString, "audit", "verify");
             audit.ShouldBe(0, auditLine);
+
+            // 6. A person the previous release sealed (in the plain form, before ADR 0040) is erased by this one:
+            // the log still verifies, their events counted as erased before commitments.
+            var plainPerson = (string)(await Sql.ScalarAsync(database.ConnectionString,
+                "select e.data->>'ParticipantId' from npq.mt_events e join npq.audit_log_leaves l on l.sequence = e.seq_id where l.form = 0 and e.type = 'participant_registered' limit 1"))!;
+            using (var admin = new HttpClient { BaseAddress = current.Address })
+            {
+                admin.DefaultRequestHeaders.Authorization = new("Bearer", adminToken);
+                using var erased = await admin.PostAsJsonAsync($"/api/admin/participants/{plainPerson}/erase-personal-data",
+                    new { data = new { attributes = new { reason = "UK GDPR Article 17 request, ticket 99" } } });
+                erased.StatusCode.ShouldBe(HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
+            }
+
+            await CaughtUpAsync(database.ConnectionString);
+            var (afterErasure, afterErasureLine) = await ServerProcess.CliAsync(database.ConnectionString, "audit", "verify");
+            output.WriteLine(afterErasureLine);
+            afterErasure.ShouldBe(0, afterErasureLine);
+            JsonDocument.Parse(afterErasureLine).RootElement.GetProperty("erased_before_commitments").GetInt64().ShouldBeGreaterThan(0);
+            // From outside too, once a checkpoint covers the erasure: the erasure, itself in the log, explains those
+            // events' data, and nothing else. (Before that checkpoint, the outside verifier rightly reports their data.)
+            var signedAll = DateTime.UtcNow.AddSeconds(30);
+            while (!(bool)(await Sql.ScalarAsync(database.ConnectionString,
+                       "select coalesce((select max(size) from npq.audit_log_checkpoints), 0) >= (select count(*) from npq.mt_events)"))!)
+            {
+                DateTime.UtcNow.ShouldBeLessThan(signedAll, "no checkpoint covered the erasure");
+                await Task.Delay(200);
+            }
+
+            var (_, issued) = await ServerProcess.CliAsync(database.ConnectionString, service, null, "tokens", "issue", "--kind", "auditor", "--name", "upgrade auditor");
+            using var anyone = new HttpClient { BaseAddress = current.Address };
+            var key = (await anyone.GetFromJsonAsync<JsonElement>("/api/audit/log-key")).GetProperty("data").GetProperty("verifier_key").GetString()!;
+            var (outsideExit, outside) = await Audit.Python.RunAsync("verify_log.py", current.Address.ToString(), "--key", key,
+                "--token", JsonDocument.Parse(issued).RootElement.GetProperty("token").GetString()!);
+            output.WriteLine(outside);
+            outsideExit.ShouldBe(0, outside);
+            JsonDocument.Parse(outside).RootElement.GetProperty("erased_before_commitments").GetInt32().ShouldBeGreaterThan(0);
             // Both versions' requests, sealer, change feed and outbox ran as the rows-only role without a refusal.
             old.Log.Concat(current.Log).Where(l => l.Contains("permission denied", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty();
         }

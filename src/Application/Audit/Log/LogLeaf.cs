@@ -28,7 +28,8 @@ public sealed record StoredEvent(
 public static class LogLeaf
 {
     /// <param name="committed">The committed data of an event sealed in the committed form; null for the plain form.</param>
-    public static byte[] Input(StoredEvent e, byte[]? committed = null)
+    /// <param name="erasedDataSha256">For a plain-form event erased since (ADR 0040): the hash its leaf holds, which its data no longer has.</param>
+    public static byte[] Input(StoredEvent e, byte[]? committed = null, string? erasedDataSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         var b = new StringBuilder(256);
@@ -39,7 +40,7 @@ public static class LogLeaf
         Text(e.CorrelationId, b);
         if (committed is not null)
             b.Append(",\"data_form\":\"").Append(PersonalData.Form).Append('"');
-        b.Append(",\"data_sha256\":\"").Append(Convert.ToHexStringLower(SHA256.HashData(committed ?? CanonicalJson.Canonicalise(e.Data)))).Append('"');
+        b.Append(",\"data_sha256\":\"").Append(erasedDataSha256 ?? Convert.ToHexStringLower(SHA256.HashData(committed ?? CanonicalJson.Canonicalise(e.Data)))).Append('"');
         b.Append(",\"headers\":");
         if (e.Headers is null)
             b.Append("null");

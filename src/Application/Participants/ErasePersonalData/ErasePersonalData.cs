@@ -22,10 +22,11 @@ public interface IPersonalDataEraser
 {
     /// <summary>
     /// Queues, on the session, the nulling of the people's personal values in every event and the deletion of
-    /// their keys; returns the values erased. Refuses (<see cref="ConflictException"/>) while one of those
-    /// events is not yet sealed, and (<see cref="RuleViolationException"/>) an event sealed before commitments.
+    /// their keys; returns the values erased, and the events sealed before commitments with the hash their
+    /// leaves hold. Refuses (<see cref="ConflictException"/>) while one of those events is not yet sealed, or
+    /// when one no longer matches its leaf.
     /// </summary>
-    Task<IReadOnlyList<ErasedValue>> QueueErasureAsync(IDocumentSession session, IReadOnlyCollection<Guid> people, IReadOnlyCollection<Guid> applications,
+    Task<(IReadOnlyList<ErasedValue> Values, IReadOnlyList<ErasedPlainEvent> SealedPlain)> QueueErasureAsync(IDocumentSession session, IReadOnlyCollection<Guid> people, IReadOnlyCollection<Guid> applications,
         CancellationToken cancellationToken);
 }
 
@@ -41,7 +42,7 @@ public sealed class ErasePersonalDataHandler(IDocumentSession session, IWriteLoc
 
         // The person under every id they had: ids retired into this one hold the same person's data.
         var people = person.ParticipantIdChanges.Where(c => c.ToParticipantId == person.Id).Select(c => c.FromParticipantId).Append(person.Id).Distinct().ToList();
-        var values = await eraser.QueueErasureAsync(session, people, person.ApplicationIds, cancellationToken);
+        var (values, sealedPlain) = await eraser.QueueErasureAsync(session, people, person.ApplicationIds, cancellationToken);
         if (values.Count == 0)
             throw new RuleViolationException("participant_id", "The participant holds no personal data to erase");
 
@@ -56,7 +57,7 @@ public sealed class ErasePersonalDataHandler(IDocumentSession session, IWriteLoc
         session.DeleteWhere<Registration.SentEmail>(e => people.Contains(e.ParticipantId));
 
         var by = command.Caller.Name ?? command.Caller.Kind.ToString();
-        session.Events.Append(person.Id, new PersonalDataErased(person.Id, command.Reason!.Trim(), by, values, time.GetUtcNow()));
+        session.Events.Append(person.Id, new PersonalDataErased(person.Id, command.Reason!.Trim(), by, values, time.GetUtcNow(), sealedPlain));
         await session.SaveChangesAsync(cancellationToken);
         return (await session.SavedParticipantAsync(person.Id, cancellationToken))!;
     }

@@ -58,7 +58,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
         if (index >= checkpoint)
             return null;
         var events = await AuditLogStore.EventsAsync(connection, null, sequence - 1, sequence, 1, cancellationToken);
-        var material = await LeafMaterial.LoadAsync(connection, null, committed ? events : [], createKeys: false, cancellationToken);
+        var material = await LeafMaterial.LoadAsync(connection, null, [.. events.Select(e => (e, committed))], createKeys: false, cancellationToken);
         var input = events.Count == 1 ? material.Of(events[0], committed).Input : [];
         var path = await AuditLogStore.HashesAsync(connection, MerkleTree.InclusionRanges(index, checkpoint), cancellationToken);
         return new InclusionProof(sequence, index, checkpoint, Convert.ToBase64String(input), Convert.ToBase64String(leafHash),
@@ -128,7 +128,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
         }
 
         // The committed form's data: personal values as commitments, so a bundle carries none of them (ADR 0040).
-        var material = await LeafMaterial.LoadAsync(connection, null, [.. rows.Where(r => r.Committed).Select(r => r.Event)], createKeys: false, cancellationToken);
+        var material = await LeafMaterial.LoadAsync(connection, null, rows, createKeys: false, cancellationToken);
         using var bundle = new MemoryStream();
         var count = 0;
         var length = new byte[4];
@@ -173,7 +173,7 @@ public sealed class AuditLogReader(AuditLogStore store, CheckpointSigner signer,
                 found.Add((AuditLogStore.Read(reader), reader.GetInt64(10), reader.GetInt16(11) == 1));
         }
 
-        var material = await LeafMaterial.LoadAsync(connection, null, [.. found.Where(f => f.Committed).Select(f => f.Event)], createKeys: false, cancellationToken);
+        var material = await LeafMaterial.LoadAsync(connection, null, [.. found.Select(f => (f.Event, f.Committed))], createKeys: false, cancellationToken);
         var receipts = new List<Receipt>(found.Count);
         foreach (var (stored, index, committed) in found)
         {

@@ -22,6 +22,7 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
     public const string Cosignatures = MartenSetup.Schema + ".audit_log_cosignatures";
     public const string PersonKeys = MartenSetup.Schema + ".person_keys";
     public const string ErasedValues = MartenSetup.Schema + ".erased_values";
+    public const string ErasedPlainEvents = MartenSetup.Schema + ".erased_plain_events";
 
     /// <summary>A checkpoint row's note (alias <c>c</c>) with its witnesses' cosignature lines after the log's signature.</summary>
     public const string NoteWithCosignatures =
@@ -99,6 +100,12 @@ public sealed class AuditLogStore(string connectionString) : IDisposable
         erased.AddColumn<string>("member").AsPrimaryKey();
         erased.AddColumn<string>("commitment").NotNull();
         yield return erased;
+
+        // Events sealed in the plain form whose personal values were erased since: the data_sha256 their leaves hold.
+        var plain = new Table(ErasedPlainEvents);
+        plain.AddColumn<long>("sequence").AsPrimaryKey();
+        plain.AddColumn<string>("data_sha256").NotNull();
+        yield return plain;
     }
 
     /// <summary>

@@ -70,7 +70,7 @@ public sealed partial class LogSealer(AuditLogStore store, CheckpointSigner sign
             var leaves = new List<(long Index, long Sequence, Guid EventId, byte[] Hash, bool Committed)>(events.Count);
             var nodes = new List<(int Level, long Index, byte[] Hash)>(events.Count);
             var committed = events.Select(LeafMaterial.Committed).ToArray();
-            var material = await LeafMaterial.LoadAsync(connection, transaction, [.. events.Where((_, i) => committed[i])], createKeys: true, cancellationToken);
+            var material = await LeafMaterial.LoadAsync(connection, transaction, [.. events.Select((e, i) => (e, committed[i]))], createKeys: true, cancellationToken);
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];

@@ -35,6 +35,12 @@ public sealed partial class LogVerifier(AuditLogStore store)
         /// <summary>The lawful restores the log records (ADR 0033), each with the copies of abandoned checkpoints it explains: not findings.</summary>
         public IReadOnlyList<RestoreSeen> Restores { get; init; } = [];
 
+        /// <summary>
+        /// Events sealed in the plain form whose personal values an erasure recorded in the log removed (ADR 0040):
+        /// their leaves verify through the hash the erasure kept, but their data can no longer be checked.
+        /// </summary>
+        public long ErasedBeforeCommitments { get; init; }
+
         public bool Ok => Findings.Count == 0;
 
         /// <summary>0, or the code of the most telling finding (the order of <see cref="Attack"/> from the signature down).</summary>
@@ -93,14 +99,14 @@ public sealed partial class LogVerifier(AuditLogStore store)
         var mismatched = new List<(long Index, StoredEvent Event, Guid? StoredEventId)>();
         var storedById = new Dictionary<Guid, long>();
         var deleted = new List<(long Index, long Sequence, Guid EventId)>();
-        long sealedCount = 0, maxSealedSequence = 0;
+        long sealedCount = 0, maxSealedSequence = 0, erasedPlain = 0;
         var dueAt = 0;
         while (true)
         {
             var rows = await LeafRowsAsync(connection, frontier.Size, cancellationToken);
             if (rows.Count == 0 || rows[0].Index != frontier.Size)
                 break; // the end of the leaves, or leaves removed from the sealer's own tables: the roots will tell
-            var material = await LeafMaterial.LoadAsync(connection, null, [.. rows.Where(r => r.Committed && r.Event is not null).Select(r => r.Event!)],
+            var material = await LeafMaterial.LoadAsync(connection, null, [.. rows.Where(r => r.Event is not null).Select(r => (r.Event!, r.Committed))],
                 createKeys: false, cancellationToken, erased);
             foreach (var (index, sequence, eventId, stored, e, committed) in rows)
             {
@@ -116,6 +122,8 @@ public sealed partial class LogVerifier(AuditLogStore store)
                 else
                 {
                     sealedCount++;
+                    if (!committed && material.ErasedPlain(e))
+                        erasedPlain++;
                     hash = MerkleTree.LeafHash(material.Of(e, committed).Input);
                     if (!stored.AsSpan().SequenceEqual(hash))
                     {
@@ -212,6 +220,7 @@ public sealed partial class LogVerifier(AuditLogStore store)
         var last = Math.Max(lastInDatabase, lastElsewhere);
         return new Report(events, sealedCount, inDatabase.Count, last, Math.Max(0, size - last) + unsealed, watch.Elapsed.TotalSeconds, findings)
         {
+            ErasedBeforeCommitments = erasedPlain,
             Restores = [.. restores.Select(r => new RestoreSeen(r.Note.Epoch, r.Note.At, r.Note.Reason, r.Note.RestoredSize, r.Note.Abandoned.Count,
                 explained.Count(c => r.Abandons(c.Size, c.Root))))],
         };
@@ -236,29 +245,6 @@ public sealed partial class LogVerifier(AuditLogStore store)
             ? new Finding(Attack.ForeignSignature, $"{where} (size {size}) is signed by a retired key after its last checkpoint")
             : new Finding(Attack.ForeignSignature, $"{where} (size {size}) is not signed by the log's key"));
         return null;
-    }
-
-    /// <summary>The values erased, as the log's own <c>personal_data_erased</c> events record them (ADR 0040): event → member → commitment.</summary>
-    private static async Task<Dictionary<long, Dictionary<string, string>>> ErasedInLogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var erased = new Dictionary<long, Dictionary<string, string>>();
-        await using var command = new NpgsqlCommand($"select data::text from {MartenSetup.Schema}.mt_events where type = 'personal_data_erased'", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(reader.GetString(0));
-            foreach (var value in document.RootElement.GetProperty("Values").EnumerateArray())
-            {
-                if (value.GetProperty("Commitment").GetString() is not { } commitment)
-                    continue;
-                var sequence = value.GetProperty("Sequence").GetInt64();
-                if (!erased.TryGetValue(sequence, out var members))
-                    erased[sequence] = members = new Dictionary<string, string>(StringComparer.Ordinal);
-                members[value.GetProperty("Path").GetString()!] = commitment;
-            }
-        }
-
-        return erased;
     }
 
     private static async Task<List<(long Index, long Sequence, Guid EventId, byte[] Hash, StoredEvent? Event, bool Committed)>> LeafRowsAsync(

@@ -20,15 +20,15 @@ namespace Npq.Infrastructure.Audit.Log;
 /// </summary>
 public sealed class PersonalDataEraser(ErasureNotes notes) : IPersonalDataEraser
 {
-    public async Task<IReadOnlyList<ErasedValue>> QueueErasureAsync(IDocumentSession session, IReadOnlyCollection<Guid> people, IReadOnlyCollection<Guid> applications,
-        CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<ErasedValue> Values, IReadOnlyList<ErasedPlainEvent> SealedPlain)> QueueErasureAsync(
+        IDocumentSession session, IReadOnlyCollection<Guid> people, IReadOnlyCollection<Guid> applications, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var connection = (NpgsqlConnection)session.Connection!;
-        var events = new List<(StoredEvent Event, short? Form)>();
+        var events = new List<(StoredEvent Event, short? Form, byte[]? Leaf)>();
         await using (var command = new NpgsqlCommand(
                          $"""
-                         select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id, l.form
+                         select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.data::text, e.headers::text, e.correlation_id, e.causation_id, l.form, l.hash
                          from {MartenSetup.Schema}.mt_events e left join {AuditLogStore.Leaves} l on l.sequence = e.seq_id
                          where (e.stream_id = any($1) or e.stream_id = any($2)) and e.type = any($3) order by e.seq_id
                          """, connection))
@@ -41,15 +41,21 @@ public sealed class PersonalDataEraser(ErasureNotes notes) : IPersonalDataEraser
             {
                 var e = AuditLogStore.Read(reader);
                 if (PersonalData.PersonOf(e) is { } person && people.Contains(person))
-                    events.Add((e, reader.IsDBNull(10) ? null : reader.GetInt16(10)));
+                    events.Add((e, reader.IsDBNull(10) ? null : reader.GetInt16(10), reader.IsDBNull(11) ? null : (byte[])reader[11]));
             }
         }
 
         if (events.Any(e => e.Form is null))
             throw new ConflictException("Not sealed yet", "Some of the participant's latest changes are not sealed into the log yet: try again in a few seconds");
-        if (events.Any(e => e.Form == 0 && HasValues(e.Event)))
-            throw new RuleViolationException("participant_id",
-                "Some of the participant's data was sealed before personal data was committed to (ADR 0040): erasing it would break the log");
+        // An event sealed in the plain form keeps the hash its leaf holds, recorded in the erasure: its leaf
+        // still verifies, its data no longer can. It must match its leaf now, or the erasure would hide an edit.
+        var sealedPlain = new List<ErasedPlainEvent>();
+        foreach (var (e, _, leaf) in events.Where(e => e.Form == 0 && HasValues(e.Event)))
+        {
+            if (!MerkleTree.LeafHash(LogLeaf.Input(e)).AsSpan().SequenceEqual(leaf))
+                throw new ConflictException("Does not match its leaf", $"Event {e.Sequence} no longer matches what was sealed: run `audit verify` before erasing");
+            sealedPlain.Add(new ErasedPlainEvent(e.Sequence, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(CanonicalJson.Canonicalise(e.Data)))));
+        }
 
         var keys = new Dictionary<Guid, byte[]>();
         await using (var command = new NpgsqlCommand($"select participant_id, key from {AuditLogStore.PersonKeys} where participant_id = any($1)", connection))
@@ -61,27 +67,38 @@ public sealed class PersonalDataEraser(ErasureNotes notes) : IPersonalDataEraser
         }
 
         var values = new List<ErasedValue>();
-        foreach (var (e, _) in events)
+        foreach (var (e, form, _) in events)
         {
             var data = JsonNode.Parse(e.Data)!.AsObject();
             var erased = PersonalData.MembersOf(e.Type).Where(m => data[m] is not null).ToList();
             if (erased.Count == 0)
                 continue; // null already (erased before, or never given)
-            var key = keys.GetValueOrDefault(PersonalData.PersonOf(e)!.Value)
-                      ?? throw new ConflictException("No key", $"Event {e.Sequence} holds personal data its person has no key for: run `audit verify`");
-            values.AddRange(erased.Select(m => new ErasedValue(e.Sequence, m, PersonalData.Commitment(key, e.Id, m, data[m]!))));
+            if (form == 0)
+            {
+                values.AddRange(erased.Select(m => new ErasedValue(e.Sequence, m, null)));
+            }
+            else
+            {
+                var key = keys.GetValueOrDefault(PersonalData.PersonOf(e)!.Value)
+                          ?? throw new ConflictException("No key", $"Event {e.Sequence} holds personal data its person has no key for: run `audit verify`");
+                values.AddRange(erased.Select(m => new ErasedValue(e.Sequence, m, PersonalData.Commitment(key, e.Id, m, data[m]!))));
+            }
+
             session.QueueSqlCommand($"update {MartenSetup.Schema}.mt_events set data = ?::jsonb where seq_id = ?", PersonalData.Erased(e), e.Sequence);
         }
 
         if (values.Count == 0)
-            return values;
+            return (values, sealedPlain);
         foreach (var person in people)
             notes.Keep(person);
-        foreach (var value in values)
+        foreach (var value in values.Where(v => v.Commitment is not null))
         {
             session.QueueSqlCommand($"insert into {AuditLogStore.ErasedValues} (sequence, member, commitment) values (?, ?, ?) on conflict do nothing",
                 value.Sequence, value.Path, value.Commitment!);
         }
+
+        foreach (var plain in sealedPlain)
+            session.QueueSqlCommand($"insert into {AuditLogStore.ErasedPlainEvents} (sequence, data_sha256) values (?, ?) on conflict do nothing", plain.Sequence, plain.DataSha256);
 
         session.QueueSqlCommand($"delete from {AuditLogStore.PersonKeys} where participant_id = any(?)", people.ToArray());
         // Copies elsewhere: responses kept for idempotent retries, and messages (the participant's emails) kept
@@ -89,7 +106,7 @@ public sealed class PersonalDataEraser(ErasureNotes notes) : IPersonalDataEraser
         var ids = people.Concat(applications).Select(id => id.ToString("D")).ToArray();
         foreach (var table in (string[])[Idempotency.IdempotencyStore.TableName, .. Messages.Select(t => $"{MartenSetup.Schema}_messages.{t}")])
             session.QueueSqlCommand($"delete from {table} where exists (select 1 from unnest(?::text[]) id where position(convert_to(id, 'UTF8') in body) > 0)", (object)ids);
-        return values;
+        return (values, sealedPlain);
     }
 
     private static readonly string[] Messages = ["wolverine_incoming_envelopes", "wolverine_outgoing_envelopes", "wolverine_dead_letters"];
