@@ -218,6 +218,7 @@ public sealed class DfeOperationsTests(ApiFixture fixture)
             ($"/api/admin/participants/{application.ParticipantId}/change-email", new JsonObject { ["email"] = null }),
             ($"/api/admin/participants/{application.ParticipantId}/change-name", new JsonObject { ["full_name"] = "Taken Over" }),
             ($"/api/admin/participants/{application.ParticipantId}/verify-trn", new JsonObject { ["teacher_reference_number"] = ApiFixture.NextTrn() }),
+            ($"/api/admin/participants/{application.ParticipantId}/erase-personal-data", new JsonObject { ["reason"] = "a provider cannot erase" }),
             ($"/api/admin/npq-applications/{application.Id}/revert-to-pending", new JsonObject()),
             ($"/api/admin/npq-applications/{application.Id}/change-funding-eligibility", new JsonObject { ["eligible_for_funding"] = false }),
             ($"/api/admin/npq-applications/{application.Id}/change-cohort", new JsonObject { ["cohort"] = "2022" }),
